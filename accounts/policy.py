@@ -1,0 +1,134 @@
+"""The permission policy: who may do what on which objects, in one readable table.
+
+Each rule says that a *persona* may perform *actions* on a *model* within a *scope*:
+
+- ``ALL``: every object of the model. Held as model-wide permissions by the group of the
+  persona's organisations (only MEL staff, and the steering reader for aggregates).
+- ``OWN``: objects the user owns through a foreign key (applicants and their person,
+  structures and projects). Answered by ``accounts.backends.OwnershipBackend``; no rows.
+- ``LINKED``: objects an organisation is linked to (an incubator's portfolio, a committee's
+  sessions). Granted as guardian object permissions **to the organisation's group** by the
+  services when the relationship starts, revoked when it ends.
+- ``MEMBER``: the user's own organisations.
+
+Everything else is denied. Services refuse to grant anything the table does not allow, the
+permission sync derives model-wide grants from it, and tests compare pages with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import OrganisationKind
+
+
+class Persona(models.TextChoices):
+    APPLICANT = "applicant", _("Porteur·se de projet")
+    SUPPORT_MEMBER = "support_member", _("Structure d'accompagnement")
+    COMMITTEE_MEMBER = "committee_member", _("Membre du comité de sélection")
+    FINANCIER_MEMBER = "financier_member", _("Financeur")
+    MEL_STAFF = "mel_staff", _("Chargé·e de mission MEL")
+    STEERING_READER = "steering_reader", _("Pilotage et évaluation")
+    ADMINISTRATOR = "administrator", _("Administrateur·rice")
+
+
+class Scope(models.TextChoices):
+    ALL = "all", _("tous les objets")
+    OWN = "own", _("ses propres objets")
+    LINKED = "linked", _("objets liés à son organisation")
+    MEMBER = "member", _("ses organisations")
+
+
+PERSONA_OF_KIND: dict[str, Persona] = {
+    OrganisationKind.MEL_TEAM: Persona.MEL_STAFF,
+    OrganisationKind.SUPPORT: Persona.SUPPORT_MEMBER,
+    OrganisationKind.FINANCIER: Persona.FINANCIER_MEMBER,
+    OrganisationKind.COMMITTEE: Persona.COMMITTEE_MEMBER,
+    OrganisationKind.STEERING: Persona.STEERING_READER,
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    persona: Persona
+    model: str  # "app_label.modelname"
+    actions: tuple[str, ...]
+    scope: Scope
+
+    def codenames(self) -> list[str]:
+        model_name = self.model.split(".")[1]
+        return [f"{action}_{model_name}" for action in self.actions]
+
+    def perms(self) -> list[str]:
+        app_label = self.model.split(".")[0]
+        return [f"{app_label}.{codename}" for codename in self.codenames()]
+
+
+A, S, C, F = Persona.APPLICANT, Persona.SUPPORT_MEMBER, Persona.COMMITTEE_MEMBER, Persona.FINANCIER_MEMBER
+M, R = Persona.MEL_STAFF, Persona.STEERING_READER
+
+# fmt: off
+POLICY: tuple[Rule, ...] = (
+    # persona  model                           actions                          scope
+    Rule(A, "applicants.person",              ("view", "change"),              Scope.OWN),
+    Rule(A, "applicants.structure",           ("view", "change"),              Scope.OWN),
+    Rule(A, "applicants.project",             ("view", "change"),              Scope.OWN),
+
+    Rule(S, "applicants.project",             ("view", "change"),              Scope.LINKED),
+    Rule(S, "applicants.structure",           ("view",),                       Scope.LINKED),
+    Rule(S, "accounts.organisation",          ("view",),                       Scope.MEMBER),
+
+    Rule(C, "reviewers.committeesession",     ("view",),                       Scope.LINKED),
+    Rule(C, "accounts.organisation",          ("view",),                       Scope.MEMBER),
+
+    Rule(F, "accounts.organisation",          ("view",),                       Scope.MEMBER),
+
+    Rule(M, "applicants.person",              ("view",),                       Scope.ALL),
+    Rule(M, "applicants.structure",           ("view", "change"),              Scope.ALL),
+    Rule(M, "applicants.project",             ("view", "change", "aggregate"), Scope.ALL),
+    Rule(M, "applicants.qpvdetermination",    ("view", "add"),                 Scope.ALL),
+    Rule(M, "applicants.commune",             ("view",),                       Scope.ALL),
+    Rule(M, "applicants.qpvarea",             ("view",),                       Scope.ALL),
+    Rule(M, "applicants.legalform",           ("view",),                       Scope.ALL),
+    Rule(M, "accounts.organisation",          ("view", "add", "change"),       Scope.ALL),
+    Rule(M, "accounts.membership",            ("view", "add", "change", "delete"), Scope.ALL),
+    Rule(M, "funding.planaxis",               ("view", "add", "change"),       Scope.ALL),
+    Rule(M, "funding.programme",              ("view", "add", "change"),       Scope.ALL),
+    Rule(M, "funding.callruleversion",        ("view", "add", "change"),       Scope.ALL),
+    Rule(M, "funding.requireddocument",       ("view", "add", "change", "delete"), Scope.ALL),
+    Rule(M, "funding.scoringcriterion",       ("view", "add", "change", "delete"), Scope.ALL),
+    Rule(M, "reviewers.committeesession",     ("view", "add", "change"),       Scope.ALL),
+
+    Rule(R, "applicants.project",             ("aggregate",),                  Scope.ALL),
+    Rule(R, "accounts.organisation",          ("view",),                       Scope.MEMBER),
+)
+# fmt: on
+
+
+def rules_for(persona: Persona, scope: Scope | None = None) -> list[Rule]:
+    return [r for r in POLICY if r.persona == persona and (scope is None or r.scope == scope)]
+
+
+def model_wide_perms(persona: Persona) -> list[str]:
+    """Permissions (``app.codename``) the persona's organisation group holds on whole models."""
+    return [perm for rule in rules_for(persona, Scope.ALL) for perm in rule.perms()]
+
+
+def linked_actions(persona: Persona, model_label: str) -> tuple[str, ...]:
+    """Actions an organisation of this persona may be granted on one linked object."""
+    for rule in rules_for(persona, Scope.LINKED):
+        if rule.model == model_label:
+            return rule.actions
+    return ()
+
+
+def allows(persona: Persona, perm: str, scope: Scope) -> bool:
+    return any(perm in rule.perms() for rule in rules_for(persona, scope))
+
+
+def personas_with(perm: str) -> dict[Persona, Scope]:
+    """For one permission, which personas hold it and within which scope (for docs and tests)."""
+    return {rule.persona: rule.scope for rule in POLICY if perm in rule.perms()}

@@ -1,0 +1,124 @@
+"""Reads about users and what they may see. Lists are filtered here, per object, in SQL."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
+from guardian.models import GroupObjectPermission
+
+from .models import Membership, Organisation, OrganisationKind, User
+from .policy import PERSONA_OF_KIND, Persona, Scope, allows
+
+M = TypeVar("M", bound=models.Model)
+AnyUser = User | AnonymousUser
+
+_CACHE_ATTR = "_personas_cache"
+
+
+def _membership_rows(user: User) -> list[tuple[int, str, str]]:
+    cached = getattr(user, "_membership_rows_cache", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, organisation__is_active=True).values_list(
+                "organisation_id", "organisation__kind", "role"
+            )
+        )
+        user._membership_rows_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def user_personas(user: AnyUser) -> frozenset[Persona]:
+    """The personas a user acts as, from memberships, applicant profile and superuser flag.
+
+    Cached on the user object, so a request pays for it once (one or two queries).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    assert isinstance(user, User)
+    personas = {PERSONA_OF_KIND[kind] for _, kind, _ in _membership_rows(user)}
+    from applicants.models import Person  # the applicant profile lives with applicants
+
+    if Person.objects.filter(pk=user.pk).exists():
+        personas.add(Persona.APPLICANT)
+    if user.is_superuser:
+        personas.add(Persona.ADMINISTRATOR)
+    result = frozenset(personas)
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def user_organisation_ids(user: AnyUser, kind: OrganisationKind | None = None) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    assert isinstance(user, User)
+    return [org_id for org_id, k, _ in _membership_rows(user) if kind is None or k == kind]
+
+
+def user_is_lead(user: AnyUser, organisation: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    assert isinstance(user, User)
+    return any(
+        org_id == organisation.pk and role == "lead" for org_id, _, role in _membership_rows(user)
+    )
+
+
+def owner_field(model: type[models.Model]) -> str | None:
+    """The column holding the owning user's id, for models that applicants own."""
+    return getattr(model, "OWNER_FIELD", None)
+
+
+def owner_id(obj: models.Model) -> int | None:
+    field = owner_field(type(obj))
+    return getattr(obj, field) if field else None
+
+
+def filter_visible(user: AnyUser, queryset: models.QuerySet[M], action: str = "view") -> models.QuerySet[M]:
+    """Restrict ``queryset`` to the objects the policy lets ``user`` perform ``action`` on.
+
+    Model-wide holders get everything; otherwise ownership, organisation grants (one
+    ``EXISTS`` on guardian's group table) and memberships are OR-ed in a single query.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    model = queryset.model
+    opts = model._meta
+    codename = f"{action}_{opts.model_name}"
+    perm = f"{opts.app_label}.{codename}"
+    if user.is_superuser or user.has_perm(perm):
+        return queryset
+    assert isinstance(user, User)
+    condition = Q(pk__in=[])
+    personas = user_personas(user)
+    field = owner_field(model)
+    if field and allows(Persona.APPLICANT, perm, Scope.OWN):
+        condition |= Q(**{field: user.pk})
+    if any(allows(p, perm, Scope.LINKED) for p in personas):
+        content_type = ContentType.objects.get_for_model(model)
+        granted = GroupObjectPermission.objects.filter(
+            content_type=content_type,
+            permission__content_type=content_type,
+            permission__codename=codename,
+            group__user=user,
+            object_pk=Cast(OuterRef("pk"), CharField()),
+        )
+        condition |= Exists(granted)
+    if model is Organisation and any(allows(p, perm, Scope.MEMBER) for p in personas):
+        condition |= Q(pk__in=user_organisation_ids(user))
+    return queryset.filter(condition)
+
+
+def organisation_members(organisation: Organisation) -> models.QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("-role", "user__last_name")
+
+
+def organisations_of_kind(kind: OrganisationKind) -> models.QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=kind, is_active=True).order_by("name")

@@ -1,0 +1,106 @@
+"""Business actions on organisations, memberships and object permissions.
+
+Object permissions are only ever granted here, to organisation groups, and only when the
+policy table (``accounts.policy``) allows the organisation's persona that action on that
+model. Rows therefore grow with organisations, not with their members.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils.text import slugify
+from guardian.shortcuts import assign_perm, remove_perm
+
+from .exceptions import PolicyViolation
+from .models import Membership, MembershipRole, Organisation, OrganisationKind, User
+from .policy import PERSONA_OF_KIND, linked_actions, model_wide_perms
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def organisation_create(*, name: str, kind: OrganisationKind | str, **fields: object) -> Organisation:
+    """Create an organisation, its backing group and the group's model-wide permissions."""
+    slug = str(fields.pop("slug", "") or _unique_slug(name))
+    group = Group.objects.create(name=f"org:{slug}")
+    organisation = Organisation(name=name, kind=kind, slug=slug, group=group, **fields)
+    organisation.full_clean()
+    organisation.save()
+    organisation_sync_permissions(organisation=organisation)
+    return organisation
+
+
+def organisation_sync_permissions(*, organisation: Organisation) -> None:
+    """Make the group hold exactly the model-wide permissions its persona has in the policy."""
+    wanted = model_wide_perms(PERSONA_OF_KIND[organisation.kind])
+    condition = Q(pk__in=[])
+    for perm in wanted:
+        app_label, codename = perm.split(".")
+        condition |= Q(content_type__app_label=app_label, codename=codename)
+    organisation.group.permissions.set(Permission.objects.filter(condition))
+
+
+@transaction.atomic
+def membership_add(
+    *, organisation: Organisation, user: User, role: MembershipRole | str = MembershipRole.MEMBER
+) -> Membership:
+    """Add a user to an organisation (idempotent) and to its group."""
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    user.groups.add(organisation.group)
+    if organisation.kind == OrganisationKind.MEL_TEAM and not user.is_staff:
+        user.is_staff = True  # MEL staff use the admin for programme configuration
+        user.save(update_fields=["is_staff"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """End a membership: the user loses the organisation's group and its grants at once."""
+    user, organisation = membership.user, membership.organisation
+    membership.delete()
+    user.groups.remove(organisation.group)
+    still_staff = user.memberships.filter(organisation__kind=OrganisationKind.MEL_TEAM).exists()
+    if user.is_staff and not still_staff and not user.is_superuser:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+
+
+def _perm(obj: models.Model, action: str) -> str:
+    opts = obj._meta
+    return f"{opts.app_label}.{action}_{opts.model_name}"
+
+
+def access_grant(
+    *, organisation: Organisation, obj: models.Model, actions: tuple[str, ...] | None = None
+) -> None:
+    """Give an organisation's group the policy's linked permissions on one object."""
+    allowed = linked_actions(PERSONA_OF_KIND[organisation.kind], obj._meta.label_lower)
+    wanted = allowed if actions is None else actions
+    refused = [a for a in wanted if a not in allowed]
+    if refused or not wanted:
+        raise PolicyViolation(
+            f"La politique d'accès n'autorise pas « {', '.join(refused) or 'rien'} » "
+            f"sur {obj._meta.verbose_name} pour une organisation de type "
+            f"« {organisation.get_kind_display()} »."
+        )
+    for action in wanted:
+        assign_perm(_perm(obj, action), organisation.group, obj)
+
+
+def access_revoke(*, organisation: Organisation, obj: models.Model) -> None:
+    """Withdraw every linked permission the organisation's group holds on one object."""
+    for action in linked_actions(PERSONA_OF_KIND[organisation.kind], obj._meta.label_lower):
+        remove_perm(_perm(obj, action), organisation.group, obj)

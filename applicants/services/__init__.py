@@ -1,0 +1,18 @@
+"""Business actions on applicants' data. Typed, keyword-only, never given a request."""
+
+from .people import consent_record, person_register
+from .projects import (
+    project_assign_support_organisation,
+    project_create,
+    project_release_support_organisation,
+)
+from .structures import structure_save
+
+__all__ = [
+    "consent_record",
+    "person_register",
+    "project_assign_support_organisation",
+    "project_create",
+    "project_release_support_organisation",
+    "structure_save",
+]

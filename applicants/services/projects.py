@@ -1,0 +1,57 @@
+"""Projects and the support organisation following each of them."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.exceptions import ApplicationError
+from accounts.models import Organisation, OrganisationKind
+from accounts.services import access_grant, access_revoke
+from applicants.models import Person, Project
+
+
+@transaction.atomic
+def project_create(*, holder: Person, **fields: object) -> Project:
+    project = Project(holder=holder, **fields)
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_assign_support_organisation(*, project: Project, organisation: Organisation) -> Project:
+    """Entrust a project to a support organisation: its group may then view and change it
+    (and view its structure); the previous organisation, if any, loses that access."""
+    if organisation.kind != OrganisationKind.SUPPORT:
+        raise ApplicationError("Seule une structure d'accompagnement peut suivre un projet.")
+    previous = project.support_organisation
+    if previous is not None and previous.pk != organisation.pk:
+        _revoke(project, previous)
+    project.support_organisation = organisation
+    project.save(update_fields=["support_organisation", "updated_at"])
+    access_grant(organisation=organisation, obj=project)
+    if project.structure is not None:
+        access_grant(organisation=organisation, obj=project.structure)
+    return project
+
+
+@transaction.atomic
+def project_release_support_organisation(*, project: Project) -> Project:
+    """End the support relationship: the organisation's access is withdrawn at once."""
+    if project.support_organisation is None:
+        return project
+    _revoke(project, project.support_organisation)
+    project.support_organisation = None
+    project.save(update_fields=["support_organisation", "updated_at"])
+    return project
+
+
+def _revoke(project: Project, organisation: Organisation) -> None:
+    access_revoke(organisation=organisation, obj=project)
+    structure = project.structure
+    if structure is None:
+        return
+    # The structure stays visible while the organisation supports another of its projects.
+    still_linked = structure.projects.filter(support_organisation=organisation).exclude(pk=project.pk)
+    if not still_linked.exists():
+        access_revoke(organisation=organisation, obj=structure)
