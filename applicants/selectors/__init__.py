@@ -1,0 +1,1 @@
+"""Reads about applicants' data; every list is filtered per object for the user."""
