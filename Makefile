@@ -17,7 +17,7 @@ CONSTRAINTS := requirements/constraints.txt
 MANAGE      := $(VENV_PY) manage.py
 # Interpreters tried in order; override with `make PYTHON=/path/to/python3.12 demo`.
 PYTHON      ?=
-PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3.11 python3
+PYTHON_CANDIDATES := $(if $(PYTHON),$(PYTHON),python3.13 python3.12 python3.11 python3)
 PYTEST_ARGS ?=
 
 .PHONY: help install demo test lint typecheck check worker beat lock
@@ -28,18 +28,18 @@ help: ## List the targets / Liste des cibles
 # --- Virtual environment and install ---------------------------------------------------------
 
 $(VENV_PY):
-	@py=""; \
+	@py=""; tried=""; \
 	for c in $(PYTHON_CANDIDATES); do \
-	  if command -v "$$c" >/dev/null 2>&1 \
-	     && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then \
+	  v="$$("$$c" -c 'import platform; print(platform.python_version())' 2>/dev/null)" || v=""; \
+	  tried="$$tried $$c=$${v:-absent}"; \
+	  if [ -n "$$v" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
 	    py="$$c"; break; \
 	  fi; \
 	done; \
 	if [ -z "$$py" ]; then \
-	  found="$$(python3 --version 2>&1 || echo 'aucun python3 / no python3')"; \
-	  echo "ERREUR : Python 3.11 ou plus récent est requis (trouvé : $$found)." >&2; \
+	  echo "ERREUR : Python 3.11 ou plus récent est requis (essayés :$$tried)." >&2; \
 	  echo "         Installez python3.11, 3.12 ou 3.13, ou indiquez-le : make PYTHON=/chemin/python3.12 demo" >&2; \
-	  echo "ERROR:   Python 3.11 or newer is required (found: $$found)." >&2; \
+	  echo "ERROR:   Python 3.11 or newer is required (tried:$$tried)." >&2; \
 	  echo "         Install python3.11, 3.12 or 3.13, or point to it: make PYTHON=/path/to/python3.12 demo" >&2; \
 	  exit 1; \
 	fi; \
@@ -112,8 +112,12 @@ beat: $(STAMP) ## Celery beat (needs CELERY_BROKER_URL) / Planificateur Celery
 # --- Maintenance -----------------------------------------------------------------------------
 
 lock: $(STAMP) ## Rewrite requirements/constraints.txt from .venv / Régénérer le verrou
-	@{ grep '^#' $(CONSTRAINTS); \
-	  $(VENV)/bin/pip freeze --exclude-editable | grep -vi '^mel[-_]ess'; } > $(CONSTRAINTS).new
+	@head="$$(sed '/^# ---- pip freeze/q' $(CONSTRAINTS))"; \
+	keep="$$(printf '%s\n' "$$head" | grep -v '^#' | sed 's/==.*/==/')"; \
+	{ printf '%s\n' "$$head"; \
+	  $(VENV)/bin/pip freeze --exclude-editable | grep -vi '^mel[-_]ess' \
+	    | { if [ -n "$$keep" ]; then grep -viF -e "$$keep"; else cat; fi; }; \
+	} > $(CONSTRAINTS).new
 	@mv $(CONSTRAINTS).new $(CONSTRAINTS)
 	@touch $(STAMP)
 	@echo "==> $(CONSTRAINTS) rewritten; review with git diff"
