@@ -90,7 +90,10 @@ class Organisation(models.Model):
     website = models.URLField(_("site web"), blank=True)
     description = models.TextField(_("présentation"), blank=True)
     sectors = models.CharField(
-        _("secteurs privilégiés"), max_length=255, blank=True, help_text=_("Séparés par des virgules.")
+        _("secteurs privilégiés"),
+        max_length=255,
+        blank=True,
+        help_text=_("Séparés par des virgules."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     members = models.ManyToManyField(

@@ -67,7 +67,12 @@ class Rule:
         return [f"{app_label}.{codename}" for codename in self.codenames()]
 
 
-A, S, C, F = Persona.APPLICANT, Persona.SUPPORT_MEMBER, Persona.COMMITTEE_MEMBER, Persona.FINANCIER_MEMBER
+A, S, C, F = (
+    Persona.APPLICANT,
+    Persona.SUPPORT_MEMBER,
+    Persona.COMMITTEE_MEMBER,
+    Persona.FINANCIER_MEMBER,
+)
 M, R = Persona.MEL_STAFF, Persona.STEERING_READER
 
 # fmt: off

@@ -4,10 +4,10 @@ from typing import Any
 
 
 def sync_organisation_permissions(sender: Any, **kwargs: Any) -> None:
+    from django.db import connections
+
     from .models import Organisation
     from .services import organisation_sync_permissions
-
-    from django.db import connections
 
     using = kwargs.get("using", "default")
     if Organisation._meta.db_table not in connections[using].introspection.table_names():

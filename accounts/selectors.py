@@ -37,12 +37,11 @@ def user_personas(user: AnyUser) -> frozenset[Persona]:
 
     Cached on the user object, so a request pays for it once (one or two queries).
     """
-    if not user.is_authenticated or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return frozenset()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    assert isinstance(user, User)
     personas = {PERSONA_OF_KIND[kind] for _, kind, _ in _membership_rows(user)}
     from applicants.models import Person  # the applicant profile lives with applicants
 
@@ -56,16 +55,14 @@ def user_personas(user: AnyUser) -> frozenset[Persona]:
 
 
 def user_organisation_ids(user: AnyUser, kind: OrganisationKind | None = None) -> list[int]:
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return []
-    assert isinstance(user, User)
     return [org_id for org_id, k, _ in _membership_rows(user) if kind is None or k == kind]
 
 
 def user_is_lead(user: AnyUser, organisation: Organisation) -> bool:
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return False
-    assert isinstance(user, User)
     return any(
         org_id == organisation.pk and role == "lead" for org_id, _, role in _membership_rows(user)
     )
@@ -81,13 +78,15 @@ def owner_id(obj: models.Model) -> int | None:
     return getattr(obj, field) if field else None
 
 
-def filter_visible(user: AnyUser, queryset: models.QuerySet[M], action: str = "view") -> models.QuerySet[M]:
+def filter_visible(
+    user: AnyUser, queryset: models.QuerySet[M], action: str = "view"
+) -> models.QuerySet[M]:
     """Restrict ``queryset`` to the objects the policy lets ``user`` perform ``action`` on.
 
     Model-wide holders get everything; otherwise ownership, organisation grants (one
     ``EXISTS`` on guardian's group table) and memberships are OR-ed in a single query.
     """
-    if not user.is_authenticated or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return queryset.none()
     model = queryset.model
     opts = model._meta
@@ -95,7 +94,6 @@ def filter_visible(user: AnyUser, queryset: models.QuerySet[M], action: str = "v
     perm = f"{opts.app_label}.{codename}"
     if user.is_superuser or user.has_perm(perm):
         return queryset
-    assert isinstance(user, User)
     condition = Q(pk__in=[])
     personas = user_personas(user)
     field = owner_field(model)

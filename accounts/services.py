@@ -27,7 +27,9 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def organisation_create(*, name: str, kind: OrganisationKind | str, **fields: object) -> Organisation:
+def organisation_create(
+    *, name: str, kind: OrganisationKind | str, **fields: object
+) -> Organisation:
     """Create an organisation, its backing group and the group's model-wide permissions."""
     slug = str(fields.pop("slug", "") or _unique_slug(name))
     group = Group.objects.create(name=f"org:{slug}")

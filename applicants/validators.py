@@ -72,9 +72,20 @@ def validate_naf(value: str) -> None:
         )
 
 
+FRENCH_IBAN_LENGTH = 27
+
+
 def validate_iban(value: str) -> None:
+    raw = compact(value)
+    if raw.startswith("FR") and len(raw) != FRENCH_IBAN_LENGTH:
+        # Checked first: stdnum reports a wrong length as a checksum error.
+        raise ValidationError(
+            f"Cet IBAN est incomplet ou trop long : un IBAN français compte "
+            f"{FRENCH_IBAN_LENGTH} caractères (FR76 suivi de 23 caractères).",
+            code="invalid_iban",
+        )
     try:
-        std_iban.validate(compact(value))
+        std_iban.validate(raw)
     except StdnumError as error:
         message = (
             "Cet IBAN est incomplet ou trop long."

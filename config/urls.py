@@ -1,6 +1,19 @@
+"""URL map: public landing, accounts, applicants' and partners' pages, committee, admin."""
+
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+admin.site.site_header = "Entreprendre Autrement — administration"
+admin.site.site_title = "Administration"
+admin.site.index_title = "Paramétrage du programme"
 
 urlpatterns = [
+    path("", include("workflows.urls")),
+    path("compte/", include("accounts.urls")),
+    path("", include("applicants.urls")),
+    path("comite/", include("reviewers.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "workflows.errors.forbidden"
+handler404 = "workflows.errors.not_found"

@@ -6,10 +6,12 @@ import pytest
 from django.test import Client
 
 from accounts.models import MembershipRole, Organisation, OrganisationKind, User
-from accounts.services import access_grant, membership_add
+from accounts.services import membership_add
 from applicants.models import Project, Structure
 from tests.factories.accounts import PASSWORD, UserFactory, make_organisation
 from tests.factories.applicants import PersonFactory, ProjectFactory, StructureFactory
+
+pytest_plugins = ["tests.support.geocoder"]
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +62,9 @@ def incubator_y_member(incubator_y: Organisation) -> User:
 
 @pytest.fixture
 def committee(db: None) -> Organisation:
-    return make_organisation("Comité de sélection Entreprendre Autrement", OrganisationKind.COMMITTEE)
+    return make_organisation(
+        "Comité de sélection Entreprendre Autrement", OrganisationKind.COMMITTEE
+    )
 
 
 @pytest.fixture
@@ -117,7 +121,9 @@ def structure_b(applicant_b: User) -> Structure:
 
 @pytest.fixture
 def project_a(applicant_a: User, structure_a: Structure) -> Project:
-    return ProjectFactory(holder=applicant_a.person, structure=structure_a, title="Épicerie solidaire")
+    return ProjectFactory(
+        holder=applicant_a.person, structure=structure_a, title="Épicerie solidaire"
+    )
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from .projects import (
     project_assign_support_organisation,
     project_create,
     project_release_support_organisation,
+    project_update,
 )
 from .structures import structure_save
 
@@ -14,5 +15,6 @@ __all__ = [
     "project_assign_support_organisation",
     "project_create",
     "project_release_support_organisation",
+    "project_update",
     "structure_save",
 ]

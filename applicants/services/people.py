@@ -25,7 +25,10 @@ def person_register(
 
 
 def consent_record(
-    *, person: Person, purpose: ConsentPurpose, granted: bool,
+    *,
+    person: Person,
+    purpose: ConsentPurpose,
+    granted: bool,
     text_version: str = PRIVACY_NOTICE_VERSION,
 ) -> ConsentRecord:
     """Append a consent decision; the latest row per purpose is the one in force."""

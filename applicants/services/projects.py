@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from accounts.exceptions import ApplicationError
-from accounts.models import Organisation, OrganisationKind
+from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import access_grant, access_revoke
 from applicants.models import Person, Project
 
 
-@transaction.atomic
-def project_create(*, holder: Person, **fields: object) -> Project:
+LOCATION_COLUMNS = ("address", "postal_code", "commune_id")
+
+
+def project_create(*, holder: Person, actor: User | None = None, **fields: Any) -> Project:
+    """Record a project, then find out whether its activity address is in a QPV."""
     project = Project(holder=holder, **fields)
     project.full_clean()
-    project.save()
+    with transaction.atomic():
+        project.save()
+    _locate(project, actor)
     return project
+
+
+def project_update(*, project: Project, actor: User | None = None, **fields: Any) -> Project:
+    """Change a project; a new activity address means a new QPV determination."""
+    # Compared with the stored row: a bound ModelForm has already changed the instance.
+    before = Project.objects.values_list(*LOCATION_COLUMNS).get(pk=project.pk)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    with transaction.atomic():
+        project.save()
+    after = tuple(getattr(project, column) for column in LOCATION_COLUMNS)
+    if after != before or project.current_qpv_id is None:
+        _locate(project, actor)
+    return project
+
+
+def _locate(project: Project, actor: User | None) -> None:
+    # Outside the save transaction: the geocoder may take seconds and must not hold locks.
+    if project.commune is None:
+        return
+    from .territory import qpv_determine
+
+    qpv_determine(project=project, actor=actor)
 
 
 @transaction.atomic
@@ -52,6 +83,8 @@ def _revoke(project: Project, organisation: Organisation) -> None:
     if structure is None:
         return
     # The structure stays visible while the organisation supports another of its projects.
-    still_linked = structure.projects.filter(support_organisation=organisation).exclude(pk=project.pk)
+    still_linked = structure.projects.filter(support_organisation=organisation).exclude(
+        pk=project.pk
+    )
     if not still_linked.exists():
         access_revoke(organisation=organisation, obj=structure)

@@ -189,6 +189,14 @@ GEOCODER_MIN_SCORE = env.float("GEOCODER_MIN_SCORE", default=0.6)
 QPV_GENERATION = env.int("QPV_GENERATION", default=2024)
 # A point closer than this to a perimeter edge is sent to staff for verification.
 QPV_BORDER_TOLERANCE_M = env.float("QPV_BORDER_TOLERANCE_M", default=15.0)
+# Shown after the "not in the MEL" refusal: where someone outside the metropolis can turn.
+OUTSIDE_MEL_HELP = env.str(
+    "OUTSIDE_MEL_HELP",
+    default=(
+        "Pour une activité située ailleurs, renseignez-vous auprès de votre intercommunalité "
+        "ou de la Chambre régionale de l'économie sociale et solidaire (CRESS) de votre région."
+    ),
+)
 
 # MONEY
 # ------------------------------------------------------------------------------
@@ -204,3 +212,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# STATISTICS
+# ------------------------------------------------------------------------------
+# Aggregates shown to the steering committee and the lab hide counts below this value.
+STATISTICS_MIN_CELL = env.int("STATISTICS_MIN_CELL", default=3)

@@ -26,12 +26,21 @@ def commune(insee_code: str = "59512", name: str = "Roubaix", mel: bool = True) 
 
 def legal_form(code: str = "association") -> LegalForm:
     defaults = {
-        "association": {"label": "Association loi 1901", "ess_by_nature": True, "is_association": True},
+        "association": {
+            "label": "Association loi 1901",
+            "ess_by_nature": True,
+            "is_association": True,
+        },
         "scop": {"label": "SCOP", "ess_by_nature": True},
-        "company": {"label": "Société commerciale sans agrément ESUS", "is_commercial_company": True},
+        "company": {
+            "label": "Société commerciale sans agrément ESUS",
+            "is_commercial_company": True,
+        },
         "not_created": {"label": "Structure pas encore créée", "is_registered": False},
     }
-    obj, _ = LegalForm.objects.get_or_create(code=code, defaults=defaults.get(code, {"label": code}))
+    obj, _ = LegalForm.objects.get_or_create(
+        code=code, defaults=defaults.get(code, {"label": code})
+    )
     return obj
 
 

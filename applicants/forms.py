@@ -1,0 +1,180 @@
+"""Forms of the applicant's space: plain French labels, errors attached to their field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from applicants.models import Commune, Project, Structure
+from applicants.services.territory import outside_mel_message
+
+OUTSIDE_MEL = "hors-mel"
+
+
+class CommuneChoiceField(forms.ChoiceField):
+    """The MEL communes, plus an explicit "elsewhere" so nobody is stuck without an answer."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices = (
+            [("", "— Choisissez la commune —")]
+            + [(c.insee_code, c.name) for c in Commune.objects.in_mel().order_by("name")]
+            + [(OUTSIDE_MEL, "Une autre commune, hors de la Métropole européenne de Lille")]
+        )
+
+    def clean(self, value: Any) -> Commune | None:
+        value = super().clean(value)
+        if not value:
+            return None
+        if value == OUTSIDE_MEL:
+            raise forms.ValidationError(outside_mel_message(None), code="outside_mel")
+        try:
+            return Commune.objects.get(insee_code=value)
+        except Commune.DoesNotExist as error:
+            raise forms.ValidationError("Choisissez une commune de la liste.") from error
+
+
+class LocatedForm(forms.ModelForm):
+    """Shared by structures and projects: a MEL commune consistent with the postal code."""
+
+    commune = CommuneChoiceField(label="Commune", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.commune_id:
+            self.initial["commune"] = self.instance.commune_id
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        commune, postal_code = data.get("commune"), data.get("postal_code")
+        if commune and postal_code and postal_code not in commune.postal_code_list():
+            self.add_error(
+                "postal_code",
+                f"Le code postal {postal_code} ne correspond pas à {commune.name} "
+                f"({', '.join(commune.postal_code_list())}).",
+            )
+        return data
+
+
+class StructureForm(LocatedForm):
+    class Meta:
+        model = Structure
+        fields = [
+            "name",
+            "acronym",
+            "legal_form",
+            "siret",
+            "rna",
+            "naf_code",
+            "creation_date",
+            "esus_status",
+            "esus_date",
+            "address",
+            "postal_code",
+            "commune",
+            "iban",
+            "bic",
+        ]
+        widgets = {
+            "creation_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "esus_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "postal_code": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
+            ),
+        }
+        help_texts = {
+            "siret": "14 chiffres, sur l'avis de situation INSEE ou le Kbis. Les espaces sont acceptés.",
+            "rna": "Associations : W suivi de 9 chiffres.",
+            "naf_code": "Exemple : 88.99B.",
+            "iban": "Le compte doit être au nom de la structure.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # SIRET/RNA fields are cleaned by the model (spaces allowed on input).
+        for name in ("siret", "rna", "iban"):
+            self.fields[name].max_length = 40
+            self.fields[name].widget.attrs.pop("maxlength", None)
+            self.fields[name].validators = []
+
+
+class ProjectForm(LocatedForm):
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "summary",
+            "sector",
+            "stage",
+            "social_utility",
+            "jobs_planned_fte",
+            "structure",
+            "address",
+            "postal_code",
+            "commune",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "social_utility": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"address": "Adresse où se déroule l'activité"}
+
+    def __init__(self, *args: Any, holder_structures: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = (
+            holder_structures if holder_structures is not None else Structure.objects.none()
+        )
+        self.fields["structure"].required = False
+        self.fields["structure"].empty_label = "Pas encore de structure"
+
+
+NONE_OF_THESE = "aucun"
+DONT_KNOW = "ne-sait-pas"
+
+
+class QpvDeclarationForm(forms.Form):
+    """The person picks among the QPV of their commune, or says none, or does not know."""
+
+    answer = forms.ChoiceField(
+        label="Votre activité se situe-t-elle dans l'un de ces quartiers prioritaires ?",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.areas = {str(area.pk): area for area in areas}
+        self.fields["answer"].choices = [(pk, area.name) for pk, area in self.areas.items()] + [
+            (NONE_OF_THESE, "Aucun de ces quartiers"),
+            (DONT_KNOW, "Je ne sais pas (l'équipe de la MEL vérifiera)"),
+        ]
+
+
+class QpvVerificationForm(forms.Form):
+    outcome = forms.ChoiceField(label="Résultat de la vérification", widget=forms.RadioSelect)
+    qpv = forms.ChoiceField(label="Quartier prioritaire", required=False)
+    reason = forms.CharField(
+        label="Motif (obligatoire si vous corrigez le résultat)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : vérifié sur le simulateur sig.ville.gouv.fr le …",
+    )
+
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        from applicants.models import QpvOutcome
+
+        super().__init__(*args, **kwargs)
+        self.areas = {str(area.pk): area for area in areas}
+        self.fields["outcome"].choices = [
+            (QpvOutcome.INSIDE, "En quartier prioritaire"),
+            (QpvOutcome.OUTSIDE, "Hors quartier prioritaire"),
+        ]
+        self.fields["qpv"].choices = [("", "—")] + [(pk, a.name) for pk, a in self.areas.items()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["qpv_area"] = self.areas.get(data.get("qpv") or "")
+        if data.get("outcome") == "inside" and data["qpv_area"] is None:
+            self.add_error("qpv", "Choisissez le quartier prioritaire concerné.")
+        return data

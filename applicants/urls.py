@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views, views_qpv
+
+app_name = "applicants"
+
+urlpatterns = [
+    path("mon-espace/", views.applicant_space, name="space"),
+    path("structures/nouvelle/", views.structure_create, name="structure_create"),
+    path("structures/<int:pk>/", views.structure_detail, name="structure_detail"),
+    path("structures/<int:pk>/modifier/", views.structure_update, name="structure_update"),
+    path("projets/", views.project_index, name="project_list"),
+    path("projets/nouveau/", views.project_create_view, name="project_create"),
+    path("projets/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projets/<int:pk>/modifier/", views.project_update, name="project_update"),
+    path("projets/<int:pk>/qpv/", views_qpv.qpv_declaration, name="qpv_declaration"),
+    path("projets/<int:pk>/qpv/verifier/", views_qpv.qpv_verification, name="qpv_verification"),
+    path("equipe/qpv-a-verifier/", views_qpv.qpv_queue, name="qpv_queue"),
+]

@@ -1,0 +1,154 @@
+"""The applicant's space and the project/structure pages, each checked per object."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.access import get_visible_or_404, require_perm
+from accounts.exceptions import ApplicationError
+from applicants.forms import ProjectForm, StructureForm
+from applicants.models import Person, Structure
+from applicants.selectors.projects import (
+    person_projects,
+    person_structures,
+    project_detail_queryset,
+    project_list,
+    structure_detail_queryset,
+)
+from applicants.services import project_create, project_update, structure_save
+
+PAGE_SIZE = 25
+
+
+def _person_or_403(request: HttpRequest) -> Person:
+    person = Person.objects.filter(pk=request.user.pk).first()
+    if person is None:
+        raise PermissionDenied("Cet espace est réservé aux porteur·ses de projet.")
+    return person
+
+
+def _apply_error(
+    form: StructureForm | ProjectForm, error: ApplicationError | ValidationError
+) -> None:
+    if isinstance(error, ValidationError):
+        form._update_errors(error)  # attaches each message to its field, like form validation
+    else:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@login_required
+def applicant_space(request: HttpRequest) -> HttpResponse:
+    person = _person_or_403(request)
+    return render(
+        request,
+        "applicants/space.html",
+        {
+            "person": person,
+            "projects": person_projects(person=person),
+            "structures": person_structures(person=person),
+        },
+    )
+
+
+@login_required
+def structure_create(request: HttpRequest) -> HttpResponse:
+    person = _person_or_403(request)
+    form = StructureForm(request.POST or None, instance=Structure(holder=person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            structure = structure_save(structure=form.save(commit=False))
+        except (ApplicationError, ValidationError) as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, f"La structure « {structure.name} » est enregistrée.")
+            return redirect("applicants:structure_detail", pk=structure.pk)
+    return render(request, "applicants/structure_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def structure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = get_visible_or_404(request.user, structure_detail_queryset(), pk=pk)
+    can_change = request.user.has_perm("applicants.change_structure", structure)
+    return render(
+        request,
+        "applicants/structure_detail.html",
+        {"structure": structure, "can_change": can_change},
+    )
+
+
+@login_required
+def structure_update(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = get_visible_or_404(request.user, structure_detail_queryset(), pk=pk)
+    require_perm(request.user, "change", structure)
+    form = StructureForm(request.POST or None, instance=structure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            structure_save(structure=form.save(commit=False))
+        except (ApplicationError, ValidationError) as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "Les modifications sont enregistrées.")
+            return redirect("applicants:structure_detail", pk=structure.pk)
+    return render(request, "applicants/structure_form.html", {"form": form, "structure": structure})
+
+
+@login_required
+def project_index(request: HttpRequest) -> HttpResponse:
+    """Staff see every project; a support organisation sees its portfolio; others only theirs."""
+    page = Paginator(project_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "applicants/project_list.html", {"page": page})
+
+
+@login_required
+def project_create_view(request: HttpRequest) -> HttpResponse:
+    person = _person_or_403(request)
+    form = ProjectForm(request.POST or None, holder_structures=person_structures(person=person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = project_create(holder=person, actor=request.user, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, f"Le projet « {project.title} » est enregistré.")
+            return redirect("applicants:project_detail", pk=project.pk)
+    return render(request, "applicants/project_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_visible_or_404(request.user, project_detail_queryset(), pk=pk)
+    return render(
+        request,
+        "applicants/project_detail.html",
+        {
+            "project": project,
+            "can_change": request.user.has_perm("applicants.change_project", project),
+            "can_verify_qpv": request.user.has_perm("applicants.add_qpvdetermination"),
+            "qpv_history": project.qpv_determinations.select_related("decided_by")[:10],
+        },
+    )
+
+
+@login_required
+def project_update(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_visible_or_404(request.user, project_detail_queryset(), pk=pk)
+    require_perm(request.user, "change", project)
+    form = ProjectForm(
+        request.POST or None,
+        instance=project,
+        holder_structures=person_structures(person=project.holder),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project_update(project=project, actor=request.user, **form.cleaned_data)
+        except (ApplicationError, ValidationError) as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "Les modifications sont enregistrées.")
+            return redirect("applicants:project_detail", pk=project.pk)
+    return render(request, "applicants/project_form.html", {"form": form, "project": project})

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviewers"
+
+urlpatterns = [
+    path("seances/", views.session_list, name="session_list"),
+]

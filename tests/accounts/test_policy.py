@@ -1,0 +1,51 @@
+"""The policy table is the single source of truth; these tests keep the code honest to it."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from accounts.models import OrganisationKind
+from accounts.policy import PERSONA_OF_KIND, POLICY, Persona, Scope, model_wide_perms
+from tests.factories.accounts import make_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_permission_named_by_the_policy_exists() -> None:
+    missing = []
+    for rule in POLICY:
+        for perm in rule.perms():
+            app_label, codename = perm.split(".")
+            if not Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).exists():
+                missing.append(perm)
+    assert missing == []
+
+
+def test_only_mel_staff_hold_model_wide_view_permissions() -> None:
+    holders = {
+        rule.persona for rule in POLICY if rule.scope == Scope.ALL and "view" in rule.actions
+    }
+    assert holders == {Persona.MEL_STAFF}
+
+
+def test_each_organisation_group_holds_exactly_its_model_wide_permissions() -> None:
+    for kind in OrganisationKind:
+        organisation = make_organisation(f"Organisation {kind.label}", kind)
+        held = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in organisation.group.permissions.select_related("content_type")
+        }
+        assert held == set(model_wide_perms(PERSONA_OF_KIND[kind]))
+
+
+def test_support_committee_and_financier_groups_hold_no_model_wide_permission() -> None:
+    for kind in (OrganisationKind.SUPPORT, OrganisationKind.COMMITTEE, OrganisationKind.FINANCIER):
+        organisation = make_organisation(f"Sans droits globaux {kind}", kind)
+        assert organisation.group.permissions.count() == 0
+
+
+def test_steering_reader_holds_aggregates_only() -> None:
+    assert model_wide_perms(Persona.STEERING_READER) == ["applicants.aggregate_project"]

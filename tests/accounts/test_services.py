@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import pytest
+from guardian.models import GroupObjectPermission
+
+from accounts.exceptions import PolicyViolation
+from accounts.models import Membership, Organisation, User
+from accounts.services import access_grant, membership_add, membership_remove
+from applicants.models import Project
+from applicants.services import (
+    project_assign_support_organisation,
+    project_release_support_organisation,
+)
+from tests.factories.accounts import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_joining_the_mel_team_gives_admin_access_and_leaving_takes_it_back(
+    mel_team: Organisation,
+) -> None:
+    user = UserFactory()
+    membership = membership_add(organisation=mel_team, user=user)
+    user.refresh_from_db()
+    assert user.is_staff
+    assert user.has_perm("applicants.view_project")
+    membership_remove(membership=Membership.objects.get(pk=membership.pk))
+    user = User.objects.get(pk=user.pk)  # fresh object: permission caches live on instances
+    assert not user.is_staff
+    assert not user.has_perm("applicants.view_project")
+
+
+def test_adding_a_member_twice_keeps_one_membership(incubator_x: Organisation) -> None:
+    user = UserFactory()
+    membership_add(organisation=incubator_x, user=user)
+    membership_add(organisation=incubator_x, user=user, role="lead")
+    assert Membership.objects.filter(user=user).count() == 1
+    assert Membership.objects.get(user=user).role == "lead"
+
+
+def test_an_incubator_taking_a_project_may_view_and_change_it_and_its_structure(
+    project_a: Project, incubator_x: Organisation, incubator_x_member: User
+) -> None:
+    project_assign_support_organisation(project=project_a, organisation=incubator_x)
+    assert incubator_x_member.has_perm("applicants.view_project", project_a)
+    assert incubator_x_member.has_perm("applicants.change_project", project_a)
+    assert incubator_x_member.has_perm("applicants.view_structure", project_a.structure)
+    assert not incubator_x_member.has_perm("applicants.change_structure", project_a.structure)
+
+
+def test_releasing_a_project_revokes_the_incubator_access(
+    project_a_supported_by_x: Project, incubator_x_member: User
+) -> None:
+    project_release_support_organisation(project=project_a_supported_by_x)
+    member = User.objects.get(pk=incubator_x_member.pk)
+    assert not member.has_perm("applicants.view_project", project_a_supported_by_x)
+    assert not member.has_perm("applicants.view_structure", project_a_supported_by_x.structure)
+
+
+def test_reorienting_a_project_moves_access_from_the_old_to_the_new_incubator(
+    project_a_supported_by_x: Project,
+    incubator_y: Organisation,
+    incubator_x_member: User,
+    incubator_y_member: User,
+) -> None:
+    project_assign_support_organisation(project=project_a_supported_by_x, organisation=incubator_y)
+    assert not User.objects.get(pk=incubator_x_member.pk).has_perm(
+        "applicants.view_project", project_a_supported_by_x
+    )
+    assert incubator_y_member.has_perm("applicants.change_project", project_a_supported_by_x)
+
+
+def test_grants_go_to_the_group_so_rows_do_not_grow_with_members(
+    project_a: Project, incubator_x: Organisation
+) -> None:
+    for _ in range(50):
+        membership_add(organisation=incubator_x, user=UserFactory())
+    project_assign_support_organisation(project=project_a, organisation=incubator_x)
+    rows = GroupObjectPermission.objects.filter(group=incubator_x.group).count()
+    assert rows == 3  # view + change on the project, view on its structure
+
+
+def test_a_service_cannot_grant_what_the_policy_does_not_allow(
+    project_a: Project, committee: Organisation, financier_f: Organisation
+) -> None:
+    with pytest.raises(PolicyViolation):
+        access_grant(organisation=committee, obj=project_a)
+    with pytest.raises(PolicyViolation):
+        access_grant(organisation=financier_f, obj=project_a, actions=("view",))
+
+
+def test_only_a_support_organisation_can_follow_a_project(
+    project_a: Project, committee: Organisation
+) -> None:
+    from accounts.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError, match="accompagnement"):
+        project_assign_support_organisation(project=project_a, organisation=committee)
+
+
+def test_applicants_own_their_objects_without_any_stored_permission(
+    applicant_a: User, project_a: Project, project_b: Project
+) -> None:
+    assert applicant_a.has_perm("applicants.change_project", project_a)
+    assert applicant_a.has_perm("applicants.view_structure", project_a.structure)
+    assert not applicant_a.has_perm("applicants.view_project", project_b)
+    assert GroupObjectPermission.objects.count() == 0

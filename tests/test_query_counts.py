@@ -1,0 +1,90 @@
+"""List pages cost the same number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Organisation, User
+from applicants.models import Project, QpvDetermination, QpvOutcome, QpvSource
+from applicants.services import project_assign_support_organisation
+from tests.conftest import login
+from tests.factories.applicants import PersonFactory, ProjectFactory, StructureFactory
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 12
+SMALL, LARGE = 3, 60
+
+
+def _make_projects(count: int, incubator: Organisation) -> None:
+    for _ in range(count):
+        person = PersonFactory()
+        project = ProjectFactory(holder=person, structure=StructureFactory(holder=person))
+        project_assign_support_organisation(project=project, organisation=incubator)
+        determination = QpvDetermination.objects.create(
+            project=project, outcome=QpvOutcome.TO_VERIFY, source=QpvSource.DECLARED
+        )
+        Project.objects.filter(pk=project.pk).update(current_qpv=determination)
+
+
+def _count(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _counts_for(
+    client: Client, user: User, url: str, incubator: Organisation, django_assert_max_num_queries: Callable
+) -> tuple[int, int]:
+    login(client, user)
+    _make_projects(SMALL, incubator)
+    small = _count(client, url)
+    _make_projects(LARGE - SMALL, incubator)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        large = _count(client, url)
+    return small, large
+
+
+@pytest.mark.parametrize("url_name", ["applicants:project_list", "home"])
+def test_mel_staff_pages_cost_the_same_for_3_and_60_projects(
+    client: Client, mel_staff: User, incubator_x: Organisation, url_name: str,
+    django_assert_max_num_queries: Callable,
+) -> None:
+    small, large = _counts_for(client, mel_staff, reverse(url_name), incubator_x, django_assert_max_num_queries)
+    assert small == large
+
+
+@pytest.mark.parametrize("url_name", ["applicants:project_list", "home"])
+def test_incubator_pages_cost_the_same_for_3_and_60_projects(
+    client: Client, incubator_x_member: User, incubator_x: Organisation, url_name: str,
+    django_assert_max_num_queries: Callable,
+) -> None:
+    small, large = _counts_for(
+        client, incubator_x_member, reverse(url_name), incubator_x, django_assert_max_num_queries
+    )
+    assert small == large
+
+
+def test_qpv_queue_costs_the_same_for_3_and_60_projects(
+    client: Client, mel_staff: User, incubator_x: Organisation, django_assert_max_num_queries: Callable
+) -> None:
+    small, large = _counts_for(
+        client, mel_staff, reverse("applicants:qpv_queue"), incubator_x, django_assert_max_num_queries
+    )
+    assert small == large
+
+
+def test_statistics_cost_the_same_for_3_and_60_projects(
+    client: Client, steering_reader: User, incubator_x: Organisation, django_assert_max_num_queries: Callable
+) -> None:
+    small, large = _counts_for(
+        client, steering_reader, reverse("statistics"), incubator_x, django_assert_max_num_queries
+    )
+    assert small == large

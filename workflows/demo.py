@@ -1,0 +1,512 @@
+"""A coherent demo: organisations of every kind, their members, about ten entrepreneurs in
+QPV and non-QPV communes at different points of the journey, and committee sessions.
+
+Everything goes through the real services, so the demo exercises the same grants and rules
+as production. ``scale`` adds N deterministic dossiers for load and benchmark work.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+from reviewers.services import committee_session_create
+
+from accounts.models import MembershipRole, Organisation, OrganisationKind, User
+from accounts.services import membership_add, organisation_create
+from applicants.models import (
+    Commune,
+    ConsentPurpose,
+    EsusStatus,
+    LegalForm,
+    Person,
+    Project,
+    ProjectStage,
+    QpvArea,
+    QpvDetermination,
+    QpvOutcome,
+    QpvSource,
+    Sector,
+    Structure,
+)
+from applicants.services import (
+    consent_record,
+    person_register,
+    project_assign_support_organisation,
+    project_create,
+)
+from applicants.services.territory import qpv_declare, qpv_verify
+from funding.models import Programme
+
+DEMO_PASSWORD = "demo-entreprendre-2026"  # noqa: S105 - printed demo login, never in production
+DEMO_DOMAIN = "demo.mel-ess.fr"
+MEL_TEAM_SLUG = "demo-equipe-ess-mel"
+
+
+@dataclass
+class DemoLogins:
+    rows: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, persona: str, email: str) -> None:
+        self.rows.append((persona, email))
+
+
+def _user(email: str, first: str, last: str, *, superuser: bool = False) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        factory = User.objects.create_superuser if superuser else User.objects.create_user
+        user = factory(email, DEMO_PASSWORD, first_name=first, last_name=last)
+    return user
+
+
+def _org(name: str, kind: OrganisationKind, slug: str, **fields: object) -> Organisation:
+    existing = Organisation.objects.filter(slug=slug).first()
+    return existing or organisation_create(name=name, kind=kind, slug=slug, **fields)
+
+
+ORGANISATIONS = [
+    ("Service ESS de la MEL", OrganisationKind.MEL_TEAM, MEL_TEAM_SLUG, {}),
+    (
+        "Couveuse solidaire Nord (démo)",
+        OrganisationKind.SUPPORT,
+        "demo-couveuse",
+        {"sectors": "food,care,childhood"},
+    ),
+    (
+        "Incubateur ESS Roubaix-Tourcoing (démo)",
+        OrganisationKind.SUPPORT,
+        "demo-incubateur-rt",
+        {"sectors": "circular,inclusion,digital"},
+    ),
+    (
+        "Coopérative d'activités Lille Sud (démo)",
+        OrganisationKind.SUPPORT,
+        "demo-cae-lille",
+        {"sectors": "culture,mobility,housing"},
+    ),
+    (
+        "MEL — subvention Entreprendre Autrement",
+        OrganisationKind.FINANCIER,
+        "demo-financeur-mel",
+        {},
+    ),
+    (
+        "Fonds de finance solidaire Nord (démo)",
+        OrganisationKind.FINANCIER,
+        "demo-financeur-solidaire",
+        {},
+    ),
+    ("Comité de sélection Entreprendre Autrement", OrganisationKind.COMMITTEE, "demo-comite", {}),
+    (
+        "Comité métropolitain ESS et laboratoire d'évaluation",
+        OrganisationKind.STEERING,
+        "demo-pilotage",
+        {},
+    ),
+]
+
+MEMBERS = [
+    # slug, email local part, first, last, role, persona label
+    (
+        MEL_TEAM_SLUG,
+        "responsable.programme",
+        "Nadia",
+        "Lefebvre",
+        MembershipRole.LEAD,
+        "Responsable du programme (MEL)",
+    ),
+    (
+        MEL_TEAM_SLUG,
+        "charge.mission",
+        "Thomas",
+        "Delattre",
+        MembershipRole.MEMBER,
+        "Chargé de mission ESS (MEL)",
+    ),
+    (
+        "demo-couveuse",
+        "conseillere.couveuse",
+        "Claire",
+        "Vandamme",
+        MembershipRole.LEAD,
+        "Structure d'accompagnement",
+    ),
+    (
+        "demo-incubateur-rt",
+        "conseiller.incubateur",
+        "Karim",
+        "Benali",
+        MembershipRole.LEAD,
+        "Structure d'accompagnement",
+    ),
+    (
+        "demo-cae-lille",
+        "conseillere.cae",
+        "Sophie",
+        "Dubois",
+        MembershipRole.LEAD,
+        "Structure d'accompagnement",
+    ),
+    (
+        "demo-financeur-mel",
+        "financeur.mel",
+        "Julien",
+        "Carpentier",
+        MembershipRole.LEAD,
+        "Financeur (MEL)",
+    ),
+    (
+        "demo-financeur-solidaire",
+        "financeur.solidaire",
+        "Amélie",
+        "Roussel",
+        MembershipRole.LEAD,
+        "Financeur solidaire",
+    ),
+    (
+        "demo-comite",
+        "presidente.comite",
+        "Hélène",
+        "Martin",
+        MembershipRole.LEAD,
+        "Présidente du comité",
+    ),
+    ("demo-comite", "membre.comite1", "Paul", "Leroy", MembershipRole.MEMBER, "Membre du comité"),
+    (
+        "demo-comite",
+        "membre.comite2",
+        "Fatima",
+        "Haddad",
+        MembershipRole.MEMBER,
+        "Membre du comité",
+    ),
+    (
+        "demo-comite",
+        "membre.comite3",
+        "Bernard",
+        "Lemaire",
+        MembershipRole.MEMBER,
+        "Membre du comité",
+    ),
+    (
+        "demo-pilotage",
+        "laboratoire",
+        "Inès",
+        "Morel",
+        MembershipRole.MEMBER,
+        "Pilotage et évaluation",
+    ),
+]
+
+# email local part, first, last, commune INSEE, project, sector, stage, incubator slug,
+# structure (name, legal form code, SIRET — fictitious but checksum-valid) or None, QPV: code declared, "none", "unknown", verified?
+ENTREPRENEURS = [
+    (
+        "amina",
+        "Amina",
+        "Benkacem",
+        "59512",
+        "Épicerie solidaire de l'Alma",
+        Sector.FOOD,
+        ProjectStage.IDEA,
+        None,
+        None,
+        ("QN05981M", False),
+    ),
+    (
+        "lucas",
+        "Lucas",
+        "Petit",
+        "59350",
+        "Atelier vélo participatif",
+        Sector.MOBILITY,
+        ProjectStage.EMERGENCE,
+        "demo-cae-lille",
+        None,
+        ("unknown", False),
+    ),
+    (
+        "moussa",
+        "Moussa",
+        "Diallo",
+        "59599",
+        "Ressourcerie de la Bourgogne",
+        Sector.CIRCULAR,
+        ProjectStage.CREATION,
+        "demo-incubateur-rt",
+        ("Ressourcerie de la Bourgogne", "association", "09281590139629"),
+        ("QN05985M", True),
+    ),
+    (
+        "julie",
+        "Julie",
+        "Vermeulen",
+        "59009",
+        "Crèche coopérative Pont de Bois",
+        Sector.EARLY_CHILDHOOD,
+        ProjectStage.CREATION,
+        "demo-couveuse",
+        ("Les P'tits Ponts", "scic", "03340187801755"),
+        ("QN05965M", True),
+    ),
+    (
+        "karima",
+        "Karima",
+        "Ait Ali",
+        "59360",
+        "Traiteur d'insertion des Oliveaux",
+        Sector.INCLUSION,
+        ProjectStage.DEVELOPMENT,
+        "demo-incubateur-rt",
+        ("Saveurs des Oliveaux", "scop", "62889751402612"),
+        ("QN05975M", True),
+    ),
+    (
+        "pierre",
+        "Pierre",
+        "Lambert",
+        "59378",
+        "Recyclerie de meubles",
+        Sector.CIRCULAR,
+        ProjectStage.DEVELOPMENT,
+        "demo-couveuse",
+        ("Fibr'et Co", "company_esus", "17047187463312"),
+        ("none", True),
+    ),
+    (
+        "sarah",
+        "Sarah",
+        "Cohen",
+        "59163",
+        "Tiers-lieu culturel",
+        Sector.CULTURE,
+        ProjectStage.EMERGENCE,
+        "demo-cae-lille",
+        None,
+        ("none", False),
+    ),
+    (
+        "yanis",
+        "Yanis",
+        "Mebarki",
+        "59650",
+        "Aide numérique à domicile",
+        Sector.DIGITAL,
+        ProjectStage.IDEA,
+        None,
+        None,
+        ("QN05989M", False),
+    ),
+    (
+        "claire",
+        "Claire",
+        "Desmet",
+        "59560",
+        "Jardin maraîcher solidaire",
+        Sector.FOOD,
+        ProjectStage.CREATION,
+        "demo-couveuse",
+        ("Les Jardins de Seclin", "association", "62833125815356"),
+        ("QN05982M", True),
+    ),
+    (
+        "marc",
+        "Marc",
+        "Hennebert",
+        "59017",
+        "Garage solidaire",
+        Sector.MOBILITY,
+        ProjectStage.DEVELOPMENT,
+        "demo-incubateur-rt",
+        ("Garage Solidaire d'Armentières", "scic", "65630481373435"),
+        ("none", False),
+    ),
+]
+
+
+def seed_demo(*, stdout_write: object = print) -> DemoLogins:
+    """Create the demo once; running it again only lists the logins."""
+    logins = DemoLogins()
+    with transaction.atomic():
+        organisations = {
+            slug: _org(name, kind, slug, **fields) for name, kind, slug, fields in ORGANISATIONS
+        }
+        admin = _user(f"admin@{DEMO_DOMAIN}", "Alex", "Admin", superuser=True)
+        logins.add("Administrateur·rice", admin.email)
+        for slug, local, first, last, role, label in MEMBERS:
+            user = _user(f"{local}@{DEMO_DOMAIN}", first, last)
+            membership_add(organisation=organisations[slug], user=user, role=role)
+            logins.add(label, user.email)
+        staff = User.objects.get(email=f"charge.mission@{DEMO_DOMAIN}")
+        for row in ENTREPRENEURS:
+            email = _seed_entrepreneur(row, organisations, staff)
+            logins.add("Porteur·se de projet", email)
+        _seed_sessions(organisations["demo-comite"])
+    return logins
+
+
+def _seed_entrepreneur(row: tuple, organisations: dict[str, Organisation], staff: User) -> str:  # type: ignore[type-arg]
+    local, first, last, insee, title, sector, stage, incubator, structure_row, qpv = row
+    email = f"{local}@{DEMO_DOMAIN}"
+    if Person.objects.filter(user__email=email).exists():
+        return email
+    person = person_register(email=email, first_name=first, last_name=last, password=DEMO_PASSWORD)
+    consent_record(person=person, purpose=ConsentPurpose.PRIVACY_NOTICE, granted=True)
+    commune = Commune.objects.get(insee_code=insee)
+    structure = None
+    if structure_row:
+        name, form_code, siret = structure_row
+        structure = Structure.objects.create(
+            holder=person,
+            name=name,
+            legal_form=LegalForm.objects.get(code=form_code),
+            siret=siret,
+            siren=siret[:9],
+            commune=commune,
+            creation_date=datetime.date(2023, 3, 1),
+            esus_status=EsusStatus.GRANTED if form_code == "company_esus" else EsusStatus.NONE,
+            esus_date=datetime.date(2024, 1, 15) if form_code == "company_esus" else None,
+            address="12 rue de la Solidarité",
+            postal_code=commune.postal_code_list()[0],
+        )
+    project = project_create(
+        holder=person,
+        structure=structure,
+        title=title,
+        sector=sector,
+        stage=stage,
+        summary=f"{title} : un projet d'économie sociale et solidaire à {commune.name}.",
+        social_utility="Créer des emplois durables et du lien social dans le quartier.",
+        jobs_planned_fte=Decimal("2.5"),
+        commune=commune,
+        postal_code=commune.postal_code_list()[0],
+        address="12 rue de la Solidarité",
+    )
+    if incubator:
+        project_assign_support_organisation(project=project, organisation=organisations[incubator])
+    _seed_qpv(project, qpv, person.user, staff)
+    return email
+
+
+def _seed_qpv(project: Project, qpv: tuple[str, bool], applicant: User, staff: User) -> None:
+    code, verified = qpv
+    area = QpvArea.objects.filter(code=code).first()
+    qpv_declare(project=project, qpv=area, none_of_these=code == "none", actor=applicant)
+    if verified:
+        outcome = QpvOutcome.INSIDE if area else QpvOutcome.OUTSIDE
+        qpv_verify(project=project, actor=staff, outcome=outcome, qpv=area, reason="")
+
+
+def _seed_sessions(committee: Organisation) -> None:
+    if committee.sessions.exists():
+        return
+    programme = Programme.objects.get(slug="entreprendre-autrement")
+    today = timezone.localdate()
+    for months, status_place in (
+        (-2, "Maison Stéphane Hessel, Lille"),
+        (1, "Siège de la MEL, Lille"),
+        (4, "Maison Stéphane Hessel, Lille"),
+        (7, "Hôtel de ville, Roubaix"),
+    ):
+        day = today + datetime.timedelta(days=30 * months)
+        starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(14, 0)))
+        committee_session_create(
+            committee=committee,
+            programme=programme,
+            starts_at=starts,
+            place=status_place,
+            agenda_cutoff=day - datetime.timedelta(days=21),
+        )
+
+
+def seed_scale(*, count: int, seed: int = 2026, batch: int = 2000) -> int:
+    """Add ``count`` deterministic dossiers (same seed → same data) spread over stages,
+    sectors, MEL communes, support organisations and QPV outcomes. Returns rows created."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    communes = list(Commune.objects.in_mel().order_by("insee_code"))
+    incubators = list(Organisation.objects.filter(kind=OrganisationKind.SUPPORT).order_by("pk"))
+    qpv_by_commune = {c.pk: list(c.qpv_areas.order_by("code")) for c in communes}
+    password = make_password(None)  # unusable: scale users never log in
+    start = User.objects.filter(email__startswith="scale-").count()
+    created = 0
+    for offset in range(0, count, batch):
+        size = min(batch, count - offset)
+        with transaction.atomic():
+            created += _scale_batch(
+                rng, start + offset, size, communes, incubators, qpv_by_commune, password
+            )
+    return created
+
+
+def _scale_batch(
+    rng: random.Random,
+    first: int,
+    size: int,
+    communes: list[Commune],  # type: ignore[type-arg]
+    incubators: list[Organisation],
+    qpv_by_commune: dict,
+    password: str,
+) -> int:
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"scale-{first + i:07d}@scale.invalid",
+                password=password,
+                last_name=f"Porteur {first + i}",
+            )
+            for i in range(size)
+        ]
+    )
+    Person.objects.bulk_create([Person(user=u) for u in users])
+    stages, sectors = list(ProjectStage), list(Sector)
+    projects = [
+        Project(
+            holder_id=u.pk,
+            title=f"Projet {first + i}",
+            summary="Projet généré pour les mesures de charge.",
+            sector=rng.choice(sectors),
+            stage=rng.choice(stages),
+            commune=rng.choice(communes),
+            support_organisation=rng.choice(incubators)
+            if incubators and rng.random() < 0.7
+            else None,
+        )
+        for i, u in enumerate(users)
+    ]
+    Project.objects.bulk_create(projects)
+    determinations = []
+    for project in projects:
+        areas = qpv_by_commune.get(project.commune_id) or []
+        area = rng.choice(areas) if areas and rng.random() < 0.4 else None
+        outcome = (
+            QpvOutcome.INSIDE if area else rng.choice([QpvOutcome.OUTSIDE, QpvOutcome.TO_VERIFY])
+        )
+        determinations.append(
+            QpvDetermination(
+                project=project,
+                outcome=outcome,
+                source=QpvSource.DECLARED,
+                qpv=area,
+                qpv_code=area.code if area else "",
+                qpv_name=area.name if area else "",
+                generation=area.generation if area else None,
+            )
+        )
+    QpvDetermination.objects.bulk_create(determinations)
+    for project, determination in zip(projects, determinations, strict=True):
+        project.current_qpv = determination
+    Project.objects.bulk_update(projects, ["current_qpv"])
+    for organisation in incubators:
+        mine = [p for p in projects if p.support_organisation_id == organisation.pk]
+        if mine:
+            # Same grants as project_assign_support_organisation, in bulk for speed.
+            ids = Project.objects.filter(pk__in=[p.pk for p in mine])
+            assign_perm("applicants.view_project", organisation.group, ids)
+            assign_perm("applicants.change_project", organisation.group, ids)
+    return size

@@ -1,0 +1,40 @@
+"""``manage.py seed_demo [--scale N]``: the demo, then optionally N generated dossiers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from applicants.models import Commune, LegalForm
+from funding.models import Programme
+from workflows.demo import DEMO_PASSWORD, seed_demo, seed_scale
+
+
+class Command(BaseCommand):
+    help = "Crée les données de démonstration et affiche les identifiants de connexion."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale", type=int, default=0, help="Nombre de dossiers générés en plus."
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="Graine aléatoire (--scale).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not Commune.objects.exists():
+            call_command("load_territory", stdout=self.stdout)
+        if not LegalForm.objects.exists() or not Programme.objects.exists():
+            call_command("load_programme_rules", stdout=self.stdout)
+        logins = seed_demo()
+        if options["scale"]:
+            created = seed_scale(count=options["scale"], seed=options["seed"])
+            self.stdout.write(f"{created} dossiers générés (graine {options['seed']}).")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nComptes de démonstration (mot de passe commun : {DEMO_PASSWORD})"
+            )
+        )
+        width = max(len(p) for p, _ in logins.rows)
+        for persona, email in logins.rows:
+            self.stdout.write(f"  {persona.ljust(width)}  {email}")

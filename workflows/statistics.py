@@ -1,0 +1,53 @@
+"""Aggregated, pseudonymised figures for the steering committee and the evaluation lab.
+
+Only counts leave this module; a count below the configured threshold is shown as
+"moins de N" so that nobody can be singled out (statistical confidentiality).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count
+
+from applicants.models import Project, ProjectStage, QpvOutcome, Sector
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    count: int
+    threshold: int
+
+    @property
+    def display(self) -> str:
+        return f"moins de {self.threshold}" if 0 < self.count < self.threshold else str(self.count)
+
+
+def _cells(rows: list[dict[str, object]], key: str, labels: dict[str, str]) -> list[Cell]:
+    threshold = settings.STATISTICS_MIN_CELL
+    return [
+        Cell(
+            labels.get(str(row[key]), str(row[key] or "Non renseigné")),
+            int(row["total"]),
+            threshold,
+        )  # type: ignore[call-overload]
+        for row in rows
+    ]
+
+
+def project_figures() -> dict[str, object]:
+    """Projects by stage, by QPV outcome, by sector and by commune (counts only)."""
+    projects = Project.objects.all()
+    by = lambda field: list(  # noqa: E731
+        projects.values(field).annotate(total=Count("pk")).order_by("-total", field)
+    )
+    qpv_labels = {k: str(v) for k, v in QpvOutcome.choices}
+    return {
+        "total": projects.count(),
+        "by_stage": _cells(by("stage"), "stage", {k: str(v) for k, v in ProjectStage.choices}),
+        "by_qpv": _cells(by("current_qpv__outcome"), "current_qpv__outcome", qpv_labels),
+        "by_sector": _cells(by("sector"), "sector", {k: str(v) for k, v in Sector.choices}),
+        "by_commune": _cells(by("commune__name"), "commune__name", {}),
+    }

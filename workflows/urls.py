@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("pilotage/chiffres/", views.statistics, name="statistics"),
+]

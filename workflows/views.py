@@ -1,0 +1,25 @@
+"""Front door of the journey: the landing page, each persona's home, the steering figures."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .dashboards import dashboard_context
+from .statistics import project_figures
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Public presentation for visitors; each signed-in persona gets its own home."""
+    if not request.user.is_authenticated:
+        return render(request, "home_public.html")
+    return render(request, "home.html", dashboard_context(request.user))
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("applicants.aggregate_project"):
+        raise PermissionDenied("Ces chiffres sont réservés au pilotage du plan.")
+    return render(request, "workflows/statistics.html", {"figures": project_figures()})
