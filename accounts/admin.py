@@ -1,0 +1,231 @@
+"""Admin for users, organisations and memberships.
+
+Organisations and memberships carry permissions (each organisation has a group holding its
+persona's grants), so adding them here goes through ``accounts.services`` exactly as the
+rest of the application does; nothing in this file assigns a permission itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+
+from .models import Membership, Organisation, User
+from .services import membership_add, membership_remove, organisation_create
+
+
+class EmailUserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+    def clean_email(self) -> str:
+        # Sign-in compares addresses case-insensitively, so "Alice@x" and "alice@x" clash.
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Un compte existe déjà avec cette adresse e-mail.")
+        return email
+
+
+class EmailUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = (
+            "email",
+            "password",
+            "first_name",
+            "last_name",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        )
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = EmailUserChangeForm
+    add_form = EmailUserCreationForm
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Identité", {"fields": ("first_name", "last_name")}),
+        ("Accès", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    list_display = ("email", "first_name", "last_name", "is_staff", "is_active", "last_login")
+    list_filter = ("is_staff", "is_superuser", "is_active")
+    search_fields = ("email", "first_name", "last_name")
+    ordering = ("email",)
+    # Groups follow memberships (membership_add/remove): editing them here would give an
+    # organisation's permissions to someone who is not a member. Direct permissions are not
+    # used at all: every right comes from the policy through groups.
+    readonly_fields = ("groups", "last_login", "date_joined")
+    filter_horizontal = ()
+
+
+class MembershipForm(forms.ModelForm):
+    """A member is chosen by e-mail address: no list of every account is shown."""
+
+    email = forms.EmailField(label="adresse e-mail du membre")
+
+    class Meta:
+        model = Membership
+        fields = ("role",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["email"].initial = self.instance.user.email
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"]
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(
+                "Aucun compte n'existe avec cette adresse : la personne doit d'abord en créer un."
+            )
+        return user
+
+
+class MembershipFormSet(BaseInlineFormSet):
+    def save_through_services(self, organisation: Organisation) -> None:
+        """Apply the formset with membership_add/membership_remove, keeping groups in step.
+
+        Also fills the attributes the admin reads to write its change message, which
+        ``BaseModelFormSet.save()`` would otherwise have set.
+        """
+        self.new_objects: list[Membership] = []
+        self.changed_objects: list[tuple[Membership, list[str]]] = []
+        self.deleted_objects: list[Membership] = []
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                membership_remove(membership=form.instance)
+                self.deleted_objects.append(form.instance)
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed():
+                continue
+            self._save_form(form, organisation)
+
+    def _save_form(self, form: MembershipForm, organisation: Organisation) -> None:
+        user, role = form.cleaned_data["email"], form.cleaned_data["role"]
+        existing = form.instance if form.instance.pk else None
+        if existing is not None and existing.user_id != user.pk:
+            membership_remove(membership=existing)  # the row now names someone else
+        membership = membership_add(organisation=organisation, user=user, role=role)
+        if existing is None:
+            self.new_objects.append(membership)
+        else:
+            self.changed_objects.append((membership, form.changed_data))
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipForm
+    formset = MembershipFormSet
+    fields = ("email", "role", "joined_at")
+    readonly_fields = ("joined_at",)
+    extra = 1
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).select_related("user")
+
+
+class OrganisationForm(forms.ModelForm):
+    # Declared so addresses typed without a scheme get https:// (Django 6's default; 5.2
+    # warns when the choice is left implicit).
+    website = forms.URLField(label="site web", required=False, assume_scheme="https")
+
+    class Meta:
+        # No "members": they are managed in the inline, through the services, never as a
+        # bare many-to-many field that would skip the groups.
+        model = Organisation
+        fields = (
+            "name",
+            "kind",
+            "slug",
+            "email",
+            "phone",
+            "address",
+            "website",
+            "description",
+            "sectors",
+            "is_active",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = "Laissé vide, il est déduit du nom."
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
+    inlines = [MembershipInline]
+    list_display = ("name", "kind", "member_count", "email", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "slug", "email")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(description="membres", ordering="member_count")
+    def member_count(self, obj: Organisation) -> int:
+        return obj.member_count  # type: ignore[attr-defined]
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Organisation | None = None
+    ) -> tuple[str, ...]:
+        if obj is None:
+            return ()
+        # The kind decides the persona and so every grant of the group: changing it would
+        # leave existing object grants wrong. The slug names the group.
+        return ("kind", "slug", "group")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
+        # Sessions, projects and the group point at the organisation: deactivate it instead.
+        return False
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: Organisation,
+        form: forms.ModelForm,
+        change: bool,
+    ) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in {"name", "kind"}}
+        created = organisation_create(name=obj.name, kind=obj.kind, **fields)
+        # The admin goes on with ``obj`` (inlines, log entry, redirect): make it the saved row.
+        obj.pk, obj.slug, obj.group_id = created.pk, created.slug, created.group_id
+        obj._state.adding = False
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm,
+        formset: Any,
+        change: bool,
+    ) -> None:
+        if isinstance(formset, MembershipFormSet):
+            formset.save_through_services(form.instance)
+            return
+        super().save_formset(request, form, formset, change)
