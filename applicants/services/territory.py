@@ -53,10 +53,14 @@ MSG_NOT_FOUND = (
 )
 
 
-def outside_mel_message(commune: Commune) -> str:
-    """Why a commune outside the MEL is refused, and where to turn instead."""
+def outside_mel_message(commune: Commune | None = None) -> str:
+    """Why a commune outside the MEL is refused, and where to turn instead.
+
+    Without a commune (the form's "une autre commune" choice) the message speaks of "cette
+    commune"."""
+    name = commune.name if commune is not None else "Cette commune"
     message = (
-        f"{commune.name} ne fait pas partie de la Métropole Européenne de Lille (MEL) : "
+        f"{name} ne fait pas partie de la Métropole Européenne de Lille (MEL) : "
         "l'appel à projets « Entreprendre Autrement » est réservé aux activités situées dans "
         "l'une des communes de la MEL."
     )

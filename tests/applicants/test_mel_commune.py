@@ -46,6 +46,12 @@ def test_the_outside_mel_message_stands_alone_without_help_text(db: None, settin
     assert message.endswith("l'une des communes de la MEL.")
 
 
+def test_the_outside_mel_message_also_works_without_a_known_commune() -> None:
+    assert outside_mel_message(None).startswith(
+        "Cette commune ne fait pas partie de la Métropole Européenne de Lille"
+    )
+
+
 def test_mel_communes_lists_only_members_by_name(db: None) -> None:
     commune("59599", "Tourcoing")
     commune("59009", "Villeneuve-d'Ascq")
