@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -17,7 +17,7 @@ M = TypeVar("M", bound=models.Model)
 def get_visible_or_404(user: AnyUser, queryset: models.QuerySet[M], **lookup: object) -> M:
     try:
         return filter_visible(user, queryset).get(**lookup)
-    except queryset.model.DoesNotExist as error:
+    except ObjectDoesNotExist as error:
         raise Http404("Page introuvable.") from error
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
@@ -94,7 +94,7 @@ def filter_visible(
     perm = f"{opts.app_label}.{codename}"
     if user.is_superuser or user.has_perm(perm):
         return queryset
-    condition = Q(pk__in=[])
+    condition: Any = Q(pk__in=[])  # Q | Exists: combined into one WHERE clause
     personas = user_personas(user)
     field = owner_field(model)
     if field and allows(Persona.APPLICANT, perm, Scope.OWN):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -15,13 +15,14 @@ OUTSIDE_MEL = "hors-mel"
 class CommuneChoiceField(forms.ChoiceField):
     """The MEL communes, plus an explicit "elsewhere" so nobody is stuck without an answer."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.choices = (
-            [("", "— Choisissez la commune —")]
-            + [(c.insee_code, c.name) for c in Commune.objects.in_mel().order_by("name")]
-            + [(OUTSIDE_MEL, "Une autre commune, hors de la Métropole européenne de Lille")]
-        )
+    def load_choices(self) -> None:
+        # Called per form instance, never at import: the table may not exist yet (migrate).
+        communes = Commune.objects.in_mel().order_by("name").values_list("insee_code", "name")
+        self.choices = [
+            ("", "— Choisissez la commune —"),
+            *communes,
+            (OUTSIDE_MEL, "Une autre commune, hors de la Métropole européenne de Lille"),
+        ]
 
     def clean(self, value: Any) -> Commune | None:
         value = super().clean(value)
@@ -42,11 +43,13 @@ class LocatedForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        cast(CommuneChoiceField, self.fields["commune"]).load_choices()
         if self.instance.pk and self.instance.commune_id:
             self.initial["commune"] = self.instance.commune_id
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         commune, postal_code = data.get("commune"), data.get("postal_code")
         if commune and postal_code and postal_code not in commune.postal_code_list():
             self.add_error(
@@ -95,9 +98,10 @@ class StructureForm(LocatedForm):
         super().__init__(*args, **kwargs)
         # SIRET/RNA fields are cleaned by the model (spaces allowed on input).
         for name in ("siret", "rna", "iban"):
-            self.fields[name].max_length = 40
-            self.fields[name].widget.attrs.pop("maxlength", None)
-            self.fields[name].validators = []
+            field = cast(forms.CharField, self.fields[name])
+            field.max_length = 40
+            field.widget.attrs.pop("maxlength", None)
+            field.validators = []
 
 
 class ProjectForm(LocatedForm):
@@ -123,11 +127,12 @@ class ProjectForm(LocatedForm):
 
     def __init__(self, *args: Any, holder_structures: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = (
+        structure = cast(forms.ModelChoiceField, self.fields["structure"])
+        structure.queryset = (
             holder_structures if holder_structures is not None else Structure.objects.none()
         )
-        self.fields["structure"].required = False
-        self.fields["structure"].empty_label = "Pas encore de structure"
+        structure.required = False
+        structure.empty_label = "Pas encore de structure"
 
 
 NONE_OF_THESE = "aucun"
@@ -145,7 +150,9 @@ class QpvDeclarationForm(forms.Form):
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.areas = {str(area.pk): area for area in areas}
-        self.fields["answer"].choices = [(pk, area.name) for pk, area in self.areas.items()] + [
+        cast(forms.ChoiceField, self.fields["answer"]).choices = [
+            (pk, area.name) for pk, area in self.areas.items()
+        ] + [
             (NONE_OF_THESE, "Aucun de ces quartiers"),
             (DONT_KNOW, "Je ne sais pas (l'équipe de la MEL vérifiera)"),
         ]
@@ -166,14 +173,17 @@ class QpvVerificationForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.areas = {str(area.pk): area for area in areas}
-        self.fields["outcome"].choices = [
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
             (QpvOutcome.INSIDE, "En quartier prioritaire"),
             (QpvOutcome.OUTSIDE, "Hors quartier prioritaire"),
         ]
-        self.fields["qpv"].choices = [("", "—")] + [(pk, a.name) for pk, a in self.areas.items()]
+        cast(forms.ChoiceField, self.fields["qpv"]).choices = [("", "—")] + [
+            (pk, a.name) for pk, a in self.areas.items()
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["qpv_area"] = self.areas.get(data.get("qpv") or "")
         if data.get("outcome") == "inside" and data["qpv_area"] is None:
             self.add_error("qpv", "Choisissez le quartier prioritaire concerné.")

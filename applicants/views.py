@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.access import get_visible_or_404, require_perm
 from accounts.exceptions import ApplicationError
+from accounts.http import AuthenticatedRequest
 from applicants.forms import ProjectForm, StructureForm
 from applicants.models import Person, Structure
 from applicants.selectors.projects import (
@@ -25,24 +27,22 @@ from applicants.services import project_create, project_update, structure_save
 PAGE_SIZE = 25
 
 
-def _person_or_403(request: HttpRequest) -> Person:
+def _person_or_403(request: AuthenticatedRequest) -> Person:
     person = Person.objects.filter(pk=request.user.pk).first()
     if person is None:
         raise PermissionDenied("Cet espace est réservé aux porteur·ses de projet.")
     return person
 
 
-def _apply_error(
-    form: StructureForm | ProjectForm, error: ApplicationError | ValidationError
-) -> None:
+def _apply_error(form: forms.ModelForm, error: ApplicationError | ValidationError) -> None:
     if isinstance(error, ValidationError):
-        form._update_errors(error)  # attaches each message to its field, like form validation
+        form._update_errors(error)  # type: ignore[attr-defined]  # per field, like form validation
     else:
         form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @login_required
-def applicant_space(request: HttpRequest) -> HttpResponse:
+def applicant_space(request: AuthenticatedRequest) -> HttpResponse:
     person = _person_or_403(request)
     return render(
         request,
@@ -56,7 +56,7 @@ def applicant_space(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def structure_create(request: HttpRequest) -> HttpResponse:
+def structure_create(request: AuthenticatedRequest) -> HttpResponse:
     person = _person_or_403(request)
     form = StructureForm(request.POST or None, instance=Structure(holder=person))
     if request.method == "POST" and form.is_valid():
@@ -71,7 +71,7 @@ def structure_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def structure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def structure_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     structure = get_visible_or_404(request.user, structure_detail_queryset(), pk=pk)
     can_change = request.user.has_perm("applicants.change_structure", structure)
     return render(
@@ -82,7 +82,7 @@ def structure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def structure_update(request: HttpRequest, pk: int) -> HttpResponse:
+def structure_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     structure = get_visible_or_404(request.user, structure_detail_queryset(), pk=pk)
     require_perm(request.user, "change", structure)
     form = StructureForm(request.POST or None, instance=structure)
@@ -98,14 +98,14 @@ def structure_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def project_index(request: HttpRequest) -> HttpResponse:
+def project_index(request: AuthenticatedRequest) -> HttpResponse:
     """Staff see every project; a support organisation sees its portfolio; others only theirs."""
     page = Paginator(project_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applicants/project_list.html", {"page": page})
 
 
 @login_required
-def project_create_view(request: HttpRequest) -> HttpResponse:
+def project_create_view(request: AuthenticatedRequest) -> HttpResponse:
     person = _person_or_403(request)
     form = ProjectForm(request.POST or None, holder_structures=person_structures(person=person))
     if request.method == "POST" and form.is_valid():
@@ -120,7 +120,7 @@ def project_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(request.user, project_detail_queryset(), pk=pk)
     return render(
         request,
@@ -135,7 +135,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def project_update(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(request.user, project_detail_queryset(), pk=pk)
     require_perm(request.user, "change", project)
     form = ProjectForm(

@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.access import get_visible_or_404, require_perm
 from accounts.exceptions import ApplicationError
+from accounts.http import AuthenticatedRequest
 from applicants.forms import DONT_KNOW, NONE_OF_THESE, QpvDeclarationForm, QpvVerificationForm
+from applicants.models import Project, QpvArea
 from applicants.selectors.projects import project_detail_queryset
 from applicants.selectors.territory import (
     projects_awaiting_qpv_verification,
@@ -23,14 +25,14 @@ from applicants.services.territory import qpv_declare, qpv_verify
 PAGE_SIZE = 25
 
 
-def _areas(project):  # type: ignore[no-untyped-def]
+def _areas(project: Project) -> list[QpvArea]:
     if project.commune is None:
         return []
     return list(qpv_areas_for_commune(commune=project.commune, generation=settings.QPV_GENERATION))
 
 
 @login_required
-def qpv_declaration(request: HttpRequest, pk: int) -> HttpResponse:
+def qpv_declaration(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(request.user, project_detail_queryset(), pk=pk)
     require_perm(request.user, "change", project)
     form = QpvDeclarationForm(request.POST or None, areas=_areas(project))
@@ -58,7 +60,7 @@ def qpv_declaration(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def qpv_queue(request: HttpRequest) -> HttpResponse:
+def qpv_queue(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("applicants.add_qpvdetermination"):
         raise PermissionDenied("Cette liste est réservée à l'équipe de la MEL.")
     projects = projects_awaiting_qpv_verification(user=request.user)
@@ -67,7 +69,7 @@ def qpv_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def qpv_verification(request: HttpRequest, pk: int) -> HttpResponse:
+def qpv_verification(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(request.user, project_detail_queryset(), pk=pk)
     if not request.user.has_perm("applicants.add_qpvdetermination"):
         raise PermissionDenied("La vérification QPV est réservée à l'équipe de la MEL.")

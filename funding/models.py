@@ -53,9 +53,13 @@ class CallRuleVersion(models.Model):
     label = models.CharField(_("version"), max_length=80)
     valid_from = models.DateField(_("en vigueur à partir du"))
     valid_until = models.DateField(_("jusqu'au"), null=True, blank=True)
-    grant_cap = models.DecimalField(_("plafond de la subvention (€)"), max_digits=12, decimal_places=2)
+    grant_cap = models.DecimalField(
+        _("plafond de la subvention (€)"), max_digits=12, decimal_places=2
+    )
     cap_percent_of_budget = models.DecimalField(
-        _("plafond en % du budget prévisionnel"), max_digits=5, decimal_places=2,
+        _("plafond en % du budget prévisionnel"),
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     startup_age_limit_years = models.PositiveSmallIntegerField(
@@ -65,7 +69,9 @@ class CallRuleVersion(models.Model):
         _("agrément ESUS exigé des sociétés commerciales de plus de (ans)"), null=True, blank=True
     )
     convention_threshold = models.DecimalField(
-        _("convention obligatoire au-delà de (€)"), max_digits=12, decimal_places=2,
+        _("convention obligatoire au-delà de (€)"),
+        max_digits=12,
+        decimal_places=2,
         default=Decimal("23000"),
     )
     eligible_legal_forms = models.ManyToManyField(
@@ -89,7 +95,9 @@ class CallRuleVersion(models.Model):
             raise ValidationError({"valid_until": "La fin de validité précède son début."})
         if not self.programme_id:
             return
-        overlapping = CallRuleVersion.objects.filter(programme_id=self.programme_id).exclude(pk=self.pk)
+        overlapping = CallRuleVersion.objects.filter(programme_id=self.programme_id).exclude(
+            pk=self.pk
+        )
         end = self.valid_until or datetime.date.max
         for other in overlapping:
             other_end = other.valid_until or datetime.date.max
@@ -111,8 +119,13 @@ class RequiredDocument(models.Model):
         CallRuleVersion, on_delete=models.CASCADE, related_name="required_documents"
     )
     legal_form = models.ForeignKey(
-        LegalForm, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("forme juridique"), help_text=_("Vide : demandé à toutes les structures."),
+        LegalForm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("forme juridique"),
+        help_text=_("Vide : demandé à toutes les structures."),
     )
     code = models.SlugField(_("code"), max_length=40)
     label = models.CharField(_("pièce"), max_length=200)

@@ -15,11 +15,16 @@ class CommitteeSession(models.Model):
     """A meeting of a selection committee (3 to 4 a year for the permanent call)."""
 
     committee = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="sessions",
-        verbose_name=_("comité"), limit_choices_to={"kind": "committee"},
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("comité"),
+        limit_choices_to={"kind": "committee"},
     )
     programme = models.ForeignKey(
-        "funding.Programme", on_delete=models.PROTECT, related_name="sessions",
+        "funding.Programme",
+        on_delete=models.PROTECT,
+        related_name="sessions",
         verbose_name=_("programme"),
     )
     starts_at = models.DateTimeField(_("date et heure"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -15,7 +18,7 @@ pytest_plugins = ["tests.support.geocoder"]
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media_root(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
@@ -31,7 +34,7 @@ def mel_team(db: None) -> Organisation:
 
 @pytest.fixture
 def mel_staff(mel_team: Organisation) -> User:
-    user = UserFactory(email="chargee@mel.example.org")
+    user = UserFactory.create(email="chargee@mel.example.org")
     membership_add(organisation=mel_team, user=user, role=MembershipRole.LEAD)
     return user
 
@@ -48,14 +51,14 @@ def incubator_y(db: None) -> Organisation:
 
 @pytest.fixture
 def incubator_x_member(incubator_x: Organisation) -> User:
-    user = UserFactory(email="conseil@incubateur-x.example.org")
+    user = UserFactory.create(email="conseil@incubateur-x.example.org")
     membership_add(organisation=incubator_x, user=user)
     return user
 
 
 @pytest.fixture
 def incubator_y_member(incubator_y: Organisation) -> User:
-    user = UserFactory(email="conseil@incubateur-y.example.org")
+    user = UserFactory.create(email="conseil@incubateur-y.example.org")
     membership_add(organisation=incubator_y, user=user)
     return user
 
@@ -69,7 +72,7 @@ def committee(db: None) -> Organisation:
 
 @pytest.fixture
 def committee_member(committee: Organisation) -> User:
-    user = UserFactory(email="membre@comite.example.org")
+    user = UserFactory.create(email="membre@comite.example.org")
     membership_add(organisation=committee, user=user)
     return user
 
@@ -81,7 +84,7 @@ def financier_f(db: None) -> Organisation:
 
 @pytest.fixture
 def financier_member(financier_f: Organisation) -> User:
-    user = UserFactory(email="analyste@financeur-f.example.org")
+    user = UserFactory.create(email="analyste@financeur-f.example.org")
     membership_add(organisation=financier_f, user=user)
     return user
 
@@ -89,7 +92,7 @@ def financier_member(financier_f: Organisation) -> User:
 @pytest.fixture
 def steering_reader(db: None) -> User:
     lab = make_organisation("Laboratoire d'évaluation", OrganisationKind.STEERING)
-    user = UserFactory(email="lab@evaluation.example.org")
+    user = UserFactory.create(email="lab@evaluation.example.org")
     membership_add(organisation=lab, user=user)
     return user
 
@@ -101,34 +104,36 @@ def admin_user(db: None) -> User:
 
 @pytest.fixture
 def applicant_a(db: None) -> User:
-    return PersonFactory(user__email="alice@example.org").user
+    return PersonFactory.create(user__email="alice@example.org").user
 
 
 @pytest.fixture
 def applicant_b(db: None) -> User:
-    return PersonFactory(user__email="bruno@example.org").user
+    return PersonFactory.create(user__email="bruno@example.org").user
 
 
 @pytest.fixture
 def structure_a(applicant_a: User) -> Structure:
-    return StructureFactory(holder=applicant_a.person, name="Épicerie d'Alice")
+    return StructureFactory.create(holder=applicant_a.person, name="Épicerie d'Alice")
 
 
 @pytest.fixture
 def structure_b(applicant_b: User) -> Structure:
-    return StructureFactory(holder=applicant_b.person, name="Atelier de Bruno")
+    return StructureFactory.create(holder=applicant_b.person, name="Atelier de Bruno")
 
 
 @pytest.fixture
 def project_a(applicant_a: User, structure_a: Structure) -> Project:
-    return ProjectFactory(
+    return ProjectFactory.create(
         holder=applicant_a.person, structure=structure_a, title="Épicerie solidaire"
     )
 
 
 @pytest.fixture
 def project_b(applicant_b: User, structure_b: Structure) -> Project:
-    return ProjectFactory(holder=applicant_b.person, structure=structure_b, title="Atelier vélo")
+    return ProjectFactory.create(
+        holder=applicant_b.person, structure=structure_b, title="Atelier vélo"
+    )
 
 
 @pytest.fixture

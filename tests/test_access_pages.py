@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from applicants.models import Project, Structure
 from tests.conftest import login
 
@@ -200,8 +200,8 @@ def test_only_staff_reach_the_admin(
 def test_members_see_their_organisation_but_not_others(
     client: Client,
     incubator_x_member: User,
-    incubator_x,
-    incubator_y,  # type: ignore[no-untyped-def]
+    incubator_x: Organisation,
+    incubator_y: Organisation,
 ) -> None:
     login(client, incubator_x_member)
     assert (

@@ -24,8 +24,10 @@ SMALL, LARGE = 3, 60
 
 def _make_projects(count: int, incubator: Organisation) -> None:
     for _ in range(count):
-        person = PersonFactory()
-        project = ProjectFactory(holder=person, structure=StructureFactory(holder=person))
+        person = PersonFactory.create()
+        project = ProjectFactory.create(
+            holder=person, structure=StructureFactory.create(holder=person)
+        )
         project_assign_support_organisation(project=project, organisation=incubator)
         determination = QpvDetermination.objects.create(
             project=project, outcome=QpvOutcome.TO_VERIFY, source=QpvSource.DECLARED
@@ -41,7 +43,11 @@ def _count(client: Client, url: str) -> int:
 
 
 def _counts_for(
-    client: Client, user: User, url: str, incubator: Organisation, django_assert_max_num_queries: Callable
+    client: Client,
+    user: User,
+    url: str,
+    incubator: Organisation,
+    django_assert_max_num_queries: Callable,
 ) -> tuple[int, int]:
     login(client, user)
     _make_projects(SMALL, incubator)
@@ -54,16 +60,24 @@ def _counts_for(
 
 @pytest.mark.parametrize("url_name", ["applicants:project_list", "home"])
 def test_mel_staff_pages_cost_the_same_for_3_and_60_projects(
-    client: Client, mel_staff: User, incubator_x: Organisation, url_name: str,
+    client: Client,
+    mel_staff: User,
+    incubator_x: Organisation,
+    url_name: str,
     django_assert_max_num_queries: Callable,
 ) -> None:
-    small, large = _counts_for(client, mel_staff, reverse(url_name), incubator_x, django_assert_max_num_queries)
+    small, large = _counts_for(
+        client, mel_staff, reverse(url_name), incubator_x, django_assert_max_num_queries
+    )
     assert small == large
 
 
 @pytest.mark.parametrize("url_name", ["applicants:project_list", "home"])
 def test_incubator_pages_cost_the_same_for_3_and_60_projects(
-    client: Client, incubator_x_member: User, incubator_x: Organisation, url_name: str,
+    client: Client,
+    incubator_x_member: User,
+    incubator_x: Organisation,
+    url_name: str,
     django_assert_max_num_queries: Callable,
 ) -> None:
     small, large = _counts_for(
@@ -73,16 +87,26 @@ def test_incubator_pages_cost_the_same_for_3_and_60_projects(
 
 
 def test_qpv_queue_costs_the_same_for_3_and_60_projects(
-    client: Client, mel_staff: User, incubator_x: Organisation, django_assert_max_num_queries: Callable
+    client: Client,
+    mel_staff: User,
+    incubator_x: Organisation,
+    django_assert_max_num_queries: Callable,
 ) -> None:
     small, large = _counts_for(
-        client, mel_staff, reverse("applicants:qpv_queue"), incubator_x, django_assert_max_num_queries
+        client,
+        mel_staff,
+        reverse("applicants:qpv_queue"),
+        incubator_x,
+        django_assert_max_num_queries,
     )
     assert small == large
 
 
 def test_statistics_cost_the_same_for_3_and_60_projects(
-    client: Client, steering_reader: User, incubator_x: Organisation, django_assert_max_num_queries: Callable
+    client: Client,
+    steering_reader: User,
+    incubator_x: Organisation,
+    django_assert_max_num_queries: Callable,
 ) -> None:
     small, large = _counts_for(
         client, steering_reader, reverse("statistics"), incubator_x, django_assert_max_num_queries

@@ -11,12 +11,12 @@ import datetime
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
-from reviewers.services import committee_session_create
 
 from accounts.models import MembershipRole, Organisation, OrganisationKind, User
 from accounts.services import membership_add, organisation_create
@@ -43,6 +43,7 @@ from applicants.services import (
 )
 from applicants.services.territory import qpv_declare, qpv_verify
 from funding.models import Programme
+from reviewers.services import committee_session_create
 
 DEMO_PASSWORD = "demo-entreprendre-2026"  # noqa: S105 - printed demo login, never in production
 DEMO_DOMAIN = "demo.mel-ess.fr"
@@ -351,7 +352,9 @@ def seed_demo(*, stdout_write: object = print) -> DemoLogins:
     return logins
 
 
-def _seed_entrepreneur(row: tuple, organisations: dict[str, Organisation], staff: User) -> str:  # type: ignore[type-arg]
+def _seed_entrepreneur(
+    row: tuple[Any, ...], organisations: dict[str, Organisation], staff: User
+) -> str:
     local, first, last, insee, title, sector, stage, incubator, structure_row, qpv = row
     email = f"{local}@{DEMO_DOMAIN}"
     if Person.objects.filter(user__email=email).exists():
@@ -448,9 +451,9 @@ def _scale_batch(
     rng: random.Random,
     first: int,
     size: int,
-    communes: list[Commune],  # type: ignore[type-arg]
+    communes: list[Commune],
     incubators: list[Organisation],
-    qpv_by_commune: dict,
+    qpv_by_commune: dict[str, list[QpvArea]],
     password: str,
 ) -> int:
     users = User.objects.bulk_create(
@@ -482,7 +485,7 @@ def _scale_batch(
     Project.objects.bulk_create(projects)
     determinations = []
     for project in projects:
-        areas = qpv_by_commune.get(project.commune_id) or []
+        areas = qpv_by_commune.get(project.commune_id or "") or []
         area = rng.choice(areas) if areas and rng.random() < 0.4 else None
         outcome = (
             QpvOutcome.INSIDE if area else rng.choice([QpvOutcome.OUTSIDE, QpvOutcome.TO_VERIFY])
@@ -507,6 +510,7 @@ def _scale_batch(
         if mine:
             # Same grants as project_assign_support_organisation, in bulk for speed.
             ids = Project.objects.filter(pk__in=[p.pk for p in mine])
-            assign_perm("applicants.view_project", organisation.group, ids)
-            assign_perm("applicants.change_project", organisation.group, ids)
+            # guardian documents QuerySet for obj (bulk insert) but types it as a single Model.
+            assign_perm("applicants.view_project", organisation.group, ids)  # type: ignore[arg-type]
+            assign_perm("applicants.change_project", organisation.group, ids)  # type: ignore[arg-type]
     return size

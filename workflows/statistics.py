@@ -7,6 +7,7 @@ Only counts leave this module; a count below the configured threshold is shown a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count
@@ -25,14 +26,14 @@ class Cell:
         return f"moins de {self.threshold}" if 0 < self.count < self.threshold else str(self.count)
 
 
-def _cells(rows: list[dict[str, object]], key: str, labels: dict[str, str]) -> list[Cell]:
+def _cells(rows: list[dict[str, Any]], key: str, labels: dict[str, str]) -> list[Cell]:
     threshold = settings.STATISTICS_MIN_CELL
     return [
         Cell(
             labels.get(str(row[key]), str(row[key] or "Non renseigné")),
             int(row["total"]),
             threshold,
-        )  # type: ignore[call-overload]
+        )
         for row in rows
     ]
 

@@ -1,4 +1,4 @@
-from .people import ConsentPurpose, ConsentRecord, Civility, Person
+from .people import Civility, ConsentPurpose, ConsentRecord, Person
 from .projects import Project, ProjectStage, QpvDetermination, QpvOutcome, QpvSource, Sector
 from .structures import EsusStatus, LegalForm, Structure
 from .territory import Commune, QpvArea

@@ -28,7 +28,9 @@ class Person(models.Model):
         _("civilité"), max_length=3, choices=Civility.choices, blank=True, default=""
     )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    role_in_structure = models.CharField(_("fonction dans la structure"), max_length=120, blank=True)
+    role_in_structure = models.CharField(
+        _("fonction dans la structure"), max_length=120, blank=True
+    )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     class Meta:
@@ -41,8 +43,9 @@ class Person(models.Model):
 
 class ConsentPurpose(models.TextChoices):
     PRIVACY_NOTICE = "privacy_notice", _("Information sur le traitement des données (RGPD)")
-    SHARE_WITH_PARTNERS = "share_partners", _(
-        "Partage du dossier avec les structures d'accompagnement et les financeurs"
+    SHARE_WITH_PARTNERS = (
+        "share_partners",
+        _("Partage du dossier avec les structures d'accompagnement et les financeurs"),
     )
     NEWSLETTER = "newsletter", _("Informations sur les événements de l'ESS de la MEL")
 

@@ -40,7 +40,11 @@ class Project(models.Model):
         Person, on_delete=models.PROTECT, related_name="projects", verbose_name=_("porteur·se")
     )
     structure = models.ForeignKey(
-        Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects",
+        Structure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
         verbose_name=_("structure"),
     )
     title = models.CharField(_("titre"), max_length=200)
@@ -54,16 +58,29 @@ class Project(models.Model):
     address = models.CharField(_("adresse de l'activité"), max_length=255, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
     commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("commune de l'activité"),
     )
     support_organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="supported_projects", verbose_name=_("structure d'accompagnement"),
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supported_projects",
+        verbose_name=_("structure d'accompagnement"),
     )
     current_qpv = models.ForeignKey(
-        "QpvDetermination", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("situation QPV actuelle"), editable=False,
+        "QpvDetermination",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("situation QPV actuelle"),
+        editable=False,
     )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -94,11 +111,17 @@ class QpvSource(models.TextChoices):
 class QpvDetermination(models.Model):
     """One QPV finding for a project's activity address, kept as history with its evidence."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="qpv_determinations")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="qpv_determinations"
+    )
     outcome = models.CharField(_("résultat"), max_length=10, choices=QpvOutcome.choices)
     source = models.CharField(_("origine"), max_length=10, choices=QpvSource.choices)
     qpv = models.ForeignKey(
-        QpvArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        QpvArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("QPV"),
     )
     qpv_code = models.CharField(_("code QPV"), max_length=10, blank=True)
@@ -111,8 +134,12 @@ class QpvDetermination(models.Model):
     message = models.CharField(_("explication"), max_length=255, blank=True)
     reason = models.TextField(_("motif de la correction"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("décidé par"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidé par"),
     )
     decided_at = models.DateTimeField(_("le"), default=timezone.now)
 

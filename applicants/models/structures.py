@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -27,7 +29,9 @@ class LegalForm(models.Model):
     ess_by_nature = models.BooleanField(
         _("ESS par nature"),
         default=False,
-        help_text=_("Associations, coopératives, mutuelles et fondations (loi du 31 juillet 2014)."),
+        help_text=_(
+            "Associations, coopératives, mutuelles et fondations (loi du 31 juillet 2014)."
+        ),
     )
     is_commercial_company = models.BooleanField(_("société commerciale"), default=False)
     is_association = models.BooleanField(_("association"), default=False)
@@ -69,7 +73,9 @@ class Structure(models.Model):
     siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     rna = models.CharField(_("numéro RNA"), max_length=10, blank=True, validators=[validate_rna])
-    naf_code = models.CharField(_("code NAF / APE"), max_length=6, blank=True, validators=[validate_naf])
+    naf_code = models.CharField(
+        _("code NAF / APE"), max_length=6, blank=True, validators=[validate_naf]
+    )
     esus_status = models.CharField(
         _("agrément ESUS"), max_length=10, choices=EsusStatus.choices, default=EsusStatus.NONE
     )
@@ -80,7 +86,11 @@ class Structure(models.Model):
     address = models.CharField(_("adresse du siège"), max_length=255, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
     commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("commune du siège"),
     )
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
@@ -97,16 +107,19 @@ class Structure(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # Normalise first: "732 829 320 00074" is a valid SIRET typed with spaces, and the
+        # length checks of clean_fields() must see the compact form.
         for field in ("siren", "siret", "rna", "iban", "bic"):
             setattr(self, field, compact(getattr(self, field)))
         self.naf_code = normalise_naf(self.naf_code) if self.naf_code else ""
+        if self.siret:
+            self.siren = self.siret[:9]  # the SIREN is the SIRET's first nine digits
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
         errors: dict[str, str] = {}
         form = self.legal_form if self.legal_form_id else None
-        if self.siret and not self.siren:
-            self.siren = self.siret[:9]
-        if self.siret and self.siren and self.siret[:9] != self.siren:
-            errors["siret"] = "Les 9 premiers chiffres du SIRET doivent être ceux du SIREN."
         if form is not None and not form.is_registered and (self.siret or self.rna):
             errors["legal_form"] = (
                 "Une structure pas encore créée n'a ni SIRET ni RNA : choisissez sa forme "
@@ -131,5 +144,8 @@ class Structure(models.Model):
         if not self.creation_date:
             return None
         today = timezone.localdate()
-        before_birthday = (today.month, today.day) < (self.creation_date.month, self.creation_date.day)
+        before_birthday = (today.month, today.day) < (
+            self.creation_date.month,
+            self.creation_date.day,
+        )
         return today.year - self.creation_date.year - int(before_birthday)

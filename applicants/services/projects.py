@@ -11,7 +11,6 @@ from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import access_grant, access_revoke
 from applicants.models import Person, Project
 
-
 LOCATION_COLUMNS = ("address", "postal_code", "commune_id")
 
 

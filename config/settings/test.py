@@ -13,3 +13,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Serve static files from the apps' folders without collectstatic (as in development).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

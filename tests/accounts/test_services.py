@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_joining_the_mel_team_gives_admin_access_and_leaving_takes_it_back(
     mel_team: Organisation,
 ) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     membership = membership_add(organisation=mel_team, user=user)
     user.refresh_from_db()
     assert user.is_staff
@@ -31,7 +31,7 @@ def test_joining_the_mel_team_gives_admin_access_and_leaving_takes_it_back(
 
 
 def test_adding_a_member_twice_keeps_one_membership(incubator_x: Organisation) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     membership_add(organisation=incubator_x, user=user)
     membership_add(organisation=incubator_x, user=user, role="lead")
     assert Membership.objects.filter(user=user).count() == 1
@@ -74,7 +74,7 @@ def test_grants_go_to_the_group_so_rows_do_not_grow_with_members(
     project_a: Project, incubator_x: Organisation
 ) -> None:
     for _ in range(50):
-        membership_add(organisation=incubator_x, user=UserFactory())
+        membership_add(organisation=incubator_x, user=UserFactory.create())
     project_assign_support_organisation(project=project_a, organisation=incubator_x)
     rows = GroupObjectPermission.objects.filter(group=incubator_x.group).count()
     assert rows == 3  # view + change on the project, view on its structure
@@ -105,3 +105,9 @@ def test_applicants_own_their_objects_without_any_stored_permission(
     assert applicant_a.has_perm("applicants.view_structure", project_a.structure)
     assert not applicant_a.has_perm("applicants.view_project", project_b)
     assert GroupObjectPermission.objects.count() == 0
+
+
+def test_a_model_wide_permission_covers_each_object(mel_staff: User, project_b: Project) -> None:
+    assert mel_staff.has_perm("applicants.change_structure", project_b.structure)
+    assert mel_staff.has_perm("applicants.view_project", project_b)
+    assert not mel_staff.has_perm("applicants.delete_project", project_b)

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from applicants.models import Structure
+from applicants.models import Commune, Structure
 from tests.conftest import login
 from tests.factories.applicants import commune, legal_form
 
@@ -36,7 +36,7 @@ def _form(**overrides: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def roubaix(db: None):  # type: ignore[no-untyped-def]
+def roubaix(db: None) -> Commune:
     obj = commune("59512", "Roubaix")
     obj.postal_codes = "59100"
     obj.save()
@@ -44,7 +44,7 @@ def roubaix(db: None):  # type: ignore[no-untyped-def]
 
 
 def test_an_applicant_creates_a_structure_with_normalised_identifiers(
-    client: Client, applicant_a: User, roubaix: object
+    client: Client, applicant_a: User, roubaix: Commune
 ) -> None:
     login(client, applicant_a)
     response = client.post(reverse("applicants:structure_create"), _form())
@@ -57,7 +57,7 @@ def test_an_applicant_creates_a_structure_with_normalised_identifiers(
 
 
 def test_a_wrong_siret_is_refused_and_everything_typed_is_kept(
-    client: Client, applicant_a: User, roubaix: object
+    client: Client, applicant_a: User, roubaix: Commune
 ) -> None:
     login(client, applicant_a)
     response = client.post(reverse("applicants:structure_create"), _form(siret="73282932000079"))
@@ -70,7 +70,7 @@ def test_a_wrong_siret_is_refused_and_everything_typed_is_kept(
 
 
 def test_a_structure_outside_the_mel_gets_a_friendly_explanation(
-    client: Client, applicant_a: User, roubaix: object
+    client: Client, applicant_a: User, roubaix: Commune
 ) -> None:
     login(client, applicant_a)
     response = client.post(reverse("applicants:structure_create"), _form(commune="hors-mel"))
@@ -80,7 +80,7 @@ def test_a_structure_outside_the_mel_gets_a_friendly_explanation(
 
 
 def test_a_postal_code_that_does_not_match_the_commune_is_pointed_out(
-    client: Client, applicant_a: User, roubaix: object
+    client: Client, applicant_a: User, roubaix: Commune
 ) -> None:
     login(client, applicant_a)
     body = client.post(
@@ -91,7 +91,7 @@ def test_a_postal_code_that_does_not_match_the_commune_is_pointed_out(
 
 
 def test_a_registered_structure_needs_a_siret_or_an_rna(
-    client: Client, applicant_a: User, roubaix: object
+    client: Client, applicant_a: User, roubaix: Commune
 ) -> None:
     login(client, applicant_a)
     body = client.post(
@@ -101,7 +101,7 @@ def test_a_registered_structure_needs_a_siret_or_an_rna(
 
 
 def test_a_structure_not_yet_created_has_no_identifiers(
-    client: Client, applicant_a: User, roubaix: object
+    client: Client, applicant_a: User, roubaix: Commune
 ) -> None:
     login(client, applicant_a)
     data = _form(legal_form=legal_form("not_created").pk, rna="", iban="", creation_date="")
@@ -111,7 +111,7 @@ def test_a_structure_not_yet_created_has_no_identifiers(
     assert client.post(reverse("applicants:structure_create"), data).status_code == 302
 
 
-def test_rna_is_for_associations_only(client: Client, applicant_a: User, roubaix: object) -> None:
+def test_rna_is_for_associations_only(client: Client, applicant_a: User, roubaix: Commune) -> None:
     login(client, applicant_a)
     body = client.post(
         reverse("applicants:structure_create"), _form(legal_form=legal_form("scop").pk)
@@ -119,7 +119,7 @@ def test_rna_is_for_associations_only(client: Client, applicant_a: User, roubaix
     assert "ne concerne que les associations" in body
 
 
-def test_esus_requested_needs_a_date(client: Client, applicant_a: User, roubaix: object) -> None:
+def test_esus_requested_needs_a_date(client: Client, applicant_a: User, roubaix: Commune) -> None:
     login(client, applicant_a)
     body = client.post(
         reverse("applicants:structure_create"), _form(esus_status="requested")

@@ -53,7 +53,7 @@ def test_rna_is_w_and_nine_digits(value: str) -> None:
 
 @pytest.mark.parametrize("value", ["595012345", "W59501234", "W5950123456", "X595012345"])
 def test_a_malformed_rna_is_refused_with_an_example(value: str) -> None:
-    with pytest.raises(ValidationError, match="W595012345"):
+    with pytest.raises(ValidationError, match=r"W595012345"):
         validate_rna(value)
 
 
@@ -66,7 +66,7 @@ def test_naf_codes_are_normalised(raw: str, normalised: str) -> None:
 
 
 def test_a_malformed_naf_code_is_refused() -> None:
-    with pytest.raises(ValidationError, match="88.99B"):
+    with pytest.raises(ValidationError, match=r"88\.99B"):
         validate_naf("889B")
 
 
