@@ -1,7 +1,9 @@
 """Aggregated, pseudonymised figures for the steering committee and the evaluation lab.
 
-Only counts leave this module; a count below the configured threshold is shown as
-"moins de N" so that nobody can be singled out (statistical confidentiality).
+Only counts leave this module. Categories below the confidentiality threshold are merged
+into one "Autres" row; when that row would itself be small, the next-smallest categories join
+it (secondary suppression), because a single hidden cell can otherwise be recovered by
+subtracting the visible ones from the total.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from django.conf import settings
 from django.db.models import Count
 
 from applicants.models import Project, ProjectStage, QpvOutcome, Sector
+
+OTHERS_LABEL = "Autres (effectifs regroupés)"
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class Cell:
 
 def _cells(rows: list[dict[str, Any]], key: str, labels: dict[str, str]) -> list[Cell]:
     threshold = settings.STATISTICS_MIN_CELL
-    return [
+    cells = [
         Cell(
             labels.get(str(row[key]), str(row[key] or "Non renseigné")),
             int(row["total"]),
@@ -36,6 +40,19 @@ def _cells(rows: list[dict[str, Any]], key: str, labels: dict[str, str]) -> list
         )
         for row in rows
     ]
+    return suppress_small_cells(cells, threshold)
+
+
+def suppress_small_cells(cells: list[Cell], threshold: int) -> list[Cell]:
+    """Merge the categories below ``threshold`` (and, if needed, the next-smallest ones)
+    into one row whose count is at least ``threshold`` whenever the table allows it."""
+    visible = sorted((c for c in cells if c.count >= threshold), key=lambda c: -c.count)
+    merged = sum(c.count for c in cells if c.count < threshold)
+    if merged == 0:
+        return visible
+    while merged < threshold and visible:
+        merged += visible.pop().count
+    return [*visible, Cell(OTHERS_LABEL, merged, threshold)]
 
 
 def project_figures() -> dict[str, object]:
