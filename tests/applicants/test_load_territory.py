@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from applicants.models import Commune, QpvArea
+from tests.support.geometry import synthetic_square
 
 MEL = "200093201"
 
@@ -29,17 +30,6 @@ def write_json(path: Path, data: Any) -> Path:
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
 
-
-def synthetic_square(lon: float, lat: float, half: float = 0.001) -> dict[str, Any]:
-    """A made-up square, not a real QPV perimeter."""
-    ring = [
-        [lon - half, lat - half],
-        [lon + half, lat - half],
-        [lon + half, lat + half],
-        [lon - half, lat + half],
-        [lon - half, lat - half],
-    ]
-    return {"type": "Polygon", "coordinates": [ring]}
 
 
 def feature(properties: dict[str, Any], geometry: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from applicants.selectors.territory import projects_awaiting_qpv_verification
 from applicants.services.territory import qpv_declare, qpv_determine, qpv_verify
 from tests.factories.applicants import commune
 from tests.support.geocoder import FakeAddressApi
+from tests.support.geometry import synthetic_square
 
 # Centre of the synthetic square and its half-width in degrees (~140 m east-west at 50.7° N,
 # ~220 m north-south): far more than the 15 m border tolerance from the centre.
@@ -26,17 +27,6 @@ EAST_EDGE = CENTRE_LON + HALF
 ONE_DEGREE_LON_M = 70_600  # metres per degree of longitude at this latitude, roughly
 ADDRESS = "12 rue du Test"
 
-
-def synthetic_square(lon: float, lat: float, half: float) -> dict[str, Any]:
-    """A made-up square perimeter (GeoJSON Polygon), not a real QPV."""
-    ring = [
-        [lon - half, lat - half],
-        [lon + half, lat - half],
-        [lon + half, lat + half],
-        [lon - half, lat + half],
-        [lon - half, lat - half],
-    ]
-    return {"type": "Polygon", "coordinates": [ring]}
 
 
 @pytest.fixture
