@@ -18,7 +18,12 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from .models import Membership, Organisation, User
-from .services import membership_add, membership_remove, organisation_create
+from .services import (
+    membership_add,
+    membership_remove,
+    organisation_create,
+    organisation_set_active,
+)
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -211,6 +216,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     ) -> None:
         if change:
             super().save_model(request, obj, form, change)
+            if "is_active" in form.changed_data:
+                # Members must leave (or rejoin) the group, or a deactivated
+                # organisation would keep every right it had.
+                organisation_set_active(organisation=obj, active=obj.is_active)
             return
         fields = {k: v for k, v in form.cleaned_data.items() if k not in {"name", "kind"}}
         created = organisation_create(name=obj.name, kind=obj.kind, **fields)

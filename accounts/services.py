@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from guardian.shortcuts import assign_perm, remove_perm
 
-from .exceptions import PolicyViolation
+from .exceptions import ApplicationError, PolicyViolation
 from .models import Membership, MembershipRole, Organisation, OrganisationKind, User
 from .policy import PERSONA_OF_KIND, linked_actions, model_wide_perms
 
@@ -51,10 +51,44 @@ def organisation_sync_permissions(*, organisation: Organisation) -> None:
 
 
 @transaction.atomic
+def organisation_set_active(*, organisation: Organisation, active: bool) -> Organisation:
+    """Deactivating withdraws every right of the organisation at once: its members leave
+    its group, and with it the group's model-wide and object permissions. Reactivating
+    gives them back. Memberships themselves are kept as history."""
+    organisation.is_active = active
+    organisation.save(update_fields=["is_active"])
+    members = list(User.objects.filter(memberships__organisation=organisation))
+    if active:
+        organisation.group.user_set.add(*members)
+    else:
+        organisation.group.user_set.clear()
+    for user in members:
+        _sync_staff_flag(user)
+    return organisation
+
+
+def _sync_staff_flag(user: User) -> None:
+    # Admin access follows an active membership of the MEL team, never more.
+    staff = (
+        user.is_superuser
+        or user.memberships.filter(
+            organisation__kind=OrganisationKind.MEL_TEAM, organisation__is_active=True
+        ).exists()
+    )
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
 def membership_add(
     *, organisation: Organisation, user: User, role: MembershipRole | str = MembershipRole.MEMBER
 ) -> Membership:
-    """Add a user to an organisation (idempotent) and to its group."""
+    """Add a user to an active organisation (idempotent) and to its group."""
+    if not organisation.is_active:
+        raise ApplicationError(
+            f"L'organisation « {organisation.name} » est désactivée : réactivez-la d'abord."
+        )
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
@@ -62,9 +96,7 @@ def membership_add(
         membership.role = role
         membership.save(update_fields=["role"])
     user.groups.add(organisation.group)
-    if organisation.kind == OrganisationKind.MEL_TEAM and not user.is_staff:
-        user.is_staff = True  # MEL staff use the admin for programme configuration
-        user.save(update_fields=["is_staff"])
+    _sync_staff_flag(user)  # MEL staff use the admin for programme configuration
     return membership
 
 
@@ -74,10 +106,7 @@ def membership_remove(*, membership: Membership) -> None:
     user, organisation = membership.user, membership.organisation
     membership.delete()
     user.groups.remove(organisation.group)
-    still_staff = user.memberships.filter(organisation__kind=OrganisationKind.MEL_TEAM).exists()
-    if user.is_staff and not still_staff and not user.is_superuser:
-        user.is_staff = False
-        user.save(update_fields=["is_staff"])
+    _sync_staff_flag(user)
 
 
 def _perm(obj: models.Model, action: str) -> str:

@@ -7,10 +7,13 @@ them and correct them, never add them. QPV findings are a history: read only.
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import HttpRequest
+
+from applicants.services.territory import outside_mel_message
 
 from .models import (
     Commune,
@@ -156,15 +159,44 @@ class PersonAdmin(NoAddMixin, admin.ModelAdmin):
         return obj.user.email
 
 
+class StructureAdminForm(forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = (
+            "name",
+            "acronym",
+            "legal_form",
+            "siren",
+            "siret",
+            "rna",
+            "naf_code",
+            "esus_status",
+            "esus_date",
+            "creation_date",
+            "address",
+            "postal_code",
+            "commune",
+            "iban",
+            "bic",
+        )
+
+    def clean_commune(self) -> Commune | None:
+        commune = self.cleaned_data.get("commune")
+        if commune is not None and not commune.in_mel:
+            raise forms.ValidationError(outside_mel_message(commune))
+        return commune
+
+
 @admin.register(Structure)
 class StructureAdmin(NoAddMixin, admin.ModelAdmin):
+    form = StructureAdminForm
     list_display = ("name", "legal_form", "siret", "commune", "esus_status", "holder")
     list_select_related = ("legal_form", "commune", "holder__user")
     list_filter = ("legal_form", "esus_status")
     search_fields = ("name", "acronym", "siren", "siret", "rna", "holder__user__email")
     autocomplete_fields = ("commune",)
-    raw_id_fields = ("holder",)
-    readonly_fields = ("created_at", "updated_at")
+    # Changing the holder would hand the structure (and its projects' data) to someone else.
+    readonly_fields = ("holder", "created_at", "updated_at")
 
 
 class QpvDeterminationInline(ReadOnlyMixin, admin.TabularInline):
@@ -199,11 +231,19 @@ class ProjectAdmin(NoAddMixin, admin.ModelAdmin):
     )
     list_filter = ("stage", "sector", ("support_organisation", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "structure__name", "holder__user__email")
-    autocomplete_fields = ("commune",)
-    raw_id_fields = ("holder", "structure")
-    # The support organisation is granted access to the project when it takes it on: only
-    # project_assign_support_organisation (from the project page) may change it.
-    readonly_fields = ("support_organisation", "current_qpv", "created_at", "updated_at")
+    # Ownership, structure, support organisation and location carry grants and the QPV
+    # finding: they change through the project pages and their services, not here.
+    readonly_fields = (
+        "holder",
+        "structure",
+        "support_organisation",
+        "address",
+        "postal_code",
+        "commune",
+        "current_qpv",
+        "created_at",
+        "updated_at",
+    )
     inlines = [QpvDeterminationInline]
 
 

@@ -97,7 +97,7 @@ class StructureForm(LocatedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # SIRET/RNA fields are cleaned by the model (spaces allowed on input).
-        for name in ("siret", "rna", "iban"):
+        for name in ("siret", "rna", "iban", "bic"):
             field = cast(forms.CharField, self.fields[name])
             field.max_length = 40
             field.widget.attrs.pop("maxlength", None)

@@ -105,6 +105,11 @@ def locate(lon: float, lat: float, *, generation: int) -> QpvLocation:
     )
 
 
+def indexed_area_ids(generation: int) -> frozenset[int]:
+    """Ids of the QPV whose perimeter is in the index (loaded and readable)."""
+    return frozenset(_index_for(generation).area_ids)
+
+
 def clear_cache() -> None:
     """Forget every built index (tests, or after a bulk load outside the ORM)."""
     with _lock:

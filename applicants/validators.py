@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from stdnum import bic as std_bic
 from stdnum import iban as std_iban
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
@@ -93,6 +94,17 @@ def validate_iban(value: str) -> None:
             else "Cet IBAN n'est pas valide : vérifiez-le sur votre relevé d'identité bancaire (RIB)."
         )
         raise ValidationError(message, code="invalid_iban") from error
+
+
+def validate_bic(value: str) -> None:
+    try:
+        std_bic.validate(compact(value))
+    except StdnumError as error:
+        raise ValidationError(
+            "Ce BIC n'est pas valide : il compte 8 ou 11 caractères (exemple : CCOPFRPPXXX), "
+            "sur votre relevé d'identité bancaire.",
+            code="invalid_bic",
+        ) from error
 
 
 def format_siret(value: str) -> str:

@@ -7,14 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.access import get_visible_or_404, require_perm
 from accounts.exceptions import ApplicationError
 from accounts.http import AuthenticatedRequest
+from accounts.models import User
 from applicants.forms import ProjectForm, StructureForm
-from applicants.models import Person, Structure
+from applicants.models import Person, Project, Structure
 from applicants.selectors.projects import (
     person_projects,
     person_structures,
@@ -97,6 +99,16 @@ def structure_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "applicants/structure_form.html", {"form": form, "structure": structure})
 
 
+def _structure_choices(user: User, project: Project) -> QuerySet[Structure]:
+    # Only the holder may move a project to another of their structures; others would
+    # otherwise learn the names of structures they have no access to.
+    if user.pk == project.holder_id:
+        return person_structures(person=project.holder)
+    if project.structure_id is None:
+        return Structure.objects.none()
+    return Structure.objects.filter(pk=project.structure_id)
+
+
 @login_required
 def project_index(request: AuthenticatedRequest) -> HttpResponse:
     """Staff see every project; a support organisation sees its portfolio; others only theirs."""
@@ -128,6 +140,7 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "can_change": request.user.has_perm("applicants.change_project", project),
+            "is_holder": project.holder_id == request.user.pk,
             "can_verify_qpv": request.user.has_perm("applicants.add_qpvdetermination"),
             "qpv_history": project.qpv_determinations.select_related("decided_by")[:10],
         },
@@ -141,7 +154,7 @@ def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ProjectForm(
         request.POST or None,
         instance=project,
-        holder_structures=person_structures(person=project.holder),
+        holder_structures=_structure_choices(request.user, project),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.access import get_visible_or_404, require_perm
+from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.http import AuthenticatedRequest
 from applicants.forms import DONT_KNOW, NONE_OF_THESE, QpvDeclarationForm, QpvVerificationForm
@@ -34,7 +34,8 @@ def _areas(project: Project) -> list[QpvArea]:
 @login_required
 def qpv_declaration(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = get_visible_or_404(request.user, project_detail_queryset(), pk=pk)
-    require_perm(request.user, "change", project)
+    if project.holder_id != request.user.pk:
+        raise PermissionDenied("Seul·e le ou la porteur·se du projet peut déclarer son quartier.")
     form = QpvDeclarationForm(request.POST or None, areas=_areas(project))
     if request.method == "POST" and form.is_valid():
         answer = form.cleaned_data["answer"]
@@ -46,7 +47,7 @@ def qpv_declaration(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as error:
-            form.add_error("answer", error.message)
+            form.add_error(None if error.field == "qpv" else "answer", error.message)
         else:
             messages.success(
                 request, "Merci, votre réponse est enregistrée. L'équipe de la MEL la confirmera."

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from accounts.policy import Persona, model_wide_perms
-from applicants.models import Project, QpvArea, QpvDetermination, QpvOutcome, QpvSource
+from applicants.models import Project, QpvArea, QpvDetermination, QpvOutcome, QpvSource, Structure
 from funding.models import CallRuleVersion, Programme
 from reviewers.models import CommitteeSession
 from reviewers.services import committee_session_create
@@ -345,3 +345,29 @@ def test_a_scoring_grid_not_adding_up_to_100_is_refused(client: Client, mel_staf
     assert response.status_code == 200
     assert "totalisent 105" in response.content.decode()
     assert version.scoring_criteria.get(position=1).weight_percent == 25
+
+
+def test_the_admin_refuses_a_structure_head_office_outside_the_mel(structure_a: Structure) -> None:
+    from applicants.admin import StructureAdminForm
+    from tests.factories.applicants import commune
+
+    outside = commune("62041", "Arras", mel=False)
+    data = {
+        "name": structure_a.name,
+        "legal_form": structure_a.legal_form_id,
+        "siret": structure_a.siret,
+        "esus_status": "none",
+        "commune": outside.pk,
+    }
+    form = StructureAdminForm(data=data, instance=structure_a)
+    assert not form.is_valid()
+    assert "Métropole" in str(form.errors["commune"])
+
+
+def test_the_admin_cannot_change_who_owns_a_project_or_where_it_is() -> None:
+    from django.contrib import admin as django_admin
+
+    from applicants.models import Project
+
+    readonly = set(django_admin.site._registry[Project].readonly_fields)
+    assert {"holder", "structure", "support_organisation", "commune", "address"} <= readonly

@@ -40,6 +40,7 @@ from applicants.services import (
     person_register,
     project_assign_support_organisation,
     project_create,
+    structure_save,
 )
 from applicants.services.territory import qpv_declare, qpv_verify
 from funding.models import Programme
@@ -344,11 +345,13 @@ def seed_demo(*, stdout_write: object = print) -> DemoLogins:
             user = _user(f"{local}@{DEMO_DOMAIN}", first, last)
             membership_add(organisation=organisations[slug], user=user, role=role)
             logins.add(label, user.email)
-        staff = User.objects.get(email=f"charge.mission@{DEMO_DOMAIN}")
-        for row in ENTREPRENEURS:
-            email = _seed_entrepreneur(row, organisations, staff)
-            logins.add("Porteur·se de projet", email)
         _seed_sessions(organisations["demo-comite"])
+    staff = User.objects.get(email=f"charge.mission@{DEMO_DOMAIN}")
+    # One entrepreneur at a time, outside any long transaction: creating a project may call
+    # the address geocoder (once perimeters are loaded), which must not hold the write lock.
+    for row in ENTREPRENEURS:
+        email = _seed_entrepreneur(row, organisations, staff)
+        logins.add("Porteur·se de projet", email)
     return logins
 
 
@@ -357,26 +360,29 @@ def _seed_entrepreneur(
 ) -> str:
     local, first, last, insee, title, sector, stage, incubator, structure_row, qpv = row
     email = f"{local}@{DEMO_DOMAIN}"
-    if Person.objects.filter(user__email=email).exists():
-        return email
+    if Project.objects.filter(holder__user__email=email, title=title).exists():
+        return email  # already seeded; an interrupted run is completed instead
     person = person_register(email=email, first_name=first, last_name=last, password=DEMO_PASSWORD)
     consent_record(person=person, purpose=ConsentPurpose.PRIVACY_NOTICE, granted=True)
     commune = Commune.objects.get(insee_code=insee)
     structure = None
     if structure_row:
         name, form_code, siret = structure_row
-        structure = Structure.objects.create(
-            holder=person,
-            name=name,
-            legal_form=LegalForm.objects.get(code=form_code),
-            siret=siret,
-            siren=siret[:9],
-            commune=commune,
-            creation_date=datetime.date(2023, 3, 1),
-            esus_status=EsusStatus.GRANTED if form_code == "company_esus" else EsusStatus.NONE,
-            esus_date=datetime.date(2024, 1, 15) if form_code == "company_esus" else None,
-            address="12 rue de la Solidarité",
-            postal_code=commune.postal_code_list()[0],
+        esus = form_code == "company_esus"
+        structure = Structure.objects.filter(holder=person, name=name).first()
+        structure = structure or structure_save(
+            structure=Structure(
+                holder=person,
+                name=name,
+                legal_form=LegalForm.objects.get(code=form_code),
+                siret=siret,
+                commune=commune,
+                creation_date=datetime.date(2023, 3, 1),
+                esus_status=EsusStatus.GRANTED if esus else EsusStatus.NONE,
+                esus_date=datetime.date(2024, 1, 15) if esus else None,
+                address="12 rue de la Solidarité",
+                postal_code=commune.postal_code_list()[0],
+            )
         )
     project = project_create(
         holder=person,

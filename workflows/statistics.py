@@ -63,7 +63,7 @@ def project_figures() -> dict[str, object]:
     )
     qpv_labels = {k: str(v) for k, v in QpvOutcome.choices}
     return {
-        "total": projects.count(),
+        "total": Cell("total", projects.count(), settings.STATISTICS_MIN_CELL),
         "by_stage": _cells(by("stage"), "stage", {k: str(v) for k, v in ProjectStage.choices}),
         "by_qpv": _cells(by("current_qpv__outcome"), "current_qpv__outcome", qpv_labels),
         "by_sector": _cells(by("sector"), "sector", {k: str(v) for k, v in Sector.choices}),

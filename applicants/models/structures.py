@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from applicants.validators import (
     compact,
     normalise_naf,
+    validate_bic,
     validate_iban,
     validate_naf,
     validate_rna,
@@ -94,7 +95,7 @@ class Structure(models.Model):
         verbose_name=_("commune du siège"),
     )
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
-    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -113,8 +114,8 @@ class Structure(models.Model):
         for field in ("siren", "siret", "rna", "iban", "bic"):
             setattr(self, field, compact(getattr(self, field)))
         self.naf_code = normalise_naf(self.naf_code) if self.naf_code else ""
-        if self.siret:
-            self.siren = self.siret[:9]  # the SIREN is the SIRET's first nine digits
+        # The SIREN is the SIRET's first nine digits; no SIRET, no SIREN kept from before.
+        self.siren = self.siret[:9] if self.siret else ""
         super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:

@@ -9,7 +9,7 @@ from django.db import transaction
 from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import access_grant, access_revoke
-from applicants.models import Person, Project
+from applicants.models import Person, Project, Structure
 
 LOCATION_COLUMNS = ("address", "postal_code", "commune_id")
 
@@ -27,22 +27,24 @@ def project_create(*, holder: Person, actor: User | None = None, **fields: Any) 
 def project_update(*, project: Project, actor: User | None = None, **fields: Any) -> Project:
     """Change a project; a new activity address means a new QPV determination."""
     # Compared with the stored row: a bound ModelForm has already changed the instance.
-    before = Project.objects.values_list(*LOCATION_COLUMNS).get(pk=project.pk)
+    before = Project.objects.values_list(*LOCATION_COLUMNS, "structure_id").get(pk=project.pk)
+    *before_location, before_structure_id = before
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()
     with transaction.atomic():
         project.save()
+        if project.structure_id != before_structure_id:
+            _move_structure_access(project, before_structure_id)
     after = tuple(getattr(project, column) for column in LOCATION_COLUMNS)
-    if after != before or project.current_qpv_id is None:
+    if after != tuple(before_location) or project.current_qpv_id is None:
         _locate(project, actor)
     return project
 
 
 def _locate(project: Project, actor: User | None) -> None:
     # Outside the save transaction: the geocoder may take seconds and must not hold locks.
-    if project.commune is None:
-        return
+    # Also without a commune: a stale finding must not outlive the address it was about.
     from .territory import qpv_determine
 
     qpv_determine(project=project, actor=actor)
@@ -78,12 +80,28 @@ def project_release_support_organisation(*, project: Project) -> Project:
 
 def _revoke(project: Project, organisation: Organisation) -> None:
     access_revoke(organisation=organisation, obj=project)
-    structure = project.structure
-    if structure is None:
-        return
+    if project.structure is not None:
+        _revoke_structure_unless_linked(project.structure, organisation, project)
+
+
+def _revoke_structure_unless_linked(
+    structure: Structure, organisation: Organisation, project: Project
+) -> None:
     # The structure stays visible while the organisation supports another of its projects.
     still_linked = structure.projects.filter(support_organisation=organisation).exclude(
         pk=project.pk
     )
     if not still_linked.exists():
         access_revoke(organisation=organisation, obj=structure)
+
+
+def _move_structure_access(project: Project, old_structure_id: int | None) -> None:
+    """The supporting organisation follows the project to its new structure."""
+    organisation = project.support_organisation
+    if organisation is None:
+        return
+    if old_structure_id is not None:
+        old = Structure.objects.get(pk=old_structure_id)
+        _revoke_structure_unless_linked(old, organisation, project)
+    if project.structure is not None:
+        access_grant(organisation=organisation, obj=project.structure)

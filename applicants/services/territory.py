@@ -27,7 +27,7 @@ from accounts.exceptions import ApplicationError
 from accounts.models import User
 from applicants.geocoding import GeocodedAddress, GeocoderUnavailable, geocode
 from applicants.models import Commune, Project, QpvArea, QpvDetermination, QpvOutcome, QpvSource
-from applicants.qpv_index import locate
+from applicants.qpv_index import indexed_area_ids, locate
 from applicants.selectors.territory import perimeters_loaded
 
 VERIFY_PERM = "applicants.add_qpvdetermination"
@@ -74,6 +74,10 @@ def commune_require_in_mel(*, commune: Commune) -> None:
         raise ApplicationError(outside_mel_message(commune), field="commune")
 
 
+# Findings settled by MEL staff: only staff (or a new address) may replace them.
+SETTLED_SOURCES = (QpvSource.VERIFIED, QpvSource.OVERRIDDEN)
+
+
 @dataclass(frozen=True)
 class _Finding:
     outcome: QpvOutcome
@@ -101,7 +105,15 @@ def qpv_declare(
 ) -> QpvDetermination:
     """Record the applicant's own answer: one QPV of their commune, "aucun de ces quartiers"
     (``none_of_these``) or "je ne sais pas" (neither). Staff still have to verify it."""
-    _require_can_change(actor, project)
+    if actor.pk != project.holder_id:
+        raise PermissionDenied("Seul·e le ou la porteur·se du projet peut déclarer son quartier.")
+    current = project.current_qpv
+    if current is not None and current.source in SETTLED_SOURCES:
+        raise ApplicationError(
+            "La situation QPV de ce projet a déjà été vérifiée par l'équipe de la MEL. "
+            "Si elle a changé, indiquez la nouvelle adresse de l'activité ou écrivez à l'équipe.",
+            field="qpv",
+        )
     generation = settings.QPV_GENERATION
     if qpv is not None and none_of_these:
         raise ApplicationError(
@@ -182,7 +194,7 @@ def _compute(project: Project, generation: int) -> _Finding:
     problem = _untrusted_because(found, commune)
     if problem:
         return _Finding(QpvOutcome.TO_VERIFY, problem, generation, evidence=evidence)
-    return _place(found, generation, evidence)
+    return _place(found, generation, evidence, commune)
 
 
 def _untrusted_because(found: GeocodedAddress, commune: Commune) -> str:
@@ -205,7 +217,9 @@ def _untrusted_because(found: GeocodedAddress, commune: Commune) -> str:
     return ""
 
 
-def _place(found: GeocodedAddress, generation: int, evidence: dict[str, Any]) -> _Finding:
+def _place(
+    found: GeocodedAddress, generation: int, evidence: dict[str, Any], commune: Commune
+) -> _Finding:
     where = locate(found.lon, found.lat, generation=generation)
     distance = where.edge_distance_m
     if distance is not None and distance <= settings.QPV_BORDER_TOLERANCE_M and where.nearest:
@@ -221,16 +235,27 @@ def _place(found: GeocodedAddress, generation: int, evidence: dict[str, Any]) ->
         qpv = where.containing[0]
         message = f"Adresse située dans le quartier prioritaire « {qpv.name} » ({qpv.code})."
         return _Finding(QpvOutcome.INSIDE, message, generation, qpv=qpv, evidence=evidence)
+    if _perimeters_missing(commune, generation):
+        # "Outside" is only true if every QPV of the commune could be tested.
+        return _Finding(
+            QpvOutcome.TO_VERIFY,
+            f"Le périmètre d'au moins un quartier prioritaire de {commune.name} n'est pas "
+            "chargé : l'équipe MEL vérifiera la situation QPV.",
+            generation,
+            evidence=evidence,
+        )
     message = f"Adresse située hors des quartiers prioritaires (géographie {generation})."
     return _Finding(QpvOutcome.OUTSIDE, message, generation, evidence=evidence)
 
 
+def _perimeters_missing(commune: Commune, generation: int) -> bool:
+    wanted = set(
+        QpvArea.objects.filter(communes=commune, generation=generation).values_list("pk", flat=True)
+    )
+    return not wanted <= indexed_area_ids(generation)
+
+
 # Declared and verified paths ------------------------------------------------------------
-
-
-def _require_can_change(actor: User, project: Project) -> None:
-    if not actor.has_perm("applicants.change_project", project):
-        raise PermissionDenied("Vous ne pouvez pas modifier ce projet.")
 
 
 def _require_qpv_of_commune(qpv: QpvArea, project: Project, *, generation: int | None) -> None:

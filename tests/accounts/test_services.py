@@ -1,16 +1,24 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from guardian.models import GroupObjectPermission
 
 from accounts.exceptions import PolicyViolation
 from accounts.models import Membership, Organisation, User
-from accounts.services import access_grant, membership_add, membership_remove
+from accounts.services import (
+    access_grant,
+    membership_add,
+    membership_remove,
+    organisation_set_active,
+)
 from applicants.models import Project
 from applicants.services import (
     project_assign_support_organisation,
     project_release_support_organisation,
 )
+from tests.conftest import login
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +119,49 @@ def test_a_model_wide_permission_covers_each_object(mel_staff: User, project_b: 
     assert mel_staff.has_perm("applicants.change_structure", project_b.structure)
     assert mel_staff.has_perm("applicants.view_project", project_b)
     assert not mel_staff.has_perm("applicants.delete_project", project_b)
+
+
+def test_deactivating_an_organisation_withdraws_all_its_rights_at_once(
+    client: Client, mel_team: Organisation, mel_staff: User, project_b: Project
+) -> None:
+    organisation_set_active(organisation=mel_team, active=False)
+    former = User.objects.get(pk=mel_staff.pk)
+    assert not former.is_staff
+    assert not former.has_perm("applicants.view_project", project_b)
+    login(client, former)
+    assert client.get(reverse("applicants:project_detail", args=[project_b.pk])).status_code == 404
+
+
+def test_a_deactivated_incubator_loses_its_portfolio_and_regains_it_when_reactivated(
+    incubator_x: Organisation, incubator_x_member: User, project_a_supported_by_x: Project
+) -> None:
+    organisation_set_active(organisation=incubator_x, active=False)
+    assert not User.objects.get(pk=incubator_x_member.pk).has_perm(
+        "applicants.change_project", project_a_supported_by_x
+    )
+    organisation_set_active(organisation=incubator_x, active=True)
+    assert User.objects.get(pk=incubator_x_member.pk).has_perm(
+        "applicants.change_project", project_a_supported_by_x
+    )
+
+
+def test_nobody_can_join_a_deactivated_organisation(incubator_x: Organisation) -> None:
+    from accounts.exceptions import ApplicationError
+
+    organisation_set_active(organisation=incubator_x, active=False)
+    with pytest.raises(ApplicationError, match="désactivée"):
+        membership_add(organisation=incubator_x, user=UserFactory.create())
+
+
+def test_the_supporting_incubator_follows_the_project_to_its_new_structure(
+    applicant_a: User, project_a_supported_by_x: Project, incubator_x_member: User
+) -> None:
+    from applicants.services import project_update
+    from tests.factories.applicants import StructureFactory
+
+    old = project_a_supported_by_x.structure
+    new = StructureFactory.create(holder=applicant_a.person, name="Nouvelle structure")
+    project_update(project=project_a_supported_by_x, actor=applicant_a, structure=new)
+    member = User.objects.get(pk=incubator_x_member.pk)
+    assert member.has_perm("applicants.view_structure", new)
+    assert not member.has_perm("applicants.view_structure", old)

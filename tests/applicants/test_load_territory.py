@@ -31,7 +31,6 @@ def write_json(path: Path, data: Any) -> Path:
     return path
 
 
-
 def feature(properties: dict[str, Any], geometry: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "type": "Feature",

@@ -28,7 +28,6 @@ ONE_DEGREE_LON_M = 70_600  # metres per degree of longitude at this latitude, ro
 ADDRESS = "12 rue du Test"
 
 
-
 @pytest.fixture
 def roubaix(db: None) -> Commune:
     return commune("59512", "Roubaix")
@@ -507,3 +506,62 @@ def test_awaiting_list_fetches_its_rows_in_one_query(
         assert [(r.holder.user.email, r.commune.name, r.current_qpv.outcome) for r in rows] == [  # type: ignore[union-attr]
             ("alice@example.org", "Roubaix", QpvOutcome.TO_VERIFY)
         ]
+
+
+# Review findings: partial data, stale findings, settled findings ------------------------
+
+
+def test_outside_is_not_claimed_when_a_qpv_of_the_commune_has_no_perimeter(
+    geocoder: FakeAddressApi,
+    project: Project,
+    qpv_roubaix: QpvArea,
+    tourcoing: Commune,
+    qpv_tourcoing_without_perimeter: QpvArea,
+) -> None:
+    project.commune = tourcoing
+    project.postal_code = "59200"
+    project.save()
+    geocoder.answer(ADDRESS, CENTRE_LON + 0.05, CENTRE_LAT, citycode="59599")
+
+    result = qpv_determine(project=project)
+
+    assert result.outcome == QpvOutcome.TO_VERIFY
+    assert "n'est pas chargé" in result.message
+
+
+def test_clearing_the_address_replaces_a_stale_finding(
+    project: Project, applicant_a: User, mel_staff: User, qpv_roubaix: QpvArea
+) -> None:
+    from applicants.services import project_update
+
+    qpv_verify(
+        project=project, actor=mel_staff, outcome=QpvOutcome.INSIDE, qpv=qpv_roubaix, reason=""
+    )
+    project_update(
+        project=refreshed(project), actor=applicant_a, commune=None, address="", postal_code=""
+    )
+
+    assert refreshed(project).current_qpv.outcome == QpvOutcome.TO_VERIFY  # type: ignore[union-attr]
+
+
+def test_an_applicant_cannot_redeclare_once_staff_have_verified(
+    project: Project, applicant_a: User, mel_staff: User, qpv_roubaix: QpvArea
+) -> None:
+    qpv_verify(project=project, actor=mel_staff, outcome=QpvOutcome.OUTSIDE, qpv=None, reason="")
+
+    with pytest.raises(ApplicationError, match="déjà été vérifiée"):
+        qpv_declare(
+            project=refreshed(project), qpv=qpv_roubaix, none_of_these=False, actor=applicant_a
+        )
+    assert refreshed(project).current_qpv.source == QpvSource.VERIFIED  # type: ignore[union-attr]
+
+
+def test_only_the_holder_declares_even_staff_or_the_incubator_cannot(
+    project: Project, mel_staff: User, incubator_x_member: User, incubator_x: Any
+) -> None:
+    from applicants.services import project_assign_support_organisation
+
+    project_assign_support_organisation(project=project, organisation=incubator_x)
+    for user in (mel_staff, incubator_x_member):
+        with pytest.raises(PermissionDenied):
+            qpv_declare(project=project, qpv=None, none_of_these=True, actor=user)

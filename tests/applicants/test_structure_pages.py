@@ -125,3 +125,31 @@ def test_esus_requested_needs_a_date(client: Client, applicant_a: User, roubaix:
         reverse("applicants:structure_create"), _form(esus_status="requested")
     ).content.decode()
     assert "date de l&#x27;agrément ESUS" in body
+
+
+def test_removing_the_siret_also_removes_the_siren(
+    client: Client, applicant_a: User, structure_a: Structure, roubaix: Commune
+) -> None:
+    login(client, applicant_a)
+    data = _form(siret="", rna="W595012345")
+    assert (
+        client.post(reverse("applicants:structure_update", args=[structure_a.pk]), data).status_code
+        == 302
+    )
+    structure_a.refresh_from_db()
+    assert (structure_a.siret, structure_a.siren) == ("", "")
+
+
+def test_a_bic_typed_with_spaces_is_accepted_and_a_wrong_one_explained(
+    client: Client, applicant_a: User, roubaix: Commune
+) -> None:
+    login(client, applicant_a)
+    body = client.post(
+        reverse("applicants:structure_create"), _form(bic="CCOP 12 PP")
+    ).content.decode()
+    assert "Ce BIC n&#x27;est pas valide" in body
+    assert (
+        client.post(reverse("applicants:structure_create"), _form(bic="CCOP FRPP XXX")).status_code
+        == 302
+    )
+    assert Structure.objects.get().bic == "CCOPFRPPXXX"
