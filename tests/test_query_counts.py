@@ -112,3 +112,43 @@ def test_statistics_cost_the_same_for_3_and_60_projects(
         client, steering_reader, reverse("statistics"), incubator_x, django_assert_max_num_queries
     )
     assert small == large
+
+
+def _make_sessions(count: int, committee: Organisation) -> None:
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from funding.models import Programme
+    from reviewers.services import committee_session_create
+
+    if not Programme.objects.exists():
+        call_command("load_programme_rules", verbosity=0)
+    programme = Programme.objects.get(slug="entreprendre-autrement")
+    start = timezone.now() + datetime.timedelta(days=30)
+    existing = committee.sessions.count()
+    for i in range(existing, existing + count):
+        committee_session_create(
+            committee=committee,
+            programme=programme,
+            starts_at=start + datetime.timedelta(days=7 * i),
+            place=f"Salle {i}",
+        )
+
+
+def test_committee_session_list_costs_the_same_for_3_and_60_sessions(
+    client: Client,
+    committee_member: User,
+    committee: Organisation,
+    django_assert_max_num_queries: Callable,
+) -> None:
+    login(client, committee_member)
+    url = reverse("reviewers:session_list")
+    client.get(url)  # warm the per-process caches (content types) before counting
+    _make_sessions(SMALL, committee)
+    small = _count(client, url)
+    _make_sessions(LARGE - SMALL, committee)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        large = _count(client, url)
+    assert small == large
