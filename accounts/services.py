@@ -131,7 +131,10 @@ def access_grant(
         assign_perm(_perm(obj, action), organisation.group, obj)
 
 
-def access_revoke(*, organisation: Organisation, obj: models.Model) -> None:
-    """Withdraw every linked permission the organisation's group holds on one object."""
-    for action in linked_actions(PERSONA_OF_KIND[organisation.kind], obj._meta.label_lower):
+def access_revoke(
+    *, organisation: Organisation, obj: models.Model, actions: tuple[str, ...] | None = None
+) -> None:
+    """Withdraw linked permissions (all of them by default) of the group on one object."""
+    allowed = linked_actions(PERSONA_OF_KIND[organisation.kind], obj._meta.label_lower)
+    for action in allowed if actions is None else actions:
         remove_perm(_perm(obj, action), organisation.group, obj)

@@ -3,11 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from workflows.views import home
+
 admin.site.site_header = "Entreprendre Autrement — administration"
 admin.site.site_title = "Administration"
 admin.site.index_title = "Paramétrage du programme"
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("workflows.urls")),
     path("compte/", include("accounts.urls")),
     path("", include("applicants.urls")),

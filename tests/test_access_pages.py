@@ -171,18 +171,18 @@ def test_aggregate_figures_are_for_steering_and_staff_only(
     incubator_x_member: User,
     project_a: Project,
 ) -> None:
-    assert _get(client, steering_reader, "statistics") == 200
+    assert _get(client, steering_reader, "workflows:statistics") == 200
     client.logout()
-    assert _get(client, applicant_a, "statistics") == 403
+    assert _get(client, applicant_a, "workflows:statistics") == 403
     client.logout()
-    assert _get(client, incubator_x_member, "statistics") == 403
+    assert _get(client, incubator_x_member, "workflows:statistics") == 403
 
 
 def test_statistics_hide_counts_below_the_confidentiality_threshold(
     client: Client, steering_reader: User, project_a: Project
 ) -> None:
     login(client, steering_reader)
-    body = client.get(reverse("statistics")).content.decode()
+    body = client.get(reverse("workflows:statistics")).content.decode()
     assert "moins de 3" in body
     assert project_a.title not in body
     assert "alice" not in body.lower()

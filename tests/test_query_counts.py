@@ -109,7 +109,11 @@ def test_statistics_cost_the_same_for_3_and_60_projects(
     django_assert_max_num_queries: Callable,
 ) -> None:
     small, large = _counts_for(
-        client, steering_reader, reverse("statistics"), incubator_x, django_assert_max_num_queries
+        client,
+        steering_reader,
+        reverse("workflows:statistics"),
+        incubator_x,
+        django_assert_max_num_queries,
     )
     assert small == large
 

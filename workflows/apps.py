@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = "Parcours"
+
+    def ready(self) -> None:
+        # Import the flows at start-up so viewflow registers their nodes and the
+        # permissions they add ("manage") exist when post_migrate creates permissions.
+        from . import flows  # noqa: F401

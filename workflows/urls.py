@@ -1,8 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import views, views_tasks
+
+app_name = "workflows"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("premier-contact/", views_tasks.first_contact, name="first_contact"),
+    path("taches/", views_tasks.inbox, name="inbox"),
+    path("taches/<int:task_pk>/", views_tasks.task_page, name="task"),
+    path("parcours/", views_tasks.journey_index, name="journey_list"),
+    path("parcours/<int:pk>/", views_tasks.journey_detail, name="journey_detail"),
+    path("parcours/<int:pk>/seances/", views_tasks.support_session_add, name="support_session_add"),
+    path("parcours/<int:pk>/plan/", views_tasks.support_plan_update, name="support_plan_update"),
+    path("parcours/<int:pk>/retrait/", views_tasks.journey_withdraw, name="withdraw"),
     path("pilotage/chiffres/", views.statistics, name="statistics"),
 ]

@@ -217,3 +217,9 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # Aggregates shown to the steering committee and the lab hide counts below this value.
 STATISTICS_MIN_CELL = env.int("STATISTICS_MIN_CELL", default=3)
+
+# JOURNEY (service levels; values from the programme, editable per deployment)
+# ------------------------------------------------------------------------------
+TRIAGE_SLA_WORKING_DAYS = env.int("TRIAGE_SLA_WORKING_DAYS", default=5)
+ORIENTATION_SLA_DAYS = env.int("ORIENTATION_SLA_DAYS", default=10)
+SUPPORT_CHECKIN_DAYS = env.int("SUPPORT_CHECKIN_DAYS", default=60)

@@ -1,0 +1,88 @@
+"""Helpers for driving the journey through HTTP as each persona."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+from viewflow.workflow.timers import fire_due_timers
+
+from accounts.models import User
+from applicants.models import Commune
+from tests.factories.accounts import PASSWORD
+from tests.factories.applicants import commune
+from workflows.models import Journey
+
+
+@pytest.fixture
+def roubaix(db: None) -> Commune:
+    obj = commune("59512", "Roubaix")
+    obj.postal_codes = "59100"
+    obj.save()
+    return obj
+
+
+def first_contact_data(commune_obj: Commune, **overrides: str) -> dict[str, object]:
+    data: dict[str, object] = {
+        "first_name": "Nadia",
+        "last_name": "Benali",
+        "email": "nadia@example.org",
+        "phone": "06 11 22 33 44",
+        "title": "Cantine solidaire",
+        "summary": "Une cantine de quartier à prix libre.",
+        "sector": "food",
+        "stage": "emergence",
+        "needs": "Trouver un local et construire mon budget.",
+        "address": "",
+        "postal_code": "59100",
+        "commune": commune_obj.pk,
+        "structure_name": "",
+        "siret": "",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def submit_first_contact(client: Client, commune_obj: Commune, **overrides: str) -> Journey:
+    response = client.post(
+        reverse("workflows:first_contact"), first_contact_data(commune_obj, **overrides)
+    )
+    assert response.status_code == 200, response.content.decode()[:2000]
+    return Journey.objects.get(holder__user__email=overrides.get("email", "nadia@example.org"))
+
+
+def open_task(journey: Journey, node: str) -> Task:
+    from workflows.flows import JourneyFlow
+
+    return Task.objects.get(
+        process_id=journey.pk,
+        status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        flow_task=getattr(JourneyFlow, node),
+    )
+
+
+def act(client: Client, user: User, task: Task, data: dict[str, object]) -> Any:
+    client.force_login(user)
+    return client.post(reverse("workflows:task", args=[task.pk]), data)
+
+
+def make_timers_due(journey: Journey) -> int:
+    """Move the journey's scheduled timers to the past, then fire them like beat would."""
+    Task.objects.filter(process_id=journey.pk, status=STATUS.SCHEDULED).update(
+        scheduled=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    return fire_due_timers()
+
+
+def applicant_of(journey: Journey) -> User:
+    user = journey.holder.user
+    user.set_password(PASSWORD)
+    user.save()
+    return user

@@ -1,0 +1,316 @@
+"""The journey from first contact to the end of support, through HTTP, as the real personas.
+
+Each test states a path of the issue; each asserts the process and task state and what each
+persona can and cannot see.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from accounts.models import Organisation, User
+from applicants.models import Commune
+from tests.workflows.conftest import (
+    act,
+    applicant_of,
+    make_timers_due,
+    open_task,
+    submit_first_contact,
+)
+from workflows.models import EventKind, Journey, JourneyStage, OrientationOutcome
+
+pytestmark = pytest.mark.django_db
+
+
+def _triage_to(client: Client, staff: User, journey: Journey, organisation: Organisation) -> None:
+    response = act(client, staff, open_task(journey, "triage"), {"organisation": organisation.pk})
+    assert response.status_code == 302
+
+
+def _accept(client: Client, member: User, journey: Journey) -> None:
+    assert (
+        act(client, member, open_task(journey, "orientation"), {"answer": "accept"}).status_code
+        == 302
+    )
+
+
+def test_happy_path_from_first_contact_to_ready_to_apply(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    incubator_y_member: User,
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    assert journey.stage == JourneyStage.TRIAGE
+    client.force_login(mel_staff)
+    assert "Cantine solidaire" in client.get(reverse("workflows:inbox")).content.decode()
+
+    _triage_to(client, mel_staff, journey, incubator_x)
+    journey.refresh_from_db()
+    assert journey.stage == JourneyStage.ORIENTATION
+    orientation = open_task(journey, "orientation")
+    client.force_login(incubator_y_member)
+    assert client.get(reverse("workflows:task", args=[orientation.pk])).status_code == 404
+    client.force_login(incubator_x_member)
+    assert "Cantine solidaire" in client.get(reverse("workflows:inbox")).content.decode()
+
+    _accept(client, incubator_x_member, journey)
+    journey.refresh_from_db()
+    assert journey.stage == JourneyStage.SUPPORT
+    assert incubator_x_member.has_perm("applicants.change_project", journey.project)
+
+    client.post(
+        reverse("workflows:support_plan_update", args=[journey.pk]),
+        {"diagnostic": "Bon potentiel.", "support_plan": "Budget, local, statuts."},
+    )
+    client.post(
+        reverse("workflows:support_session_add", args=[journey.pk]),
+        {"held_on": "2026-11-20", "duration_minutes": 90, "topic": "Budget prévisionnel"},
+    )
+    assert journey.support_sessions.count() == 1
+
+    response = act(
+        client,
+        incubator_x_member,
+        open_task(journey, "support"),
+        {
+            "conclusion": "ready",
+            "opinion": "Projet solide, prêt à candidater.",
+            "recommended_amount": "12000",
+        },
+    )
+    assert response.status_code == 302
+    journey.refresh_from_db()
+    assert journey.stage == JourneyStage.READY_TO_APPLY
+    assert journey.recommended_amount == Decimal("12000")
+    assert journey.status == PROCESS.DONE
+
+    applicant = applicant_of(journey)
+    client.force_login(applicant)
+    page = client.get(reverse("workflows:journey_detail", args=[journey.pk])).content.decode()
+    assert "prêt pour candidater" in page
+    assert "Séance d&#x27;accompagnement" in page
+
+
+def test_a_second_click_never_completes_a_step_twice(
+    client: Client, roubaix: Commune, mel_staff: User, incubator_x: Organisation
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    triage = open_task(journey, "triage")
+    act(client, mel_staff, triage, {"organisation": incubator_x.pk})
+    response = act(client, mel_staff, triage, {"organisation": incubator_x.pk})
+    assert response.status_code == 302
+    assert journey.orientations.count() == 1
+    assert (
+        Task.objects.filter(
+            process_id=journey.pk, flow_task_type="HUMAN", status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        ).count()
+        == 1
+    )
+
+
+def test_redirected_at_triage_closes_the_journey_with_where_to_go(
+    client: Client, roubaix: Commune, mel_staff: User
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    response = act(
+        client,
+        mel_staff,
+        open_task(journey, "triage"),
+        {
+            "organisation": "",
+            "redirect_reason": "Projet à but lucratif classique.",
+            "redirect_guidance": "La CCI Grand Lille.",
+        },
+    )
+    assert response.status_code == 302
+    journey.refresh_from_db()
+    assert (journey.stage, journey.status) == (JourneyStage.REDIRECTED, PROCESS.DONE)
+    client.force_login(applicant_of(journey))
+    assert (
+        "La CCI Grand Lille."
+        in client.get(reverse("workflows:journey_detail", args=[journey.pk])).content.decode()
+    )
+
+
+def test_triage_without_choice_or_reason_is_refused_and_nothing_changes(
+    client: Client, roubaix: Commune, mel_staff: User
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    response = act(
+        client, mel_staff, open_task(journey, "triage"), {"organisation": "", "note": "à voir"}
+    )
+    assert response.status_code == 200
+    assert "Choisissez une structure" in response.content.decode()
+    journey.refresh_from_db()
+    assert journey.stage == JourneyStage.TRIAGE
+    assert open_task(journey, "triage").status == STATUS.NEW
+
+
+def test_declined_by_an_incubator_then_reoriented_to_another(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_y: Organisation,
+    incubator_x_member: User,
+    incubator_y_member: User,
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    _triage_to(client, mel_staff, journey, incubator_x)
+    refused = act(
+        client, incubator_x_member, open_task(journey, "orientation"), {"answer": "decline"}
+    )
+    assert "Indiquez pourquoi" in refused.content.decode()
+    act(
+        client,
+        incubator_x_member,
+        open_task(journey, "orientation"),
+        {"answer": "decline", "reason": "Pas de place avant l'été."},
+    )
+    journey.refresh_from_db()
+    assert journey.stage == JourneyStage.TRIAGE
+    assert not User.objects.get(pk=incubator_x_member.pk).has_perm(
+        "workflows.view_journey", journey
+    )
+
+    _triage_to(client, mel_staff, journey, incubator_y)
+    _accept(client, incubator_y_member, journey)
+    journey.refresh_from_db()
+    assert journey.stage == JourneyStage.SUPPORT
+    assert [o.outcome for o in journey.orientations.order_by("pk")] == [
+        OrientationOutcome.DECLINED,
+        OrientationOutcome.ACCEPTED,
+    ]
+    client.force_login(mel_staff)
+    page = client.get(reverse("workflows:journey_detail", args=[journey.pk])).content.decode()
+    assert "Pas de place avant l&#x27;été." in page
+
+
+def test_no_answer_within_the_delay_sends_the_journey_back_to_triage(
+    client: Client, roubaix: Commune, mel_staff: User, incubator_x: Organisation
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    _triage_to(client, mel_staff, journey, incubator_x)
+    assert make_timers_due(journey) >= 1
+    journey.refresh_from_db()
+    assert journey.stage == JourneyStage.TRIAGE
+    assert journey.orientations.get().outcome == OrientationOutcome.EXPIRED
+    assert open_task(journey, "triage").status == STATUS.NEW
+
+
+def test_triage_past_its_deadline_alerts_the_lead_and_stays_open(
+    client: Client, roubaix: Commune
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    make_timers_due(journey)
+    assert journey.events.filter(kind=EventKind.ESCALATED).count() == 1
+    assert open_task(journey, "triage").status == STATUS.NEW
+
+
+def test_support_abandoned_ends_the_journey_with_its_reason(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    _triage_to(client, mel_staff, journey, incubator_x)
+    _accept(client, incubator_x_member, journey)
+    act(
+        client,
+        incubator_x_member,
+        open_task(journey, "support"),
+        {"conclusion": "abandoned", "reason": "La porteuse a trouvé un emploi."},
+    )
+    journey.refresh_from_db()
+    assert (journey.stage, journey.status) == (JourneyStage.SUPPORT_ENDED, PROCESS.DONE)
+
+
+def test_a_quiet_support_gets_a_check_in_reminder_and_goes_on(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    _triage_to(client, mel_staff, journey, incubator_x)
+    _accept(client, incubator_x_member, journey)
+    Journey.objects.filter(pk=journey.pk).update(
+        last_support_activity=journey.created.replace(year=2020)
+    )
+    make_timers_due(journey)
+    assert journey.events.filter(kind=EventKind.SUPPORT_REMINDER).count() == 1
+    assert open_task(journey, "support").status == STATUS.NEW
+
+
+def test_the_applicant_can_withdraw_before_a_decision_and_access_is_withdrawn(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    _triage_to(client, mel_staff, journey, incubator_x)
+    applicant = applicant_of(journey)
+    client.force_login(applicant)
+    response = client.post(
+        reverse("workflows:withdraw", args=[journey.pk]), {"reason": "Je déménage."}
+    )
+    assert response.status_code == 302
+    journey.refresh_from_db()
+    assert (journey.stage, journey.status) == (JourneyStage.WITHDRAWN, PROCESS.CANCELED)
+    assert not Task.objects.filter(
+        process_id=journey.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.SCHEDULED]
+    ).exists()
+    client.force_login(incubator_x_member)
+    assert client.get(reverse("workflows:journey_detail", args=[journey.pk])).status_code == 404
+
+
+def test_a_second_first_contact_with_the_same_email_is_linked_not_duplicated(
+    client: Client, roubaix: Commune
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    submit_first_contact(client, roubaix, title="Autre idée")
+    assert Journey.objects.count() == 1
+    assert journey.events.filter(kind=EventKind.DUPLICATE_CONTACT).count() == 1
+
+
+def test_first_contact_errors_are_explained_and_nothing_is_lost(
+    client: Client, roubaix: Commune
+) -> None:
+    from tests.workflows.conftest import first_contact_data
+
+    data = first_contact_data(roubaix, email="pas-une-adresse", siret="123")
+    body = client.post(reverse("workflows:first_contact"), data).content.decode()
+    assert "Cantine solidaire" in body
+    assert "SIRET" in body
+    assert not Journey.objects.exists()
+
+
+def test_other_applicants_and_other_incubators_cannot_see_a_journey(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_y_member: User,
+    applicant_b: User,
+    committee_member: User,
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    _triage_to(client, mel_staff, journey, incubator_x)
+    for user in (incubator_y_member, applicant_b, committee_member):
+        client.force_login(user)
+        assert client.get(reverse("workflows:journey_detail", args=[journey.pk])).status_code == 404
+        assert "Cantine solidaire" not in client.get(reverse("workflows:inbox")).content.decode()

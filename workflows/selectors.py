@@ -1,0 +1,79 @@
+"""Reads of journeys and of the steps waiting for someone, filtered per object in SQL."""
+
+from __future__ import annotations
+
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
+from guardian.models import GroupObjectPermission
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from accounts.models import User
+from accounts.selectors import AnyUser, filter_visible
+
+from .models import Journey, JourneyEvent
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+def journey_list(*, user: AnyUser) -> QuerySet[Journey]:
+    """Journeys the user may see, with what a list row shows, in one query."""
+    queryset = Journey.objects.select_related(
+        "project__commune",
+        "project__current_qpv",
+        "holder__user",
+        "proposed_organisation",
+        "project__support_organisation",
+    ).order_by("-created", "-pk")
+    return filter_visible(user, queryset)
+
+
+def journey_detail_queryset() -> QuerySet[Journey]:
+    return Journey.objects.select_related(
+        "project__commune",
+        "project__current_qpv",
+        "project__structure",
+        "holder__user",
+        "proposed_organisation",
+        "project__support_organisation",
+    )
+
+
+def journey_timeline(*, journey: Journey, staff_view: bool) -> QuerySet[JourneyEvent]:
+    events = journey.events.select_related("actor")
+    return events if staff_view else events.filter(visible_to_applicant=True)
+
+
+def open_tasks_for(*, user: AnyUser) -> QuerySet[Task]:
+    """Steps ``user`` may take or already holds: assigned to them, or open to a permission
+    they hold model-wide, or granted on the step's object to one of their groups.
+    One query whatever the number of steps or grants."""
+    if not isinstance(user, User) or not user.is_active:
+        return Task.objects.none()
+    model_wide = list(user.get_all_permissions())
+    via_group = GroupObjectPermission.objects.annotate(
+        perm_name=Concat(
+            "permission__content_type__app_label",
+            Value("."),
+            "permission__codename",
+            output_field=CharField(),
+        )
+    ).filter(
+        group__user=user,
+        perm_name=OuterRef("owner_permission"),
+        content_type=OuterRef("owner_permission_content_type"),
+        object_pk=OuterRef("owner_permission_obj_pk"),
+    )
+    unassigned = Q(owner__isnull=True) & (Q(owner_permission__in=model_wide) | Exists(via_group))
+    return (
+        Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN)
+        .filter(Q(owner=user) | unassigned)
+        .select_related(
+            "process__journey__project__commune", "process__journey__holder__user", "owner"
+        )
+        .order_by("created", "pk")
+    )
+
+
+def open_tasks_of_journey(*, journey: Journey) -> QuerySet[Task]:
+    return journey.task_set.filter(flow_task_type="HUMAN", status__in=OPEN).select_related("owner")

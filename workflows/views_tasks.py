@@ -1,0 +1,256 @@
+"""The people doing the work: inbox, one page per step, the journey page, first contact.
+
+viewflow's own frontend gates every page on model-wide permissions; these pages check each
+step and each journey per object instead, and complete steps through ``engine``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from viewflow.workflow.models import Task
+
+from accounts.access import get_visible_or_404
+from accounts.exceptions import ApplicationError
+from accounts.http import AuthenticatedRequest
+
+from . import services
+from .engine import TaskNotOpen, task_can_act, task_perform
+from .forms import (
+    FirstContactForm,
+    OrientationAnswerForm,
+    SupportConclusionForm,
+    SupportPlanForm,
+    SupportSessionForm,
+    TriageForm,
+    WithdrawForm,
+)
+from .models import Journey
+from .selectors import (
+    journey_detail_queryset,
+    journey_list,
+    journey_timeline,
+    open_tasks_for,
+    open_tasks_of_journey,
+)
+
+PAGE_SIZE = 25
+
+
+def _form_error(form: forms.BaseForm, error: ApplicationError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# Inbox and journeys ----------------------------------------------------------------------
+
+
+@login_required
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
+    page = Paginator(open_tasks_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "workflows/inbox.html", {"page": page})
+
+
+@login_required
+def journey_index(request: AuthenticatedRequest) -> HttpResponse:
+    page = Paginator(journey_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "workflows/journey_list.html", {"page": page})
+
+
+@login_required
+def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
+    is_holder = journey.holder_id == request.user.pk
+    can_support = request.user.has_perm("workflows.support_journey", journey)
+    tasks = [
+        t for t in open_tasks_of_journey(journey=journey) if task_can_act(task=t, user=request.user)
+    ]
+    return render(
+        request,
+        "workflows/journey_detail.html",
+        {
+            "journey": journey,
+            "is_holder": is_holder,
+            "can_support": can_support and journey.stage == "support",
+            "timeline": journey_timeline(journey=journey, staff_view=not is_holder),
+            "my_tasks": tasks,
+            "orientations": journey.orientations.select_related("organisation", "decided_by"),
+            "sessions": journey.support_sessions.select_related("author")[:20],
+            "session_form": SupportSessionForm(),
+            "plan_form": SupportPlanForm(
+                initial={"diagnostic": journey.diagnostic, "support_plan": journey.support_plan}
+            ),
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+# One page per step -----------------------------------------------------------------------
+
+
+def _step_form(task: Task, journey: Journey, data: Any) -> forms.Form:
+    name = task.flow_task.name
+    if name == "triage":
+        return TriageForm(data, organisations=services.orientation_suggestions(journey=journey))
+    if name == "orientation":
+        return OrientationAnswerForm(data)
+    if name == "support":
+        return SupportConclusionForm(data)
+    raise Http404("Étape inconnue.")
+
+
+def _step_action(task: Task, form: forms.Form, user: Any) -> Callable[[Journey], Any]:
+    data, name = form.cleaned_data, task.flow_task.name
+    if name == "triage":
+        return lambda journey: services.journey_triage(
+            journey=journey,
+            actor=user,
+            organisation=data["organisation"],
+            redirect_reason=data["redirect_reason"],
+            redirect_guidance=data["redirect_guidance"],
+            note=data["note"],
+        )
+    if name == "orientation":
+        return lambda journey: services.journey_orientation_answer(
+            journey=journey, actor=user, accept=data["answer"] == "accept", reason=data["reason"]
+        )
+    return lambda journey: services.journey_support_conclude(
+        journey=journey,
+        actor=user,
+        conclusion=data["conclusion"],
+        reason=data["reason"],
+        opinion=data["opinion"],
+        recommended_amount=data["recommended_amount"],
+    )
+
+
+@login_required
+def task_page(request: AuthenticatedRequest, task_pk: int, **kwargs: Any) -> HttpResponse:
+    task = get_object_or_404(
+        Task.objects.select_related("process"), pk=task_pk, flow_task_type="HUMAN"
+    )
+    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=task.process_id)
+    if not task_can_act(task=task, user=request.user):
+        if task.status not in ("NEW", "ASSIGNED"):
+            messages.info(request, "Cette étape a déjà été traitée.")
+            return redirect("workflows:journey_detail", pk=journey.pk)
+        raise PermissionDenied("Cette étape ne vous est pas confiée.")
+    form = _step_form(task, journey, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_perform(
+                task=task, user=request.user, perform=_step_action(task, form, request.user)
+            )
+        except TaskNotOpen as error:
+            messages.error(request, error.message)
+            return redirect("workflows:journey_detail", pk=journey.pk)
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "C'est enregistré. Merci !")
+            return redirect("workflows:inbox")
+    return render(request, "workflows/task.html", {"task": task, "journey": journey, "form": form})
+
+
+# Support log and withdrawal (not steps: they do not move the journey on) ------------------
+
+
+@login_required
+def support_session_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
+    if not request.user.has_perm("workflows.support_journey", journey):
+        raise PermissionDenied("Seule la structure qui accompagne ce projet peut le faire.")
+    form = SupportSessionForm(request.POST)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journey_support_log_session(
+                journey=journey, actor=request.user, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "La séance est ajoutée au journal d'accompagnement.")
+    elif request.method == "POST":
+        messages.error(request, "La séance n'a pas été enregistrée : " + _errors_text(form))
+    return redirect("workflows:journey_detail", pk=journey.pk)
+
+
+@login_required
+def support_plan_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
+    if not request.user.has_perm("workflows.support_journey", journey):
+        raise PermissionDenied("Seule la structure qui accompagne ce projet peut le faire.")
+    form = SupportPlanForm(request.POST)
+    if request.method == "POST" and form.is_valid():
+        services.journey_support_update_plan(
+            journey=journey, actor=request.user, **form.cleaned_data
+        )
+        messages.success(request, "Le diagnostic et le plan d'accompagnement sont enregistrés.")
+    return redirect("workflows:journey_detail", pk=journey.pk)
+
+
+@login_required
+def journey_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
+    if journey.holder_id != request.user.pk:
+        raise PermissionDenied("Seul·e le ou la porteur·se du projet peut le retirer.")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journey_withdraw(
+                journey=journey, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, "Votre projet est retiré. Les personnes qui le suivaient sont prévenues."
+            )
+        return redirect("workflows:journey_detail", pk=journey.pk)
+    return render(request, "workflows/withdraw.html", {"journey": journey, "form": form})
+
+
+def _errors_text(form: forms.Form) -> str:
+    return " ".join(
+        f"{form.fields[f].label if f in form.fields else ''} : {' '.join(str(m) for m in e)}"
+        for f, e in form.errors.items()
+    )
+
+
+# First contact (public) ------------------------------------------------------------------
+
+
+def first_contact(request: HttpRequest) -> HttpResponse:
+    form = FirstContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        contact = services.FirstContact(
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            phone=data["phone"],
+            title=data["title"],
+            summary=data["summary"],
+            sector=data["sector"],
+            stage=data["stage"],
+            needs=data["needs"],
+            commune=data["commune"],
+            address=data["address"],
+            postal_code=data["postal_code"],
+            structure_name=data["structure_name"],
+            siret=data["siret"],
+        )
+        try:
+            result = services.first_contact_submit(contact=contact)
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            return render(request, "workflows/first_contact_done.html", {"result": result})
+    return render(request, "workflows/first_contact.html", {"form": form})
