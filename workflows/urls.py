@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_tasks
+from . import views, views_chart, views_tasks
 
 app_name = "workflows"
 
@@ -13,5 +13,7 @@ urlpatterns = [
     path("parcours/<int:pk>/seances/", views_tasks.support_session_add, name="support_session_add"),
     path("parcours/<int:pk>/plan/", views_tasks.support_plan_update, name="support_plan_update"),
     path("parcours/<int:pk>/retrait/", views_tasks.journey_withdraw, name="withdraw"),
+    path("parcours/<int:pk>/schema.svg", views_chart.journey_chart, name="journey_chart"),
+    path("schemas/<slug:name>.bpmn", views_chart.flow_bpmn, name="flow_bpmn"),
     path("pilotage/chiffres/", views.statistics, name="statistics"),
 ]

@@ -314,3 +314,19 @@ def test_other_applicants_and_other_incubators_cannot_see_a_journey(
         client.force_login(user)
         assert client.get(reverse("workflows:journey_detail", args=[journey.pk])).status_code == 404
         assert "Cantine solidaire" not in client.get(reverse("workflows:inbox")).content.decode()
+
+
+def test_each_journey_shows_on_its_diagram_and_the_flow_exports_as_bpmn(
+    client: Client, roubaix: Commune, mel_staff: User, applicant_b: User
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    client.force_login(mel_staff)
+    svg = client.get(reverse("workflows:journey_chart", args=[journey.pk]))
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in svg.content
+    bpmn = client.get(reverse("workflows:flow_bpmn", args=["parcours"]))
+    assert b"bpmn:definitions" in bpmn.content
+    assert b"bpmn:userTask" in bpmn.content
+    assert b"bpmn:boundaryEvent" in bpmn.content
+    client.force_login(applicant_b)
+    assert client.get(reverse("workflows:journey_chart", args=[journey.pk])).status_code == 404

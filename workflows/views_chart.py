@@ -1,0 +1,37 @@
+"""Diagrams: each journey on its BPMN chart with step status; each flow as BPMN 2.0 XML."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from viewflow.workflow import chart
+
+from accounts.access import get_visible_or_404
+from accounts.http import AuthenticatedRequest
+
+from .flows import JourneyFlow
+from .models import Journey
+
+# Flows exported by name; later flows of the journey are added here.
+FLOWS = {"parcours": JourneyFlow}
+
+
+@login_required
+def journey_chart(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey = get_visible_or_404(request.user, Journey.objects.all(), pk=pk)
+    grid = chart.calc_layout_data(JourneyFlow)
+    chart.calc_cell_status(JourneyFlow, grid, journey.pk)
+    return HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
+
+
+@login_required
+def flow_bpmn(request: AuthenticatedRequest, name: str) -> HttpResponse:
+    """The flow's definition (no personal data) as BPMN 2.0, to open in bpmn.io."""
+    flow_class = FLOWS.get(name)
+    if flow_class is None:
+        raise Http404("Schéma inconnu.")
+    response = HttpResponse(
+        chart.grid_to_bpmn(chart.calc_layout_data(flow_class)), content_type="application/xml"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.bpmn"'
+    return response
