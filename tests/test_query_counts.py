@@ -156,3 +156,78 @@ def test_committee_session_list_costs_the_same_for_3_and_60_sessions(
     with django_assert_max_num_queries(MAX_QUERIES):
         large = _count(client, url)
     assert small == large
+
+
+def _make_journeys(count: int, incubator: Organisation) -> None:
+    """Journeys through the real engine: half wait for triage (MEL staff's inbox), half were
+    triaged to the incubator and wait for its answer (the incubator's inbox)."""
+    from viewflow.workflow.models import Task
+
+    from applicants.models import Commune
+    from workflows.engine import task_perform
+    from workflows.flows import JourneyFlow
+    from workflows.services import FirstContact, first_contact_submit, journey_triage
+
+    commune = Commune.objects.get_or_create(
+        insee_code="59512", defaults={"name": "Roubaix", "epci_siren": "200093201"}
+    )[0]
+    staff = User.objects.get(email="chargee@mel.example.org")
+    start = Project.objects.count()
+    for i in range(start, start + count):
+        contact = FirstContact(
+            email=f"porteur{i}@example.org",
+            first_name="Porteur",
+            last_name=str(i),
+            phone="",
+            title=f"Projet {i}",
+            summary="Résumé",
+            sector="food",
+            stage="idea",
+            needs="Conseils",
+            commune=commune,
+        )
+        journey = first_contact_submit(contact=contact).journey
+        if i % 2:
+            task = Task.objects.get(process_id=journey.pk, flow_task=JourneyFlow.triage)
+            task_perform(
+                task=task,
+                user=staff,
+                perform=lambda j: journey_triage(journey=j, actor=staff, organisation=incubator),
+            )
+
+
+@pytest.mark.parametrize("url_name", ["workflows:inbox", "workflows:journey_list"])
+@pytest.mark.parametrize("persona", ["mel_staff", "incubator_x_member"])
+def test_inbox_and_journey_list_cost_the_same_for_3_and_60_journeys(
+    client: Client,
+    request: pytest.FixtureRequest,
+    mel_staff: User,
+    incubator_x: Organisation,
+    url_name: str,
+    persona: str,
+    django_assert_max_num_queries: Callable,
+) -> None:
+    user = request.getfixturevalue(persona)
+    login(client, user)
+    url = reverse(url_name)
+    _make_journeys(SMALL, incubator_x)
+    small = _count(client, url)
+    _make_journeys(LARGE - SMALL, incubator_x)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        large = _count(client, url)
+    assert small == large
+
+
+def test_each_inbox_holds_exactly_the_steps_its_persona_may_take(
+    client: Client,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    incubator_y_member: User,
+) -> None:
+    _make_journeys(10, incubator_x)  # 5 wait for triage, 5 for incubator X's answer
+    expected = {mel_staff: 5, incubator_x_member: 5, incubator_y_member: 0}
+    for user, count in expected.items():
+        login(client, user)
+        assert client.get(reverse("workflows:inbox")).context["page"].paginator.count == count
+        client.logout()

@@ -10,6 +10,9 @@ from accounts.selectors import AnyUser, user_organisation_ids, user_personas
 from applicants.models import Person
 from applicants.selectors.projects import person_projects, person_structures, project_list
 
+from .models import Journey
+from .selectors import open_tasks_for
+
 PREVIEW_ROWS = 5
 
 
@@ -20,7 +23,13 @@ def dashboard_context(user: AnyUser) -> dict[str, Any]:
         person = Person.objects.get(pk=user.pk)
         context["applicant_projects"] = person_projects(person=person)
         context["applicant_structures"] = person_structures(person=person)
+        context["applicant_journeys"] = (
+            Journey.objects.filter(holder=person)
+            .select_related("project", "project__support_organisation")
+            .order_by("-created")
+        )
     if personas & {Persona.MEL_STAFF, Persona.SUPPORT_MEMBER}:
+        context["open_task_count"] = open_tasks_for(user=user).count()
         projects = project_list(user=user)
         context["projects_preview"] = projects[:PREVIEW_ROWS]
         context["projects_total"] = projects.count()

@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
+from viewflow.workflow.models import Task
 
 from accounts.models import MembershipRole, Organisation, OrganisationKind, User
 from accounts.services import membership_add, organisation_create
@@ -38,13 +39,23 @@ from applicants.models import (
 from applicants.services import (
     consent_record,
     person_register,
-    project_assign_support_organisation,
     project_create,
     structure_save,
 )
 from applicants.services.territory import qpv_declare, qpv_verify
 from funding.models import Programme
 from reviewers.services import committee_session_create
+
+from .engine import task_perform
+from .flows import JourneyFlow
+from .models import EventKind, Journey, JourneyStage, SupportConclusion
+from .services import (
+    journey_event,
+    journey_orientation_answer,
+    journey_support_conclude,
+    journey_support_log_session,
+    journey_triage,
+)
 
 DEMO_PASSWORD = "demo-entreprendre-2026"  # noqa: S105 - printed demo login, never in production
 DEMO_DOMAIN = "demo.mel-ess.fr"
@@ -360,8 +371,8 @@ def _seed_entrepreneur(
 ) -> str:
     local, first, last, insee, title, sector, stage, incubator, structure_row, qpv = row
     email = f"{local}@{DEMO_DOMAIN}"
-    if Project.objects.filter(holder__user__email=email, title=title).exists():
-        return email  # already seeded; an interrupted run is completed instead
+    if Journey.objects.filter(holder__user__email=email, project__title=title).exists():
+        return email  # already seeded
     person = person_register(email=email, first_name=first, last_name=last, password=DEMO_PASSWORD)
     consent_record(person=person, purpose=ConsentPurpose.PRIVACY_NOTICE, granted=True)
     commune = Commune.objects.get(insee_code=insee)
@@ -384,7 +395,8 @@ def _seed_entrepreneur(
                 postal_code=commune.postal_code_list()[0],
             )
         )
-    project = project_create(
+    # An interrupted earlier run may have left the project without its journey: reuse it.
+    project = Project.objects.filter(holder=person, title=title).first() or project_create(
         holder=person,
         structure=structure,
         title=title,
@@ -397,10 +409,104 @@ def _seed_entrepreneur(
         postal_code=commune.postal_code_list()[0],
         address="12 rue de la Solidarité",
     )
-    if incubator:
-        project_assign_support_organisation(project=project, organisation=organisations[incubator])
     _seed_qpv(project, qpv, person.user, staff)
+    target = JOURNEY_TARGETS.get(local, JourneyStage.TRIAGE)
+    _seed_journey(project, target, organisations.get(incubator or ""), staff)
     return email
+
+
+# Where each demo journey stands, so that every stage can be seen in the demo.
+JOURNEY_TARGETS = {
+    "amina": JourneyStage.TRIAGE,
+    "yanis": JourneyStage.REDIRECTED,
+    "lucas": JourneyStage.ORIENTATION,
+    "sarah": JourneyStage.SUPPORT,
+    "moussa": JourneyStage.SUPPORT,
+    "julie": JourneyStage.READY_TO_APPLY,
+    "karima": JourneyStage.READY_TO_APPLY,
+    "pierre": JourneyStage.SUPPORT_ENDED,
+    "claire": JourneyStage.SUPPORT,
+    "marc": JourneyStage.ORIENTATION,
+}
+
+
+def _step(journey: Journey, node: Any, user: User, perform: Any) -> None:
+    task = Task.objects.get(process_id=journey.pk, flow_task=node, status__in=["NEW", "ASSIGNED"])
+    task_perform(task=task, user=user, perform=perform)
+
+
+def _seed_journey(
+    project: Project, target: str, organisation: Organisation | None, staff: User
+) -> None:
+    """Drive a journey through the real engine up to ``target``."""
+    with transaction.atomic():
+        journey = JourneyFlow.start.run(
+            project=project, needs="Être accompagné·e pour lancer le projet."
+        )
+        journey_event(
+            journey=journey,
+            kind=EventKind.FIRST_CONTACT,
+            actor=project.holder.user,
+            message="Votre premier contact est bien reçu.",
+        )
+    if target == JourneyStage.TRIAGE:
+        return
+    if target == JourneyStage.REDIRECTED or organisation is None:
+        _step(
+            journey,
+            JourneyFlow.triage,
+            staff,
+            lambda j: journey_triage(
+                journey=j,
+                actor=staff,
+                redirect_reason="Le projet relève de l'accompagnement à "
+                "la création d'entreprise classique.",
+                redirect_guidance="La CCI Grand Lille et le réseau Initiative de votre commune.",
+            ),
+        )
+        return
+    _step(
+        journey,
+        JourneyFlow.triage,
+        staff,
+        lambda j: journey_triage(journey=j, actor=staff, organisation=organisation),
+    )
+    if target == JourneyStage.ORIENTATION:
+        return
+    member = organisation.members.order_by("pk").first()
+    assert member is not None  # noqa: S101 - the demo organisations all have a lead
+    _step(
+        journey,
+        JourneyFlow.orientation,
+        member,
+        lambda j: journey_orientation_answer(journey=j, actor=member, accept=True),
+    )
+    journey.refresh_from_db()  # the engine changed the journey on its own instance
+    journey_support_log_session(
+        journey=journey,
+        actor=member,
+        held_on=timezone.localdate(),
+        duration_minutes=90,
+        topic="Diagnostic et modèle économique",
+    )
+    if target == JourneyStage.SUPPORT:
+        return
+    ready = target == JourneyStage.READY_TO_APPLY
+    _step(
+        journey,
+        JourneyFlow.support,
+        member,
+        lambda j: journey_support_conclude(
+            journey=j,
+            actor=member,
+            conclusion=SupportConclusion.READY if ready else SupportConclusion.ABANDONED,
+            opinion="Projet solide, modèle économique réaliste, ancrage local fort."
+            if ready
+            else "",
+            recommended_amount=Decimal("15000") if ready else None,
+            reason="" if ready else "Le porteur a repris un emploi salarié.",
+        ),
+    )
 
 
 def _seed_qpv(project: Project, qpv: tuple[str, bool], applicant: User, staff: User) -> None:
