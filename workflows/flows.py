@@ -9,7 +9,8 @@
 Who may act: triage needs the model-wide ``workflows.triage_journey`` (MEL staff);
 orientation and support need ``orient_journey``/``support_journey`` granted on this journey
 to the organisation's group (guardian's generic table, which viewflow's queue reads).
-Steps are completed only through ``workflows.engine.task_perform`` (lock + one transaction).
+Steps are completed only through ``workflows.engine.task_perform`` (lock + one transaction);
+the lock is ``workflows.locking.process_row_lock`` (a row lock on PostgreSQL).
 The application, selection and funding stages are separate flows started from "ready".
 """
 
@@ -22,9 +23,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import act, flow, lock
+from viewflow.workflow import act, flow
 
 from .calendar import add_working_days
+from .locking import process_row_lock
 from .models import Journey
 from .services import (
     journey_escalate_triage,
@@ -61,7 +63,7 @@ class JourneyFlow(flow.Flow):
     """Parcours d'accompagnement : du premier contact à la fin de l'accompagnement."""
 
     process_class = Journey
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_row_lock
     process_title = _("Parcours d'accompagnement")
 
     start = (

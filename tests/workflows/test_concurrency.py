@@ -1,0 +1,132 @@
+"""Real concurrency on PostgreSQL: many people completing the same step at the same moment.
+
+SQLite serialises writers with IMMEDIATE transactions instead of row locks, so these run on
+PostgreSQL only (the truth for locking).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from accounts.exceptions import ApplicationError
+from accounts.models import Organisation, User
+from applicants.models import Commune
+from workflows.engine import TaskNotOpen, task_perform
+from workflows.flows import JourneyFlow
+from workflows.models import Journey
+from workflows.services import FirstContact, first_contact_submit, journey_triage
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+]
+
+THREADS = 6
+
+
+def _journey(commune: Commune) -> Journey:
+    contact = FirstContact(
+        email="concurrence@example.org",
+        first_name="Camille",
+        last_name="Martin",
+        phone="",
+        title="Épicerie",
+        summary="Résumé",
+        sector="food",
+        stage="idea",
+        needs="Conseils",
+        commune=commune,
+    )
+    return first_contact_submit(contact=contact).journey
+
+
+def _race(task_pk: int, user: User, organisation: Organisation) -> list[str]:
+    outcomes: list[str] = []
+    barrier = threading.Barrier(THREADS)
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            task = Task.objects.get(pk=task_pk)
+            task_perform(
+                task=task,
+                user=user,
+                perform=lambda j: journey_triage(journey=j, actor=user, organisation=organisation),
+            )
+            outcomes.append("done")
+        except TaskNotOpen:
+            outcomes.append("refused")
+        except ApplicationError as error:  # pragma: no cover - would be a test failure
+            outcomes.append(f"error: {error.message}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.parametrize("trial", range(5))
+def test_concurrent_completions_of_one_step_succeed_exactly_once(
+    mel_staff: User, incubator_x: Organisation, trial: int
+) -> None:
+    commune = Commune.objects.create(
+        insee_code=f"5999{trial}", name="Ville", epci_siren="200093201"
+    )
+    journey = _journey(commune)
+    triage = Task.objects.get(process_id=journey.pk, flow_task=JourneyFlow.triage)
+
+    outcomes = _race(triage.pk, mel_staff, incubator_x)
+
+    assert sorted(outcomes) == ["done"] + ["refused"] * (THREADS - 1)
+    assert journey.orientations.count() == 1
+    open_steps = Task.objects.filter(
+        process_id=journey.pk, flow_task_type="HUMAN", status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    )
+    assert [t.flow_task.name for t in open_steps] == ["orientation"]
+
+
+def test_a_step_waiting_too_long_for_a_busy_journey_gets_a_clear_message(
+    settings: object, mel_staff: User, incubator_x: Organisation
+) -> None:
+    settings.FLOW_LOCK_TIMEOUT_SECONDS = 0.2  # type: ignore[attr-defined]
+    commune = Commune.objects.create(insee_code="59998", name="Ville", epci_siren="200093201")
+    journey = _journey(commune)
+    triage = Task.objects.get(process_id=journey.pk, flow_task=JourneyFlow.triage)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_journey() -> None:
+        from django.db import transaction
+
+        with transaction.atomic():
+            Journey.objects.select_for_update().filter(pk=journey.pk).exists()
+            holding.set()
+            release.wait(timeout=10)
+        connections.close_all()
+
+    holder = threading.Thread(target=hold_the_journey)
+    holder.start()
+    holding.wait(timeout=10)
+    try:
+        with pytest.raises(TaskNotOpen, match="en cours de modification"):
+            task_perform(
+                task=triage,
+                user=mel_staff,
+                perform=lambda j: journey_triage(
+                    journey=j, actor=mel_staff, organisation=incubator_x
+                ),
+            )
+    finally:
+        release.set()
+        holder.join(timeout=10)
+    assert Task.objects.get(pk=triage.pk).status == STATUS.NEW
+    assert journey.orientations.count() == 0
