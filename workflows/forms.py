@@ -147,3 +147,9 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="Motif (facultatif)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Votre message", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )

@@ -22,10 +22,11 @@ from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.http import AuthenticatedRequest
 
-from . import services
+from . import messaging, services
 from .engine import TaskNotOpen, task_can_act, task_perform
 from .forms import (
     FirstContactForm,
+    MessageForm,
     OrientationAnswerForm,
     SupportConclusionForm,
     SupportPlanForm,
@@ -72,6 +73,9 @@ def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     tasks = [
         t for t in open_tasks_of_journey(journey=journey) if task_can_act(task=t, user=request.user)
     ]
+    conversation = list(messaging.messages_for(journey=journey, reader=request.user))
+    messaging.messages_mark_read(journey=journey, reader=request.user)
+    show_notes = messaging.can_read_private_notes(user=request.user, journey=journey)
     return render(
         request,
         "workflows/journey_detail.html",
@@ -88,6 +92,11 @@ def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 initial={"diagnostic": journey.diagnostic, "support_plan": journey.support_plan}
             ),
             "withdraw_form": WithdrawForm(),
+            "conversation": conversation,
+            "message_form": MessageForm(),
+            "show_notes": show_notes,
+            "notes": journey.private_notes.select_related("author") if show_notes else [],
+            "note_form": MessageForm(),
         },
     )
 
@@ -215,6 +224,38 @@ def journey_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
         return redirect("workflows:journey_detail", pk=journey.pk)
     return render(request, "workflows/withdraw.html", {"journey": journey, "form": form})
+
+
+@login_required
+def message_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            messaging.message_send(
+                journey=journey, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Votre message est envoyé.")
+    elif request.method == "POST":
+        messages.error(request, "Le message n'a pas été envoyé : " + _errors_text(form))
+    return redirect("workflows:journey_detail", pk=journey.pk)
+
+
+@login_required
+def note_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
+    if not messaging.can_read_private_notes(user=request.user, journey=journey):
+        raise PermissionDenied(
+            "Les notes privées sont réservées à l'équipe de la MEL et à la structure qui accompagne."
+        )
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        messaging.note_add(journey=journey, author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "La note est enregistrée.")
+    return redirect("workflows:journey_detail", pk=journey.pk)
 
 
 def _errors_text(form: forms.Form) -> str:

@@ -330,3 +330,49 @@ def test_each_journey_shows_on_its_diagram_and_the_flow_exports_as_bpmn(
     assert b"bpmn:boundaryEvent" in bpmn.content
     client.force_login(applicant_b)
     assert client.get(reverse("workflows:journey_chart", args=[journey.pk])).status_code == 404
+
+
+def test_applicant_and_incubator_talk_on_the_dossier_with_read_status_and_private_notes(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    incubator_y_member: User,
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    _triage_to(client, mel_staff, journey, incubator_x)
+    _accept(client, incubator_x_member, journey)
+    applicant = applicant_of(journey)
+
+    client.force_login(applicant)
+    client.post(
+        reverse("workflows:message_post", args=[journey.pk]), {"body": "Quand se voit-on ?"}
+    )
+    client.force_login(incubator_x_member)
+    first_visit = client.get(
+        reverse("workflows:journey_detail", args=[journey.pk])
+    ).content.decode()
+    assert "Quand se voit-on ?" in first_visit
+    assert "nouveau" in first_visit
+    assert (
+        "nouveau</span>"
+        not in client.get(reverse("workflows:journey_detail", args=[journey.pk])).content.decode()
+    )
+    client.post(
+        reverse("workflows:note_post", args=[journey.pk]), {"body": "Porteuse très motivée."}
+    )
+
+    client.force_login(applicant)
+    page = client.get(reverse("workflows:journey_detail", args=[journey.pk])).content.decode()
+    assert "Porteuse très motivée." not in page
+    assert (
+        client.post(reverse("workflows:note_post", args=[journey.pk]), {"body": "x"}).status_code
+        == 403
+    )
+    client.force_login(incubator_y_member)
+    assert (
+        client.post(reverse("workflows:message_post", args=[journey.pk]), {"body": "x"}).status_code
+        == 404
+    )
+    assert journey.messages.count() == 1

@@ -12,15 +12,19 @@ from .journey import (
     SupportMilestone,
     SupportSession,
 )
+from .messaging import DossierMessage, MessageReceipt, PrivateNote
 
 __all__ = [
+    "DossierMessage",
     "EventKind",
     "Journey",
     "JourneyEvent",
     "JourneyStage",
+    "MessageReceipt",
     "Orientation",
     "OrientationOutcome",
     "OrientationRule",
+    "PrivateNote",
     "SupportConclusion",
     "SupportMilestone",
     "SupportSession",
