@@ -377,7 +377,7 @@ def journey_support_log_session(
         journey=journey,
         kind=EventKind.SUPPORT_SESSION,
         actor=actor,
-        message=f"Séance d'accompagnement : {topic}.",
+        message=f"{topic}.",
     )
     return session
 
