@@ -97,6 +97,7 @@ POLICY: tuple[Rule, ...] = (
     Rule(M, "applicants.structure",           ("view", "change"),              Scope.ALL),
     Rule(M, "applicants.project",             ("view", "change", "aggregate"), Scope.ALL),
     Rule(M, "workflows.journey",              ("view", "triage"),              Scope.ALL),
+    Rule(M, "workflows.orientationrule",      ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "applicants.qpvdetermination",    ("view", "add"),                 Scope.ALL),
     Rule(M, "applicants.commune",             ("view",),                       Scope.ALL),
     Rule(M, "applicants.qpvarea",             ("view",),                       Scope.ALL),

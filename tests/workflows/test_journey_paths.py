@@ -376,3 +376,38 @@ def test_applicant_and_incubator_talk_on_the_dossier_with_read_status_and_privat
         == 404
     )
     assert journey.messages.count() == 1
+
+
+def test_the_workflow_timers_command_fires_due_deadlines(client: Client, roubaix: Commune) -> None:
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    journey = submit_first_contact(client, roubaix)
+    Task.objects.filter(process_id=journey.pk, status=STATUS.SCHEDULED).update(
+        scheduled=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    call_command("workflow_timers")
+    assert journey.events.filter(kind=EventKind.ESCALATED).exists()
+
+
+def test_orientation_rules_suggest_an_organisation_first_and_staff_can_edit_them(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_y: Organisation,
+) -> None:
+    from workflows.models import OrientationRule
+    from workflows.services import orientation_suggestions
+
+    rule = OrientationRule.objects.create(organisation=incubator_y, sectors="food", priority=1)
+    rule.communes.add(roubaix)
+    journey = submit_first_contact(client, roubaix)
+    assert orientation_suggestions(journey=journey)[0] == incubator_y
+    client.force_login(mel_staff)
+    assert (
+        client.get(reverse("admin:workflows_orientationrule_change", args=[rule.pk])).status_code
+        == 200
+    )
