@@ -39,9 +39,9 @@ class Journey(Process):
     project = models.OneToOneField(
         "applicants.Project", on_delete=models.PROTECT, related_name="journey"
     )
-    holder = models.ForeignKey(
-        "applicants.Person", on_delete=models.PROTECT, related_name="journeys"
-    )
+    # No reverse accessors on Person/Organisation: django-stubs cannot type managers that
+    # lead to a subclass of viewflow's untyped Process (query Journey directly instead).
+    holder = models.ForeignKey("applicants.Person", on_delete=models.PROTECT, related_name="+")
     stage = models.CharField(
         _("étape"),
         max_length=20,
@@ -58,7 +58,7 @@ class Journey(Process):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="proposed_journeys",
+        related_name="+",
         verbose_name=_("structure proposée"),
     )
     diagnostic = models.TextField(_("diagnostic"), blank=True)
