@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from guardian.models import GroupObjectPermission
@@ -77,3 +79,23 @@ def open_tasks_for(*, user: AnyUser) -> QuerySet[Task]:
 
 def open_tasks_of_journey(*, journey: Journey) -> QuerySet[Task]:
     return journey.task_set.filter(flow_task_type="HUMAN", status__in=OPEN).select_related("owner")
+
+
+DEADLINE_LABELS = {
+    "triage": "Réponse de l'équipe de la MEL attendue",
+    "orientation": "Réponse de la structure d'accompagnement attendue",
+    "support": "Prochain point d'étape de l'accompagnement",
+}
+
+
+def next_deadline(*, journey: Journey) -> tuple[str, Any] | None:
+    """The earliest scheduled deadline of the journey's open steps, with a plain label."""
+    timer = (
+        journey.task_set.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED)
+        .order_by("scheduled")
+        .first()
+    )
+    if timer is None or timer.scheduled is None:
+        return None
+    host = timer.flow_task.name.removesuffix("__timeout")
+    return DEADLINE_LABELS.get(host, "Prochaine échéance"), timer.scheduled

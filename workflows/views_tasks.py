@@ -39,6 +39,7 @@ from .selectors import (
     journey_detail_queryset,
     journey_list,
     journey_timeline,
+    next_deadline,
     open_tasks_for,
     open_tasks_of_journey,
 )
@@ -93,6 +94,7 @@ def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             ),
             "withdraw_form": WithdrawForm(),
             "conversation": conversation,
+            "deadline": next_deadline(journey=journey),
             "message_form": MessageForm(),
             "show_notes": show_notes,
             "notes": journey.private_notes.select_related("author") if show_notes else [],

@@ -411,3 +411,17 @@ def test_orientation_rules_suggest_an_organisation_first_and_staff_can_edit_them
         client.get(reverse("admin:workflows_orientationrule_change", args=[rule.pk])).status_code
         == 200
     )
+
+
+def test_the_journey_page_says_by_when_an_answer_is_expected(
+    client: Client, roubaix: Commune, mel_staff: User, incubator_x: Organisation
+) -> None:
+    from django.utils import formats, timezone
+
+    journey = submit_first_contact(client, roubaix)
+    _triage_to(client, mel_staff, journey, incubator_x)
+    timer = Task.objects.get(process_id=journey.pk, status=STATUS.SCHEDULED)
+    client.force_login(applicant_of(journey))
+    page = client.get(reverse("workflows:journey_detail", args=[journey.pk])).content.decode()
+    assert "Réponse de la structure d&#x27;accompagnement attendue avant le" in page
+    assert formats.date_format(timezone.localtime(timer.scheduled), "j F Y") in page
