@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
 from accounts.access import get_visible_or_404
@@ -173,38 +174,99 @@ def task_page(request: AuthenticatedRequest, task_pk: int, **kwargs: Any) -> Htt
 # Support log and withdrawal (not steps: they do not move the journey on) ------------------
 
 
-@login_required
-def support_session_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
-    if not request.user.has_perm("workflows.support_journey", journey):
-        raise PermissionDenied("Seule la structure qui accompagne ce projet peut le faire.")
-    form = SupportSessionForm(request.POST)
-    if request.method == "POST" and form.is_valid():
+def _side_action(
+    request: AuthenticatedRequest,
+    journey: Journey,
+    form: forms.Form,
+    action: Callable[[dict[str, Any]], Any],
+    success: str,
+    failure: str,
+) -> HttpResponse:
+    """A POST on the journey page that does not move the journey on: validate, act, say
+    what happened (in French), and go back to the page."""
+    if not form.is_valid():
+        messages.error(request, f"{failure} : {_errors_text(form)}")
+    else:
         try:
-            services.journey_support_log_session(
-                journey=journey, actor=request.user, **form.cleaned_data
-            )
+            action(form.cleaned_data)
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "La séance est ajoutée au journal d'accompagnement.")
-    elif request.method == "POST":
-        messages.error(request, "La séance n'a pas été enregistrée : " + _errors_text(form))
+            messages.success(request, success)
     return redirect("workflows:journey_detail", pk=journey.pk)
 
 
-@login_required
-def support_plan_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def _supported_journey(request: AuthenticatedRequest, pk: int) -> Journey:
     journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
     if not request.user.has_perm("workflows.support_journey", journey):
         raise PermissionDenied("Seule la structure qui accompagne ce projet peut le faire.")
-    form = SupportPlanForm(request.POST)
-    if request.method == "POST" and form.is_valid():
-        services.journey_support_update_plan(
-            journey=journey, actor=request.user, **form.cleaned_data
+    return journey
+
+
+@require_POST
+@login_required
+def support_session_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey = _supported_journey(request, pk)
+    return _side_action(
+        request,
+        journey,
+        SupportSessionForm(request.POST),
+        lambda data: services.journey_support_log_session(
+            journey=journey, actor=request.user, **data
+        ),
+        "La séance est ajoutée au journal d'accompagnement.",
+        "La séance n'a pas été enregistrée",
+    )
+
+
+@require_POST
+@login_required
+def support_plan_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey = _supported_journey(request, pk)
+    return _side_action(
+        request,
+        journey,
+        SupportPlanForm(request.POST),
+        lambda data: services.journey_support_update_plan(
+            journey=journey, actor=request.user, **data
+        ),
+        "Le diagnostic et le plan d'accompagnement sont enregistrés.",
+        "Le plan n'a pas été enregistré",
+    )
+
+
+@require_POST
+@login_required
+def message_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
+    return _side_action(
+        request,
+        journey,
+        MessageForm(request.POST),
+        lambda data: messaging.message_send(
+            journey=journey, author=request.user, body=data["body"]
+        ),
+        "Votre message est envoyé.",
+        "Le message n'a pas été envoyé",
+    )
+
+
+@require_POST
+@login_required
+def note_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
+    if not messaging.can_read_private_notes(user=request.user, journey=journey):
+        raise PermissionDenied(
+            "Les notes privées sont réservées à l'équipe de la MEL et à la structure qui accompagne."
         )
-        messages.success(request, "Le diagnostic et le plan d'accompagnement sont enregistrés.")
-    return redirect("workflows:journey_detail", pk=journey.pk)
+    return _side_action(
+        request,
+        journey,
+        MessageForm(request.POST),
+        lambda data: messaging.note_add(journey=journey, author=request.user, body=data["body"]),
+        "La note est enregistrée.",
+        "La note n'a pas été enregistrée",
+    )
 
 
 @login_required
@@ -226,38 +288,6 @@ def journey_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
         return redirect("workflows:journey_detail", pk=journey.pk)
     return render(request, "workflows/withdraw.html", {"journey": journey, "form": form})
-
-
-@login_required
-def message_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
-    form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            messaging.message_send(
-                journey=journey, author=request.user, body=form.cleaned_data["body"]
-            )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "Votre message est envoyé.")
-    elif request.method == "POST":
-        messages.error(request, "Le message n'a pas été envoyé : " + _errors_text(form))
-    return redirect("workflows:journey_detail", pk=journey.pk)
-
-
-@login_required
-def note_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
-    if not messaging.can_read_private_notes(user=request.user, journey=journey):
-        raise PermissionDenied(
-            "Les notes privées sont réservées à l'équipe de la MEL et à la structure qui accompagne."
-        )
-    form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        messaging.note_add(journey=journey, author=request.user, body=form.cleaned_data["body"])
-        messages.success(request, "La note est enregistrée.")
-    return redirect("workflows:journey_detail", pk=journey.pk)
 
 
 def _errors_text(form: forms.Form) -> str:

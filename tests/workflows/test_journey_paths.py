@@ -40,6 +40,17 @@ def _accept(client: Client, member: User, journey: Journey) -> None:
     )
 
 
+def _in_support(
+    client: Client, commune: Commune, staff: User, incubator: Organisation, member: User
+) -> Journey:
+    """A journey taken on by ``incubator``: first contact, triage, orientation accepted."""
+    journey = submit_first_contact(client, commune)
+    _triage_to(client, staff, journey, incubator)
+    _accept(client, member, journey)
+    journey.refresh_from_db()
+    return journey
+
+
 def test_happy_path_from_first_contact_to_ready_to_apply(
     client: Client,
     roubaix: Commune,
@@ -223,9 +234,7 @@ def test_support_abandoned_ends_the_journey_with_its_reason(
     incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
-    journey = submit_first_contact(client, roubaix)
-    _triage_to(client, mel_staff, journey, incubator_x)
-    _accept(client, incubator_x_member, journey)
+    journey = _in_support(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     act(
         client,
         incubator_x_member,
@@ -243,9 +252,7 @@ def test_a_quiet_support_gets_a_check_in_reminder_and_goes_on(
     incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
-    journey = submit_first_contact(client, roubaix)
-    _triage_to(client, mel_staff, journey, incubator_x)
-    _accept(client, incubator_x_member, journey)
+    journey = _in_support(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     Journey.objects.filter(pk=journey.pk).update(
         last_support_activity=journey.created.replace(year=2020)
     )
@@ -340,9 +347,7 @@ def test_applicant_and_incubator_talk_on_the_dossier_with_read_status_and_privat
     incubator_x_member: User,
     incubator_y_member: User,
 ) -> None:
-    journey = submit_first_contact(client, roubaix)
-    _triage_to(client, mel_staff, journey, incubator_x)
-    _accept(client, incubator_x_member, journey)
+    journey = _in_support(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     applicant = applicant_of(journey)
 
     client.force_login(applicant)
