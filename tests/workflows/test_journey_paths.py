@@ -430,3 +430,29 @@ def test_the_journey_page_says_by_when_an_answer_is_expected(
     page = client.get(reverse("workflows:journey_detail", args=[journey.pk])).content.decode()
     assert "Réponse de la structure d&#x27;accompagnement attendue avant le" in page
     assert formats.date_format(timezone.localtime(timer.scheduled), "j F Y") in page
+
+
+def test_who_may_open_which_step(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    steering_reader: User,
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    triage = open_task(journey, "triage")
+    client.logout()
+    assert client.get(reverse("workflows:first_contact")).status_code == 200
+    anonymous = client.get(reverse("workflows:task", args=[triage.pk]))
+    assert anonymous.status_code == 302
+    assert reverse("accounts:login") in anonymous["Location"]
+    client.force_login(incubator_x_member)
+    assert client.get(reverse("workflows:task", args=[triage.pk])).status_code == 404
+    client.force_login(steering_reader)
+    assert client.get(reverse("workflows:task", args=[triage.pk])).status_code == 404
+    _triage_to(client, mel_staff, journey, incubator_x)
+    orientation = open_task(journey, "orientation")
+    client.force_login(mel_staff)  # sees the journey, but the answer is the incubator's
+    assert client.get(reverse("workflows:task", args=[orientation.pk])).status_code == 403
+    assert client.get(reverse("workflows:journey_detail", args=[journey.pk])).status_code == 200
