@@ -456,3 +456,38 @@ def test_who_may_open_which_step(
     client.force_login(mel_staff)  # sees the journey, but the answer is the incubator's
     assert client.get(reverse("workflows:task", args=[orientation.pk])).status_code == 403
     assert client.get(reverse("workflows:journey_detail", args=[journey.pk])).status_code == 200
+
+
+def test_the_journey_page_costs_the_same_with_3_or_40_messages_and_events(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflows.messaging import message_send
+    from workflows.services import journey_support_log_session
+
+    journey = _in_support(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    client.force_login(incubator_x_member)
+    url = reverse("workflows:journey_detail", args=[journey.pk])
+
+    def grow(count: int) -> int:
+        for i in range(count):
+            message_send(journey=journey, author=journey.holder.user, body=f"Message {i}")
+            journey_support_log_session(
+                journey=journey,
+                actor=incubator_x_member,
+                held_on="2026-11-02",
+                duration_minutes=30,
+                topic=f"Séance {i}",
+            )
+        client.get(url)  # marks everything read, like a real visit
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert grow(3) == grow(37)
