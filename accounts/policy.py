@@ -82,10 +82,12 @@ POLICY: tuple[Rule, ...] = (
     Rule(A, "applicants.structure",           ("view", "change"),              Scope.OWN),
     Rule(A, "applicants.project",             ("view", "change"),              Scope.OWN),
     Rule(A, "workflows.journey",              ("view",),                       Scope.OWN),
+    Rule(A, "workflows.application",          ("view",),                       Scope.OWN),
 
     Rule(S, "applicants.project",             ("view", "change"),              Scope.LINKED),
     Rule(S, "applicants.structure",           ("view",),                       Scope.LINKED),
     Rule(S, "workflows.journey",              ("view", "orient", "support"),   Scope.LINKED),
+    Rule(S, "workflows.application",          ("view", "fill"),                Scope.LINKED),
     Rule(S, "accounts.organisation",          ("view",),                       Scope.MEMBER),
 
     Rule(C, "reviewers.committeesession",     ("view",),                       Scope.LINKED),
@@ -97,6 +99,7 @@ POLICY: tuple[Rule, ...] = (
     Rule(M, "applicants.structure",           ("view", "change"),              Scope.ALL),
     Rule(M, "applicants.project",             ("view", "change", "aggregate"), Scope.ALL),
     Rule(M, "workflows.journey",              ("view", "triage"),              Scope.ALL),
+    Rule(M, "workflows.application",          ("view", "instruct"),            Scope.ALL),
     Rule(M, "workflows.orientationrule",      ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "applicants.qpvdetermination",    ("view", "add"),                 Scope.ALL),
     Rule(M, "applicants.commune",             ("view",),                       Scope.ALL),

@@ -71,7 +71,11 @@ def open_tasks_for(*, user: AnyUser) -> QuerySet[Task]:
         Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN)
         .filter(Q(owner=user) | unassigned)
         .select_related(
-            "process__journey__project__commune", "process__journey__holder__user", "owner"
+            "process__journey__project__commune",
+            "process__journey__holder__user",
+            "process__application__project__commune",
+            "process__application__holder__user",
+            "owner",
         )
         .order_by("created", "pk")
     )

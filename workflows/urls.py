@@ -19,3 +19,39 @@ urlpatterns = [
     path("schemas/<slug:name>.bpmn", views_chart.flow_bpmn, name="flow_bpmn"),
     path("pilotage/chiffres/", views.statistics, name="statistics"),
 ]
+
+from . import views_application  # noqa: E402
+
+urlpatterns += [
+    path(
+        "parcours/<int:pk>/candidature/",
+        views_application.application_open,
+        name="application_open",
+    ),
+    path("candidatures/<int:pk>/", views_application.application_detail, name="application_detail"),
+    path(
+        "candidatures/<int:pk>/remplir/",
+        views_application.application_edit,
+        name="application_edit",
+    ),
+    path(
+        "candidatures/<int:pk>/mandat/",
+        views_application.application_mandate,
+        name="application_mandate",
+    ),
+    path(
+        "candidatures/<int:pk>/retrait/",
+        views_application.application_withdraw,
+        name="application_withdraw",
+    ),
+    path(
+        "candidatures/<int:pk>/courrier-refus.pdf",
+        views_application.application_letter,
+        name="application_letter",
+    ),
+    path(
+        "candidatures/taches/<int:task_pk>/",
+        views_application.application_step,
+        name="application_step",
+    ),
+]

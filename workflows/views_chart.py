@@ -10,10 +10,11 @@ from accounts.access import get_visible_or_404
 from accounts.http import AuthenticatedRequest
 
 from .flows import JourneyFlow
+from .flows_application import ApplicationFlow
 from .models import Journey
 
 # Flows exported by name; later flows of the journey are added here.
-FLOWS = {"parcours": JourneyFlow}
+FLOWS = {"parcours": JourneyFlow, "candidature": ApplicationFlow}
 
 
 @login_required

@@ -1,5 +1,21 @@
 """The journey's models; one module per flow."""
 
+from .application import (
+    Application,
+    ApplicationAxis,
+    ApplicationEdit,
+    ApplicationEvent,
+    ApplicationStatus,
+    BudgetKind,
+    BudgetLine,
+    ChecklistItem,
+    ComplementRequest,
+    EligibilityCheck,
+    FinancingLine,
+    FinancingStatus,
+    FundingInstrument,
+    Mandate,
+)
 from .journey import (
     EventKind,
     Journey,
@@ -15,11 +31,25 @@ from .journey import (
 from .messaging import DossierMessage, MessageReceipt, PrivateNote
 
 __all__ = [
+    "Application",
+    "ApplicationAxis",
+    "ApplicationEdit",
+    "ApplicationEvent",
+    "ApplicationStatus",
+    "BudgetKind",
+    "BudgetLine",
+    "ChecklistItem",
+    "ComplementRequest",
     "DossierMessage",
+    "EligibilityCheck",
     "EventKind",
+    "FinancingLine",
+    "FinancingStatus",
+    "FundingInstrument",
     "Journey",
     "JourneyEvent",
     "JourneyStage",
+    "Mandate",
     "MessageReceipt",
     "Orientation",
     "OrientationOutcome",

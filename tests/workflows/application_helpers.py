@@ -1,0 +1,134 @@
+"""Helpers for driving the application through HTTP as each persona."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from accounts.models import Organisation, User
+from applicants.models import Commune, LegalForm
+from funding.models import RequiredDocument
+from tests.factories.applicants import StructureFactory
+from tests.workflows.conftest import act, applicant_of, open_task, submit_first_contact
+from workflows.models import Application, Journey, JourneyStage
+
+
+def ready_journey(
+    client: Client,
+    commune: Commune,
+    staff: User,
+    incubator: Organisation,
+    member: User,
+    *,
+    email: str = "nadia@example.org",
+    legal_form: str = "association",
+) -> Journey:
+    """A journey ended "ready to apply", its project carried by a structure in the MEL."""
+    if not RequiredDocument.objects.exists():
+        call_command("load_programme_rules", verbosity=0)
+    journey = submit_first_contact(client, commune, email=email)
+    assert (
+        act(client, staff, open_task(journey, "triage"), {"organisation": incubator.pk}).status_code
+        == 302
+    )
+    assert (
+        act(client, member, open_task(journey, "orientation"), {"answer": "accept"}).status_code
+        == 302
+    )
+    response = act(
+        client,
+        member,
+        open_task(journey, "support"),
+        {"conclusion": "ready", "opinion": "Projet solide.", "recommended_amount": "12000"},
+    )
+    assert response.status_code == 302
+    journey.refresh_from_db()
+    assert journey.stage == JourneyStage.READY_TO_APPLY
+    structure = StructureFactory(
+        holder=journey.holder,
+        legal_form=LegalForm.objects.get(code=legal_form),
+        commune=commune,
+        creation_date=timezone.localdate() - datetime.timedelta(days=400),
+    )
+    journey.project.structure = structure
+    journey.project.save()
+    applicant_of(journey)
+    return journey
+
+
+def open_application(client: Client, journey: Journey) -> Application:
+    client.force_login(journey.holder.user)
+    response = client.post(reverse("workflows:application_open", args=[journey.pk]))
+    assert response.status_code == 302, response.content.decode()[:500]
+    return Application.objects.get(source_journey=journey)
+
+
+def documents_data(application: Application, *, skip: str = "") -> dict[str, str]:
+    from workflows.services_application import checklist_documents
+
+    return {
+        f"doc_{d.code}": f"{d.code}.pdf"
+        for d in checklist_documents(application=application)
+        if d.is_mandatory and d.code != skip
+    }
+
+
+def full_data(application: Application, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "axis": "startup",
+        "requested_amount": "12000",
+        "charges_total": "60000",
+        "produits_total": "60000",
+        "jobs_planned_fte": "2",
+        "social_utility": "Une cantine de quartier à prix libre, avec des emplois d'insertion.",
+        **documents_data(application),
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def post_form(
+    client: Client, user: User, application: Application, data: dict[str, Any], action: str
+) -> Any:
+    client.force_login(user)
+    return client.post(
+        reverse("workflows:application_edit", args=[application.pk]), {**data, "action": action}
+    )
+
+
+def app_task(application: Application, node: str) -> Task:
+    from workflows.flows_application import ApplicationFlow
+
+    return Task.objects.get(
+        process_id=application.pk,
+        status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        flow_task=getattr(ApplicationFlow, node),
+    )
+
+
+def staff_step(
+    client: Client, staff: User, application: Application, node: str, data: dict[str, Any]
+) -> Any:
+    client.force_login(staff)
+    return client.post(
+        reverse("workflows:application_step", args=[app_task(application, node).pk]), data
+    )
+
+
+def submitted_application(
+    client: Client, commune: Commune, staff: User, incubator: Organisation, member: User, **kw: Any
+) -> Application:
+    journey = ready_journey(client, commune, staff, incubator, member, **kw)
+    application = open_application(client, journey)
+    response = post_form(client, journey.holder.user, application, full_data(application), "submit")
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.stage == "submitted", [str(m) for m in response.wsgi_request._messages]
+    return application

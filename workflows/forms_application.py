@@ -1,0 +1,115 @@
+"""Forms of the application's steps, in plain French."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from funding.models import RequiredDocument
+
+from .models import ApplicationAxis
+from .services_application import FIELD_LABELS
+
+
+class ApplicationForm(forms.Form):
+    """The application: every field optional here (a draft keeps what was typed); the
+    submission says precisely what is missing. Only ``editable`` fields are open."""
+
+    axis = forms.ChoiceField(
+        label="Volet", choices=[("", "—"), *ApplicationAxis.choices], required=False
+    )
+    requested_amount = forms.DecimalField(
+        label="Montant demandé à la MEL (€)", min_value=0, decimal_places=2, required=False
+    )
+    charges_total = forms.DecimalField(
+        label="Budget prévisionnel : total des charges (€)",
+        min_value=0,
+        decimal_places=2,
+        required=False,
+    )
+    produits_total = forms.DecimalField(
+        label="Budget prévisionnel : total des produits (€)",
+        help_text="Les produits comprennent la subvention demandée ; ils doivent égaler les charges.",
+        min_value=0,
+        decimal_places=2,
+        required=False,
+    )
+    jobs_planned_fte = forms.DecimalField(
+        label="Emplois prévus (équivalents temps plein)",
+        min_value=0,
+        decimal_places=2,
+        required=False,
+    )
+    social_utility = forms.CharField(
+        label="Utilité sociale du projet", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        documents: list[RequiredDocument],
+        editable: set[str] | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, **kwargs)
+        for document in documents:
+            self.fields[f"doc_{document.code}"] = forms.CharField(
+                label=f"Pièce « {document.label} »"
+                + (" (obligatoire)" if document.is_mandatory else " (facultative)"),
+                help_text="Indiquez le nom du fichier que vous joindrez : le dépôt des fichiers "
+                "arrive bientôt ; pour l'instant cochez la pièce comme « jointe » en "
+                "donnant son nom.",
+                max_length=255,
+                required=False,
+            )
+        if editable is not None:
+            for name, field in self.fields.items():
+                field.disabled = name not in editable
+
+
+def complement_item_choices(documents: list[RequiredDocument]) -> list[tuple[str, str]]:
+    return [
+        *[(name, label[:1].upper() + label[1:]) for name, label in FIELD_LABELS.items()],
+        *[(f"doc_{d.code}", f"Pièce « {d.label} »") for d in documents],
+    ]
+
+
+class CompletenessForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Le dossier est-il complet ?",
+        choices=[
+            ("complete", "Oui, il est complet"),
+            ("complements", "Non, demander des compléments"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    items = forms.MultipleChoiceField(
+        label="Éléments à compléter", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    message = forms.CharField(
+        label="Message au porteur", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    deadline = forms.DateField(
+        label="À fournir avant le (par défaut dans 30 jours)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, data: Any = None, *, documents: list[RequiredDocument], **kwargs: Any):
+        super().__init__(data, **kwargs)
+        self.fields["items"].choices = complement_item_choices(documents)  # type: ignore[attr-defined]
+
+
+class EligibilityForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Décision",
+        choices=[("eligible", "Éligible"), ("ineligible", "Non éligible")],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label="Motifs du refus (repris dans le courrier)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
