@@ -114,6 +114,9 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     step; "submit" (the holder only) completes it when nothing is missing."""
     application = get_visible_or_404(request.user, application_queryset(), pk=pk)
     if not _may_fill(request, application):
+        if application.holder_id == request.user.pk and request.method == "POST":
+            messages.error(request, "Cette candidature a déjà été déposée : rien n'a été modifié.")
+            return redirect("workflows:application_detail", pk=application.pk)
         raise PermissionDenied("Vous ne pouvez pas modifier cette candidature.")
     documents = services.checklist_documents(application=application)
     editable = services.editable_fields(application=application)

@@ -3,15 +3,19 @@ drafts, submission, completeness and complements, eligibility and the refusal le
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from accounts.models import Organisation, User
 from applicants.models import Commune
+from funding.models import CallRuleVersion
 from tests.workflows.application_helpers import (
     app_task,
     full_data,
@@ -19,8 +23,12 @@ from tests.workflows.application_helpers import (
     post_form,
     ready_journey,
     staff_step,
+    submitted_application,
 )
-from workflows.models import ApplicationStatus
+from tests.workflows.conftest import make_timers_due
+from workflows.engine import TaskNotOpen, task_perform
+from workflows.flows_application import ApplicationFlow
+from workflows.models import Application, ApplicationEdit, ApplicationStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +104,318 @@ def test_happy_path_to_eligible(
         .flow_task.name
         == "eligible"
     )
+
+
+def test_submission_is_refused_with_what_is_missing_and_the_draft_is_kept(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    application = open_application(client, journey)
+    applicant = journey.holder.user
+    data = full_data(application, social_utility="", doc_statuts="")
+    response = post_form(client, applicant, application, data, "submit")
+    text = _messages(response)
+    assert "Il manque l'utilité sociale du projet." in text
+    assert "Il manque la pièce « Statuts" in text
+    assert "brouillon est enregistré" in text
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.DRAFT
+    assert application.requested_amount == 12000
+    assert app_task(application, "fill").status in (STATUS.NEW, STATUS.ASSIGNED)
+
+    over = full_data(application, requested_amount="35000", charges_total="200000")
+    over["produits_total"] = "200000"
+    text = _messages(post_form(client, applicant, application, over, "submit"))
+    assert "dépasse le plafond de 30\u202f000,00\xa0€ du règlement 2024" in text
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.DRAFT
+
+    unbalanced = full_data(application, produits_total="50000")
+    assert "n'est pas équilibré" in _messages(
+        post_form(client, applicant, application, unbalanced, "submit")
+    )
+
+
+def test_the_2021_2023_rules_cap_the_amount_at_20000(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    # The 2021-2023 rules are in force today: the 2024 version starts later.
+    CallRuleVersion.objects.filter(label="Règlement 2024").update(
+        valid_from=datetime.date(2099, 1, 1)
+    )
+    CallRuleVersion.objects.filter(label="Règlement 2021-2023").update(valid_until=None)
+    application = open_application(client, journey)
+    data = full_data(application, requested_amount="25000", charges_total="100000")
+    data["produits_total"] = "100000"
+    text = _messages(post_form(client, journey.holder.user, application, data, "submit"))
+    assert "dépasse le plafond de 20\u202f000,00\xa0€ du règlement 2021-2023" in text
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.DRAFT
+
+
+def test_an_advisor_fills_in_only_under_a_mandate_and_each_edit_is_attributed(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    application = open_application(client, journey)
+    applicant = journey.holder.user
+    edit_url = reverse("workflows:application_edit", args=[application.pk])
+    client.force_login(incubator_x_member)
+    assert (
+        client.get(reverse("workflows:application_detail", args=[application.pk])).status_code
+        == 200
+    )
+    assert client.get(edit_url).status_code == 403
+    assert (
+        post_form(
+            client, incubator_x_member, application, {"social_utility": "X"}, "save"
+        ).status_code
+        == 403
+    )
+
+    client.force_login(applicant)
+    client.post(
+        reverse("workflows:application_mandate", args=[application.pk]), {"action": "grant"}
+    )
+    assert application.mandates.filter(revoked_at__isnull=True).count() == 1
+
+    response = post_form(
+        client,
+        incubator_x_member,
+        application,
+        {"social_utility": "Rédigé par l'incubateur."},
+        "save",
+    )
+    assert response.status_code == 302
+    post_form(client, applicant, application, {"social_utility": "Relu par la porteuse."}, "save")
+    edits = list(
+        ApplicationEdit.objects.filter(application=application, field="social_utility").order_by(
+            "pk"
+        )
+    )
+    assert [(e.editor_id, e.mandate_id is not None) for e in edits] == [
+        (incubator_x_member.pk, True),
+        (applicant.pk, False),
+    ]
+    # The advisor cannot submit: only the holder can.
+    post_form(client, incubator_x_member, application, full_data(application), "submit")
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.DRAFT
+
+    client.force_login(applicant)
+    client.post(
+        reverse("workflows:application_mandate", args=[application.pk]), {"action": "revoke"}
+    )
+    assert (
+        post_form(
+            client, incubator_x_member, application, {"social_utility": "Y"}, "save"
+        ).status_code
+        == 403
+    )
+
+
+def test_incomplete_then_complements_then_complete(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    response = staff_step(
+        client, mel_staff, application, "completeness", {"decision": "complements"}
+    )
+    assert response.status_code == 200
+    assert "Cochez les éléments à compléter." in response.content.decode()
+    response = staff_step(
+        client,
+        mel_staff,
+        application,
+        "completeness",
+        {
+            "decision": "complements",
+            "items": ["jobs_planned_fte"],
+            "message": "Précisez les emplois.",
+        },
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.INCOMPLETE
+    request = application.complement_requests.get()
+    assert request.deadline == timezone.localdate() + datetime.timedelta(days=30)
+
+    applicant = application.holder.user
+    data = full_data(application, jobs_planned_fte="3.5", social_utility="Changé en douce.")
+    response = post_form(client, applicant, application, data, "submit")
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.SUBMITTED, _messages(response)
+    assert str(application.jobs_planned_fte) == "3.50"
+    assert application.social_utility != "Changé en douce."  # only requested items are editable
+    request.refresh_from_db()
+    assert request.answered_at is not None
+
+    staff_step(client, mel_staff, application, "completeness", {"decision": "complete"})
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.COMPLETE
+    assert app_task(application, "eligibility")
+
+
+def test_complements_not_received_reminder_then_closed_without_follow_up(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    staff_step(
+        client,
+        mel_staff,
+        application,
+        "completeness",
+        {"decision": "complements", "items": ["social_utility"], "message": "Développez."},
+    )
+    make_timers_due(application)
+    application.refresh_from_db()
+    assert application.events.filter(message__startswith="Relance").exists()
+    assert app_task(application, "complements_grace")
+    assert application.complement_requests.get().reminded_at is not None
+
+    make_timers_due(application)
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.CLOSED_NO_FOLLOW_UP
+    assert application.status == PROCESS.DONE
+    assert "classée sans suite" in application.closed_notice
+    client.force_login(application.holder.user)
+    page = client.get(reverse("workflows:application_detail", args=[application.pk]))
+    assert "classée sans suite" in page.content.decode()
+
+
+def test_ineligible_gives_a_motivated_pdf_letter_that_only_its_readers_get(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    applicant_b: User,
+) -> None:
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    staff_step(client, mel_staff, application, "completeness", {"decision": "complete"})
+    response = staff_step(client, mel_staff, application, "eligibility", {"decision": "ineligible"})
+    assert "Motivez le refus" in response.content.decode()
+    staff_step(
+        client,
+        mel_staff,
+        application,
+        "eligibility",
+        {"decision": "ineligible", "reasons": "Activité hors du champ de l'ESS."},
+    )
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.INELIGIBLE
+    assert application.status == PROCESS.DONE
+    url = reverse("workflows:application_letter", args=[application.pk])
+    client.force_login(application.holder.user)
+    letter = client.get(url)
+    assert letter.status_code == 200
+    assert letter["Content-Type"] == "application/pdf"
+    assert letter["Content-Disposition"].startswith("attachment;")
+    assert letter.content.startswith(b"%PDF")
+    client.force_login(applicant_b)
+    assert client.get(url).status_code == 404
+
+
+def test_a_second_submission_never_completes_twice(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    response = post_form(
+        client, application.holder.user, application, full_data(application), "submit"
+    )
+    assert "déjà été déposée" in _messages(response)
+    fill = Task.objects.get(process_id=application.pk, flow_task=ApplicationFlow.fill)
+    with pytest.raises(TaskNotOpen):
+        task_perform(task=fill, user=application.holder.user, perform=lambda process: None)
+    assert Task.objects.filter(process_id=application.pk, flow_task_type="HUMAN").count() == 2
+    assert Application.objects.filter(pk=application.pk, stage="submitted").exists()
+
+
+def test_others_cannot_see_the_application(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    incubator_y_member: User,
+    committee_member: User,
+    applicant_b: User,
+) -> None:
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    task = app_task(application, "completeness")
+    urls = [
+        reverse("workflows:application_detail", args=[application.pk]),
+        reverse("workflows:application_edit", args=[application.pk]),
+        reverse("workflows:application_step", args=[task.pk]),
+    ]
+    for user in (applicant_b, incubator_y_member, committee_member):
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 404, (user, url)
+    client.force_login(incubator_x_member)
+    assert client.get(urls[2]).status_code == 403
+    client.force_login(application.holder.user)
+    assert client.get(urls[2]).status_code == 403
+
+
+def test_the_applicant_can_withdraw_before_a_decision(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    client.force_login(application.holder.user)
+    client.post(
+        reverse("workflows:application_withdraw", args=[application.pk]), {"reason": "Autre piste."}
+    )
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.WITHDRAWN
+    assert application.status == PROCESS.CANCELED
+    assert not Task.objects.filter(
+        process_id=application.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    ).exists()
+
+
+def test_only_the_holder_opens_one_application_from_a_ready_journey(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    client.force_login(incubator_x_member)
+    assert client.post(reverse("workflows:application_open", args=[journey.pk])).status_code == 403
+    open_application(client, journey)
+    response = client.post(reverse("workflows:application_open", args=[journey.pk]))
+    assert "déjà ouverte" in _messages(response)
+    assert Application.objects.filter(source_journey=journey).count() == 1
+    client.force_login(mel_staff)
+    assert client.get(reverse("workflows:flow_bpmn", args=["candidature"])).status_code == 200
