@@ -42,7 +42,7 @@ def complements_deadline(activation: Any) -> datetime.datetime:
 
 
 def grace_deadline(activation: Any) -> datetime.timedelta:
-    return datetime.timedelta(days=getattr(settings, "COMPLEMENT_GRACE_DAYS", 7))
+    return datetime.timedelta(days=settings.COMPLEMENT_GRACE_DAYS)
 
 
 def holder_user(activation: Any) -> Any:

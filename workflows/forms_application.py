@@ -8,7 +8,7 @@ from django import forms
 
 from funding.models import RequiredDocument
 
-from .models import ApplicationAxis
+from .models import ApplicationAxis, FinancingStatus, FundingInstrument
 from .services_application import FIELD_LABELS
 
 
@@ -72,8 +72,18 @@ class ApplicationForm(forms.Form):
 def complement_item_choices(documents: list[RequiredDocument]) -> list[tuple[str, str]]:
     return [
         *[(name, label[:1].upper() + label[1:]) for name, label in FIELD_LABELS.items()],
+        ("financing_lines", "Le plan de financement (cofinancements)"),
         *[(f"doc_{d.code}", f"Pièce « {d.label} »") for d in documents],
     ]
+
+
+class FinancingLineForm(forms.Form):
+    """One co-financing of the plan de financement, sought or obtained."""
+
+    financier_name = forms.CharField(label="Financeur", max_length=200)
+    instrument = forms.ChoiceField(label="Type de financement", choices=FundingInstrument.choices)
+    amount = forms.DecimalField(label="Montant (€)", min_value=0, decimal_places=2)
+    status = forms.ChoiceField(label="Statut", choices=FinancingStatus.choices)
 
 
 class CompletenessForm(forms.Form):

@@ -31,6 +31,8 @@ from .models import (
     ChecklistItem,
     ComplementRequest,
     EligibilityCheck,
+    FinancingLine,
+    FinancingStatus,
     Journey,
     JourneyStage,
     Mandate,
@@ -255,6 +257,39 @@ def application_save_draft(
     return changed
 
 
+def financing_line_add(
+    *,
+    application: Application,
+    actor: User,
+    financier_name: str,
+    instrument: str,
+    amount: Decimal,
+    status: str = FinancingStatus.SOUGHT,
+) -> FinancingLine:
+    """Add a co-financing (sought or obtained) to the plan, attributed like any edit."""
+    mandate = _can_fill(application, actor)
+    allowed = editable_fields(application=application)
+    if allowed is not None and "financing_lines" not in allowed:
+        raise ApplicationError("Le plan de financement n'est pas modifiable à cette étape.")
+    if not financier_name.strip() or amount is None or amount <= 0:
+        raise ApplicationError("Indiquez le financeur et un montant supérieur à zéro.")
+    line = FinancingLine.objects.create(
+        application=application,
+        financier_name=financier_name,
+        instrument=instrument,
+        amount=amount,
+        status=status,
+    )
+    ApplicationEdit.objects.create(
+        application=application,
+        field="financing_lines",
+        new_value=f"{financier_name} — {line.get_instrument_display()} — {amount} €",
+        editor=actor,
+        mandate=mandate,
+    )
+    return line
+
+
 def _empty(name: str) -> Any:
     return "" if name in ("axis", "social_utility") else None
 
@@ -386,7 +421,7 @@ def complement_due(*, application: Application) -> datetime.datetime:
 
 def application_complements_remind(*, application: Application) -> None:
     """The complement deadline passed: remind the applicant, the grace period starts."""
-    grace = getattr(settings, "COMPLEMENT_GRACE_DAYS", 7)
+    grace = settings.COMPLEMENT_GRACE_DAYS
     application.complement_requests.filter(answered_at__isnull=True).update(
         reminded_at=timezone.now()
     )

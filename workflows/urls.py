@@ -50,6 +50,11 @@ urlpatterns += [
         name="application_letter",
     ),
     path(
+        "candidatures/<int:pk>/cofinancements/",
+        views_application.financing_line_add,
+        name="application_financing_add",
+    ),
+    path(
         "candidatures/taches/<int:task_pk>/",
         views_application.application_step,
         name="application_step",

@@ -26,7 +26,12 @@ from accounts.http import AuthenticatedRequest
 from . import services_application as services
 from .engine import OPEN_STATUSES, TaskNotOpen, task_can_act, task_perform
 from .forms import WithdrawForm
-from .forms_application import ApplicationForm, CompletenessForm, EligibilityForm
+from .forms_application import (
+    ApplicationForm,
+    CompletenessForm,
+    EligibilityForm,
+    FinancingLineForm,
+)
 from .models import Application, ApplicationStatus, Journey
 from .selectors import journey_detail_queryset
 
@@ -90,6 +95,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "mandate": services.active_mandate(application=application),
             "values": services.application_values(application=application),
             "checks": application.eligibility_checks.all(),
+            "financing_lines": application.financing_lines.all(),
             "events": application.events.select_related("actor"),
             "edits": application.edits.select_related("editor", "mandate")[:50],
             "can_withdraw": is_holder and application.stage in services.OPEN_STATUSES,
@@ -148,6 +154,8 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "is_holder": application.holder_id == request.user.pk,
             "request_": application.complement_requests.filter(answered_at__isnull=True).first(),
+            "financing_lines": application.financing_lines.all(),
+            "financing_form": FinancingLineForm(),
         },
     )
 
@@ -245,6 +253,27 @@ def application_step(request: AuthenticatedRequest, task_pk: int, **kwargs: Any)
             "documents": documents,
         },
     )
+
+
+@require_POST
+@login_required
+def financing_line_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = get_visible_or_404(request.user, application_queryset(), pk=pk)
+    if not _may_fill(request, application):
+        raise PermissionDenied("Vous ne pouvez pas modifier cette candidature.")
+    form = FinancingLineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Le cofinancement n'a pas été ajouté : vérifiez chaque champ.")
+    else:
+        try:
+            services.financing_line_add(
+                application=application, actor=request.user, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Le cofinancement est ajouté au plan de financement.")
+    return redirect("workflows:application_edit", pk=application.pk)
 
 
 @require_POST

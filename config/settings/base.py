@@ -223,5 +223,8 @@ STATISTICS_MIN_CELL = env.int("STATISTICS_MIN_CELL", default=3)
 TRIAGE_SLA_WORKING_DAYS = env.int("TRIAGE_SLA_WORKING_DAYS", default=5)
 ORIENTATION_SLA_DAYS = env.int("ORIENTATION_SLA_DAYS", default=10)
 SUPPORT_CHECKIN_DAYS = env.int("SUPPORT_CHECKIN_DAYS", default=60)
+# APPLICATION: days given to send requested complements, then after the reminder.
+COMPLEMENT_DEADLINE_DAYS = env.int("COMPLEMENT_DEADLINE_DAYS", default=30)
+COMPLEMENT_GRACE_DAYS = env.int("COMPLEMENT_GRACE_DAYS", default=7)
 # Longest wait for another user's step on the same journey before giving a clear message.
 FLOW_LOCK_TIMEOUT_SECONDS = env.float("FLOW_LOCK_TIMEOUT_SECONDS", default=10.0)

@@ -411,11 +411,59 @@ def test_only_the_holder_opens_one_application_from_a_ready_journey(
     incubator_x_member: User,
 ) -> None:
     journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    journey_url = reverse("workflows:journey_detail", args=[journey.pk])
     client.force_login(incubator_x_member)
+    assert "Ouvrir ma candidature" not in client.get(journey_url).content.decode()
     assert client.post(reverse("workflows:application_open", args=[journey.pk])).status_code == 403
+    client.force_login(journey.holder.user)
+    assert "Ouvrir ma candidature" in client.get(journey_url).content.decode()
     open_application(client, journey)
+    assert "Voir la candidature" in client.get(journey_url).content.decode()
     response = client.post(reverse("workflows:application_open", args=[journey.pk]))
     assert "déjà ouverte" in _messages(response)
     assert Application.objects.filter(source_journey=journey).count() == 1
     client.force_login(mel_staff)
     assert client.get(reverse("workflows:flow_bpmn", args=["candidature"])).status_code == 200
+
+
+def test_a_failed_rule_is_shown_and_forbids_declaring_the_dossier_eligible(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    application = submitted_application(
+        client, roubaix, mel_staff, incubator_x, incubator_x_member, legal_form="company"
+    )
+    staff_step(client, mel_staff, application, "completeness", {"decision": "complete"})
+    client.force_login(mel_staff)
+    page = client.get(
+        reverse("workflows:application_step", args=[app_task(application, "eligibility").pk])
+    ).content.decode()
+    assert "Non respectée" in page
+    assert "non éligible (Règlement 2024)" in page
+    response = staff_step(client, mel_staff, application, "eligibility", {"decision": "eligible"})
+    assert "ne peut pas être déclaré éligible" in response.content.decode()
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.COMPLETE
+    assert app_task(application, "eligibility")
+
+
+def test_co_financing_lines_are_added_and_attributed(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    application = open_application(client, journey)
+    url = reverse("workflows:application_financing_add", args=[application.pk])
+    line = {"financier_name": "France Active", "instrument": "PRET_HONNEUR", "amount": "8000"}
+    client.post(url, {**line, "status": "sought"})
+    assert application.financing_lines.get().get_instrument_display() == "Prêt d'honneur"
+    assert application.edits.get(field="financing_lines").editor == journey.holder.user
+    client.force_login(incubator_x_member)
+    assert client.post(url, {**line, "status": "obtained"}).status_code == 403
+    assert application.financing_lines.count() == 1

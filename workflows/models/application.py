@@ -244,7 +244,7 @@ class Mandate(models.Model):
 
 def complement_deadline() -> datetime.date:
     """Default deadline of a complement request: ``COMPLEMENT_DEADLINE_DAYS`` (30) from today."""
-    days = getattr(settings, "COMPLEMENT_DEADLINE_DAYS", 30)
+    days = settings.COMPLEMENT_DEADLINE_DAYS
     return timezone.localdate() + datetime.timedelta(days=days)
 
 
