@@ -132,3 +132,38 @@ def submitted_application(
     application.refresh_from_db()
     assert application.stage == "submitted", [str(m) for m in response.wsgi_request._messages]
     return application
+
+
+def make_waiting_applications(count: int) -> None:
+    """Applications through the real engine, each submitted and waiting for MEL staff's
+    completeness check (data filled directly: only the inbox is under test)."""
+    from applicants.models import Commune as CommuneModel
+    from workflows.engine import task_perform
+    from workflows.flows_application import ApplicationFlow
+    from workflows.services import FirstContact, first_contact_submit
+
+    place = CommuneModel.objects.get_or_create(
+        insee_code="59512", defaults={"name": "Roubaix", "epci_siren": "200093201"}
+    )[0]
+    start = Application.objects.count()
+    for i in range(start, start + count):
+        contact = FirstContact(
+            email=f"candidat{i}@example.org",
+            first_name="Candidat",
+            last_name=str(i),
+            phone="",
+            title=f"Candidature {i}",
+            summary="Résumé",
+            sector="food",
+            stage="idea",
+            needs="Conseils",
+            commune=place,
+        )
+        journey = first_contact_submit(contact=contact).journey
+        Journey.objects.filter(pk=journey.pk).update(stage=JourneyStage.READY_TO_APPLY)
+        application = ApplicationFlow.start.run(journey=journey)
+        task_perform(
+            task=app_task(application, "fill"),
+            user=journey.holder.user,
+            perform=lambda process: None,
+        )

@@ -4,10 +4,14 @@ drafts, submission, completeness and complements, eligibility and the refusal le
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -19,6 +23,7 @@ from funding.models import CallRuleVersion
 from tests.workflows.application_helpers import (
     app_task,
     full_data,
+    make_waiting_applications,
     open_application,
     post_form,
     ready_journey,
@@ -467,3 +472,18 @@ def test_co_financing_lines_are_added_and_attributed(
     client.force_login(incubator_x_member)
     assert client.post(url, {**line, "status": "obtained"}).status_code == 403
     assert application.financing_lines.count() == 1
+
+
+def test_the_inbox_with_application_steps_costs_the_same_for_3_and_60(
+    client: Client, mel_staff: User, django_assert_max_num_queries: Callable[..., Any]
+) -> None:
+    url = reverse("workflows:inbox")
+    client.force_login(mel_staff)
+    make_waiting_applications(3)
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(url).content.decode()
+    assert page.count("/candidatures/taches/") == 3
+    make_waiting_applications(57)
+    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(small.captured_queries) == len(large.captured_queries)
