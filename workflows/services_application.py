@@ -472,29 +472,31 @@ def application_eligibility_checks(application: Application) -> list[CheckResult
         )
     )
     age = structure.age_in_years
-    if form.is_commercial_company:
+    if form.is_commercial_company and version.esus_required_after_years is not None:
         limit = version.esus_required_after_years
-        needs_esus = age is not None and age >= limit
-        esus_ok = not needs_esus or structure.esus_status == "granted"
+        # Required of companies older than the limit; a pending request is accepted (the
+        # balance of the grant then waits for the agrément).
+        needs_esus = age is not None and age > limit
+        esus_ok = not needs_esus or structure.esus_status in ("granted", "requested")
         checks.append(
             CheckResult(
                 "esus",
                 "Agrément ESUS des sociétés commerciales",
                 esus_ok,
-                f"Société de {age if age is not None else '?'} an(s) ; agrément exigé à partir "
+                f"Société de {age if age is not None else '?'} an(s) ; agrément exigé au-delà "
                 f"de {limit} an(s) : {structure.get_esus_status_display()}.",
             )
         )
     if application.axis == "startup":
         age_limit = version.startup_age_limit_years
-        ok = age is None or age < age_limit
+        ok = age is None or age <= age_limit
         checks.append(
             CheckResult(
                 "startup_age",
                 "Âge de la structure (volet démarrage)",
                 ok,
-                f"Structure de {age if age is not None else 0} an(s) ; limite : "
-                f"moins de {age_limit} an(s).",
+                f"Structure de {age if age is not None else 0} an(s) ; au plus "
+                f"{age_limit} an(s) pour le volet démarrage.",
             )
         )
     commune = structure.commune or application.project.commune
@@ -570,6 +572,11 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
     with transaction.atomic():
         ApplicationFlow.instance.cancel(application)
         application.refresh_from_db()
+        mandate = active_mandate(application=application)
+        if mandate is not None:
+            mandate.revoked_at = timezone.now()
+            mandate.save(update_fields=["revoked_at"])
+            access_revoke(organisation=mandate.organisation, obj=application, actions=("fill",))
         application.stage, application.withdrawn_reason = ApplicationStatus.WITHDRAWN, reason
         application.save()
         application_event(

@@ -34,6 +34,7 @@ from tests.workflows.conftest import make_timers_due
 from workflows.engine import TaskNotOpen, task_perform
 from workflows.flows_application import ApplicationFlow
 from workflows.models import Application, ApplicationEdit, ApplicationStatus
+from workflows.services_application import application_eligibility_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -487,3 +488,32 @@ def test_the_inbox_with_application_steps_costs_the_same_for_3_and_60(
     with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_eligibility_checks_follow_the_rule_version(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    application = submitted_application(
+        client, roubaix, mel_staff, incubator_x, incubator_x_member, legal_form="company"
+    )
+    structure = application.project.structure
+    assert structure is not None
+    structure.creation_date = timezone.localdate() - datetime.timedelta(days=6 * 366)
+    structure.esus_status = "none"
+    structure.save()
+    checks = {c.rule: c for c in application_eligibility_checks(application)}
+    assert not checks["legal_form"].passed
+    assert not checks["esus"].passed
+    assert not checks["startup_age"].passed  # 6 years: over the 2024 start-up limit of 5
+    assert checks["commune"].passed
+    assert checks["amount"].passed
+    structure.esus_status = "requested"
+    structure.creation_date = timezone.localdate() - datetime.timedelta(days=2 * 366)
+    structure.save()
+    checks = {c.rule: c for c in application_eligibility_checks(application)}
+    assert checks["esus"].passed
+    assert checks["startup_age"].passed
