@@ -517,3 +517,34 @@ def test_eligibility_checks_follow_the_rule_version(
     checks = {c.rule: c for c in application_eligibility_checks(application)}
     assert checks["esus"].passed
     assert checks["startup_age"].passed
+
+
+def test_complements_sent_after_the_reminder_go_back_to_staff(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    staff_step(
+        client,
+        mel_staff,
+        application,
+        "completeness",
+        {"decision": "complements", "items": ["social_utility"], "message": "Développez."},
+    )
+    make_timers_due(application)
+    assert app_task(application, "complements_grace")
+    client.force_login(application.holder.user)
+    page = client.get(reverse("workflows:application_edit", args=[application.pk])).content.decode()
+    assert "Développez." in page
+    data = full_data(application, social_utility="Une cantine qui crée 3 emplois d'insertion.")
+    post_form(client, application.holder.user, application, data, "submit")
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.SUBMITTED
+    assert application.social_utility == "Une cantine qui crée 3 emplois d'insertion."
+    assert app_task(application, "completeness")
+    assert not Task.objects.filter(
+        process_id=application.pk, flow_task_type="TIMER", status=STATUS.SCHEDULED
+    ).exists()
