@@ -411,8 +411,49 @@ def _seed_entrepreneur(
     )
     _seed_qpv(project, qpv, person.user, staff)
     target = JOURNEY_TARGETS.get(local, JourneyStage.TRIAGE)
-    _seed_journey(project, target, organisations.get(incubator or ""), staff)
+    journey = _seed_journey(project, target, organisations.get(incubator or ""), staff)
+    if local in DEMO_APPLICATIONS and journey.stage == JourneyStage.READY_TO_APPLY:
+        _seed_application(journey, submit=DEMO_APPLICATIONS[local])
     return email
+
+
+# Applications opened from "ready" journeys: one still a draft, one filed with MEL staff.
+DEMO_APPLICATIONS = {"karima": False, "julie": True}
+
+
+def _seed_application(journey: Journey, *, submit: bool) -> None:
+    """Open the application of a ready journey; fill and file it when ``submit``."""
+    from .flows_application import ApplicationFlow
+    from .services_application import (
+        application_open,
+        application_save_draft,
+        application_submit,
+        checklist_documents,
+    )
+
+    holder = journey.holder.user
+    application = application_open(journey=journey, actor=holder)
+    values: dict[str, Any] = {
+        "axis": "development",
+        "requested_amount": Decimal("15000"),
+        "jobs_planned_fte": Decimal("3"),
+        "social_utility": "Des emplois durables et un service de proximité dans le quartier.",
+    }
+    if submit:
+        values |= {"charges_total": Decimal("80000"), "produits_total": Decimal("80000")}
+        values |= {
+            f"doc_{d.code}": f"{d.code}.pdf"
+            for d in checklist_documents(application=application)
+            if d.is_mandatory
+        }
+    application_save_draft(application=application, actor=holder, values=values)
+    if submit:
+        _step(
+            application,
+            ApplicationFlow.fill,
+            holder,
+            lambda a: application_submit(application=a, actor=holder),
+        )
 
 
 # Where each demo journey stands, so that every stage can be seen in the demo.
@@ -430,15 +471,20 @@ JOURNEY_TARGETS = {
 }
 
 
-def _step(journey: Journey, node: Any, user: User, perform: Any) -> None:
-    task = Task.objects.get(process_id=journey.pk, flow_task=node, status__in=["NEW", "ASSIGNED"])
+def _step(process: Any, node: Any, user: User, perform: Any) -> None:
+    task = Task.objects.get(process_id=process.pk, flow_task=node, status__in=["NEW", "ASSIGNED"])
     task_perform(task=task, user=user, perform=perform)
+
+
+def _fresh(journey: Journey) -> Journey:
+    journey.refresh_from_db()
+    return journey
 
 
 def _seed_journey(
     project: Project, target: str, organisation: Organisation | None, staff: User
-) -> None:
-    """Drive a journey through the real engine up to ``target``."""
+) -> Journey:
+    """Drive a journey through the real engine up to ``target``; returns it, up to date."""
     with transaction.atomic():
         journey = JourneyFlow.start.run(
             project=project, needs="Être accompagné·e pour lancer le projet."
@@ -450,7 +496,7 @@ def _seed_journey(
             message="Votre premier contact est bien reçu.",
         )
     if target == JourneyStage.TRIAGE:
-        return
+        return _fresh(journey)
     if target == JourneyStage.REDIRECTED or organisation is None:
         _step(
             journey,
@@ -464,7 +510,7 @@ def _seed_journey(
                 redirect_guidance="La CCI Grand Lille et le réseau Initiative de votre commune.",
             ),
         )
-        return
+        return _fresh(journey)
     _step(
         journey,
         JourneyFlow.triage,
@@ -472,7 +518,7 @@ def _seed_journey(
         lambda j: journey_triage(journey=j, actor=staff, organisation=organisation),
     )
     if target == JourneyStage.ORIENTATION:
-        return
+        return _fresh(journey)
     member = organisation.members.order_by("pk").first()
     assert member is not None  # noqa: S101 - the demo organisations all have a lead
     _step(
@@ -490,7 +536,7 @@ def _seed_journey(
         topic="Diagnostic et modèle économique",
     )
     if target == JourneyStage.SUPPORT:
-        return
+        return _fresh(journey)
     ready = target == JourneyStage.READY_TO_APPLY
     _step(
         journey,
@@ -507,6 +553,7 @@ def _seed_journey(
             reason="" if ready else "Le porteur a repris un emploi salarié.",
         ),
     )
+    return _fresh(journey)
 
 
 def _seed_qpv(project: Project, qpv: tuple[str, bool], applicant: User, staff: User) -> None:
