@@ -28,8 +28,9 @@ def dashboard_context(user: AnyUser) -> dict[str, Any]:
             .select_related("project", "project__support_organisation")
             .order_by("-created")
         )
-    if personas & {Persona.MEL_STAFF, Persona.SUPPORT_MEMBER}:
+    if personas & {Persona.MEL_STAFF, Persona.SUPPORT_MEMBER, Persona.APPLICANT}:
         context["open_task_count"] = open_tasks_for(user=user).count()
+    if personas & {Persona.MEL_STAFF, Persona.SUPPORT_MEMBER}:
         projects = project_list(user=user)
         context["projects_preview"] = projects[:PREVIEW_ROWS]
         context["projects_total"] = projects.count()

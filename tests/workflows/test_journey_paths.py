@@ -491,3 +491,13 @@ def test_the_journey_page_costs_the_same_with_3_or_40_messages_and_events(
         return len(ctx.captured_queries)
 
     assert grow(3) == grow(37)
+
+
+def test_an_applicant_with_nothing_to_do_is_told_so_on_their_home(
+    client: Client, roubaix: Commune
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    client.force_login(applicant_of(journey))
+    home = client.get(reverse("home")).content.decode()
+    assert "Ce qui est attendu de vous" in home
+    assert "Rien en attente." in home
