@@ -16,6 +16,9 @@ urlpatterns = [
     path("parcours/<int:pk>/messages/", views_tasks.message_post, name="message_post"),
     path("parcours/<int:pk>/notes/", views_tasks.note_post, name="note_post"),
     path("parcours/<int:pk>/schema.svg", views_chart.journey_chart, name="journey_chart"),
+    path(
+        "candidatures/<int:pk>/schema.svg", views_chart.application_chart, name="application_chart"
+    ),
     path("schemas/<slug:name>.bpmn", views_chart.flow_bpmn, name="flow_bpmn"),
     path("pilotage/chiffres/", views.statistics, name="statistics"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from viewflow.workflow import chart
@@ -11,18 +13,28 @@ from accounts.http import AuthenticatedRequest
 
 from .flows import JourneyFlow
 from .flows_application import ApplicationFlow
-from .models import Journey
+from .models import Application, Journey
 
 # Flows exported by name; later flows of the journey are added here.
 FLOWS = {"parcours": JourneyFlow, "candidature": ApplicationFlow}
 
 
+def _process_chart(flow_class: Any, process_pk: int) -> HttpResponse:
+    grid = chart.calc_layout_data(flow_class)
+    chart.calc_cell_status(flow_class, grid, process_pk)
+    return HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
+
+
 @login_required
 def journey_chart(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     journey = get_visible_or_404(request.user, Journey.objects.all(), pk=pk)
-    grid = chart.calc_layout_data(JourneyFlow)
-    chart.calc_cell_status(JourneyFlow, grid, journey.pk)
-    return HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
+    return _process_chart(JourneyFlow, journey.pk)
+
+
+@login_required
+def application_chart(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = get_visible_or_404(request.user, Application.objects.all(), pk=pk)
+    return _process_chart(ApplicationFlow, application.pk)
 
 
 @login_required

@@ -378,6 +378,7 @@ def test_others_cannot_see_the_application(
         reverse("workflows:application_detail", args=[application.pk]),
         reverse("workflows:application_edit", args=[application.pk]),
         reverse("workflows:application_step", args=[task.pk]),
+        reverse("workflows:application_chart", args=[application.pk]),
     ]
     for user in (applicant_b, incubator_y_member, committee_member):
         client.force_login(user)
@@ -387,6 +388,9 @@ def test_others_cannot_see_the_application(
     assert client.get(urls[2]).status_code == 403
     client.force_login(application.holder.user)
     assert client.get(urls[2]).status_code == 403
+    chart = client.get(urls[3])
+    assert chart.status_code == 200
+    assert b"<svg" in chart.content
 
 
 def test_the_applicant_can_withdraw_before_a_decision(
