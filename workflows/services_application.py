@@ -91,11 +91,13 @@ def application_open(*, journey: Journey, actor: User) -> Application:
         raise ApplicationError(
             "La candidature s'ouvre quand la structure d'accompagnement a rendu un avis favorable."
         )
-    if Application.objects.filter(source_journey=journey).exists():
-        raise ApplicationError("La candidature de ce projet est déjà ouverte.")
     from .flows_application import ApplicationFlow
 
     with transaction.atomic():
+        # One application per journey, even on a double click: serialise on the journey.
+        Journey.objects.select_for_update().filter(pk=journey.pk).exists()
+        if Application.objects.filter(source_journey=journey).exists():
+            raise ApplicationError("La candidature de ce projet est déjà ouverte.")
         application: Application = ApplicationFlow.start.run(journey=journey)
         organisation = journey.project.support_organisation
         if organisation is not None:
@@ -130,6 +132,8 @@ def mandate_grant(*, application: Application, actor: User) -> Mandate:
     organisation = application.project.support_organisation
     if organisation is None:
         raise ApplicationError("Aucune structure d'accompagnement ne suit ce projet.")
+    if application.stage not in (ApplicationStatus.DRAFT, ApplicationStatus.INCOMPLETE):
+        raise ApplicationError("La candidature n'est plus modifiable : un mandat n'a plus d'objet.")
     if active_mandate(application=application) is not None:
         raise ApplicationError("Un mandat est déjà en cours.")
     with transaction.atomic():
@@ -224,6 +228,16 @@ def application_save_draft(
     """Save what was typed, field by field, each change attributed to ``actor`` (and to the
     mandate when an advisor acts for the holder). Never completes a step. Returns the names
     of the fields changed."""
+    from .flows_application import ApplicationFlow
+
+    with ApplicationFlow.lock(application.pk):
+        # Decide on the row as it is now: a submission or a deadline may have changed it
+        # since the page was loaded, and a stale copy must never be written back.
+        application.refresh_from_db()
+        return _save_draft_locked(application, actor, values)
+
+
+def _save_draft_locked(application: Application, actor: User, values: dict[str, Any]) -> list[str]:
     mandate = _can_fill(application, actor)
     allowed = editable_fields(application=application)
     if allowed is not None and not allowed:
@@ -335,7 +349,7 @@ def application_missing(*, application: Application) -> list[str]:
             f"Le budget prévisionnel n'est pas équilibré : {charges} € de charges pour "
             f"{produits} € de produits."
         )
-    if values["requested_amount"] is not None and charges:
+    if values["requested_amount"] is not None and charges is not None:
         try:
             version = rule_version_for(application=application)
         except ApplicationError as error:
@@ -565,11 +579,13 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
     """The holder withdraws before a decision: every open step is cancelled."""
     if actor.pk != application.holder_id:
         raise ApplicationError("Seul·e le ou la porteur·se du projet peut retirer sa candidature.")
-    if application.stage not in OPEN_STATUSES:
-        raise ApplicationError("Une décision a déjà été prise sur cette candidature.")
     from .flows_application import ApplicationFlow
 
-    with transaction.atomic():
+    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+        # Re-read under the lock: a decision may have landed since the page was loaded.
+        application.refresh_from_db()
+        if application.stage not in OPEN_STATUSES or application.status != "NEW":
+            raise ApplicationError("Une décision a déjà été prise sur cette candidature.")
         ApplicationFlow.instance.cancel(application)
         application.refresh_from_db()
         mandate = active_mandate(application=application)

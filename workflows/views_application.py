@@ -161,6 +161,9 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _submit(request: AuthenticatedRequest, application: Application) -> bool:
+    if application.holder_id != request.user.pk:
+        messages.error(request, "Seul·e le ou la porteur·se du projet peut déposer la candidature.")
+        return False
     task = _applicant_task(application)
     if task is None:
         messages.error(request, "Cette candidature a déjà été déposée : rien n'a été modifié.")

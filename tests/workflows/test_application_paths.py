@@ -17,6 +17,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, User
 from applicants.models import Commune
 from funding.models import CallRuleVersion
@@ -552,3 +553,120 @@ def test_complements_sent_after_the_reminder_go_back_to_staff(
     assert not Task.objects.filter(
         process_id=application.pk, flow_task_type="TIMER", status=STATUS.SCHEDULED
     ).exists()
+
+
+# Review findings: stale copies, bounds, zero budget, who submits, closed mandates ---------
+
+
+def test_a_draft_saved_from_a_stale_page_never_undoes_a_submission(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    from workflows.services_application import application_save_draft
+
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    stale = Application.objects.get(pk=application.pk)
+    stale.stage = ApplicationStatus.DRAFT  # what a page loaded before the submission holds
+    with pytest.raises(ApplicationError):
+        application_save_draft(
+            application=stale,
+            actor=application.holder.user,
+            values={"social_utility": "Texte modifié"},
+        )
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.SUBMITTED
+    assert application.rule_version_id is not None
+    assert app_task(application, "completeness").status == STATUS.NEW
+
+
+def test_a_withdrawal_from_a_stale_page_cannot_overwrite_a_decision(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    from workflows.services_application import application_withdraw
+
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    stale = Application.objects.get(pk=application.pk)
+    staff_step(client, mel_staff, application, "completeness", {"decision": "complete"})
+    staff_step(
+        client,
+        mel_staff,
+        application,
+        "eligibility",
+        {"decision": "ineligible", "reasons": "Activité hors du champ de l'ESS."},
+    )
+    with pytest.raises(ApplicationError, match="décision"):
+        application_withdraw(application=stale, actor=application.holder.user)
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.INELIGIBLE
+
+
+def test_numbers_too_large_are_explained_and_the_draft_text_is_kept(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    application = open_application(client, journey)
+    data = full_data(application, jobs_planned_fte="123456", social_utility="Texte précieux")
+    response = post_form(client, journey.holder.user, application, data, "save")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "9 999 emplois" in body
+    assert "Texte précieux" in body
+
+
+def test_a_zero_budget_cannot_carry_a_grant(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    application = open_application(client, journey)
+    data = full_data(application, requested_amount="25000", charges_total="0", produits_total="0")
+    post_form(client, journey.holder.user, application, data, "submit")
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.DRAFT
+
+
+def test_an_advisor_under_mandate_is_told_only_the_holder_submits(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    from workflows.services_application import mandate_grant
+
+    journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    application = open_application(client, journey)
+    mandate_grant(application=application, actor=journey.holder.user)
+    response = post_form(client, incubator_x_member, application, full_data(application), "submit")
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("Seul·e le ou la porteur·se" in t for t in texts)
+
+
+def test_no_mandate_on_a_closed_application(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    from workflows.services_application import application_withdraw, mandate_grant
+
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    application_withdraw(application=application, actor=application.holder.user)
+    application.refresh_from_db()
+    with pytest.raises(ApplicationError, match="plus modifiable"):
+        mandate_grant(application=application, actor=application.holder.user)
