@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from .exceptions import ApplicationError
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
@@ -13,3 +15,8 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": "Ce compte est désactivé. Contactez l'équipe de la MEL.",
     }
+
+
+def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
+    """Show a refused business rule on its field when the form has it, else above the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from accounts.access import get_visible_or_404, require_perm
 from accounts.exceptions import ApplicationError
+from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from applicants.forms import ProjectForm, StructureForm
@@ -40,7 +41,7 @@ def _apply_error(form: forms.ModelForm, error: ApplicationError | ValidationErro
     if isinstance(error, ValidationError):
         form._update_errors(error)  # type: ignore[attr-defined]  # per field, like form validation
     else:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        add_application_error(form, error)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
+from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 from applicants.forms import DONT_KNOW, NONE_OF_THESE, QpvDeclarationForm, QpvVerificationForm
 from applicants.models import Project, QpvArea
@@ -87,7 +88,7 @@ def qpv_verification(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_application_error(form, error)
         else:
             messages.success(request, "La situation QPV est enregistrée.")
             return redirect("applicants:project_detail", pk=project.pk)

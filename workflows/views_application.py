@@ -21,6 +21,7 @@ from viewflow.workflow.models import Task
 
 from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
+from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 
 from . import services_application as services
@@ -239,7 +240,7 @@ def application_step(request: AuthenticatedRequest, task_pk: int, **kwargs: Any)
             messages.error(request, error.message)
             return redirect("workflows:application_detail", pk=application.pk)
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_application_error(form, error)
         else:
             messages.success(request, "C'est enregistré. Merci !")
             return redirect("workflows:inbox")

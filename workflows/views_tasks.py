@@ -21,6 +21,7 @@ from viewflow.workflow.models import Task
 
 from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
+from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 
 from . import messaging, services
@@ -46,10 +47,6 @@ from .selectors import (
 )
 
 PAGE_SIZE = 25
-
-
-def _form_error(form: forms.BaseForm, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # Inbox and journeys ----------------------------------------------------------------------
@@ -164,7 +161,7 @@ def task_page(request: AuthenticatedRequest, task_pk: int, **kwargs: Any) -> Htt
             messages.error(request, error.message)
             return redirect("workflows:journey_detail", pk=journey.pk)
         except ApplicationError as error:
-            _form_error(form, error)
+            add_application_error(form, error)
         else:
             messages.success(request, "C'est enregistré. Merci !")
             return redirect("workflows:inbox")
@@ -323,7 +320,7 @@ def first_contact(request: HttpRequest) -> HttpResponse:
         try:
             result = services.first_contact_submit(contact=contact)
         except ApplicationError as error:
-            _form_error(form, error)
+            add_application_error(form, error)
         else:
             return render(request, "workflows/first_contact_done.html", {"result": result})
     return render(request, "workflows/first_contact.html", {"form": form})

@@ -44,6 +44,22 @@ def _messages(response: object) -> str:
     return " ".join(str(m) for m in get_messages(response.wsgi_request))  # type: ignore[attr-defined]
 
 
+def _complements_overdue(
+    client: Client, commune: Commune, staff: User, incubator: Organisation, member: User
+) -> Application:
+    """A filed application whose requested complements were not sent in time (reminded)."""
+    application = submitted_application(client, commune, staff, incubator, member)
+    staff_step(
+        client,
+        staff,
+        application,
+        "completeness",
+        {"decision": "complements", "items": ["social_utility"], "message": "Développez."},
+    )
+    make_timers_due(application)
+    return application
+
+
 def test_happy_path_to_eligible(
     client: Client,
     roubaix: Commune,
@@ -287,15 +303,7 @@ def test_complements_not_received_reminder_then_closed_without_follow_up(
     incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
-    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
-    staff_step(
-        client,
-        mel_staff,
-        application,
-        "completeness",
-        {"decision": "complements", "items": ["social_utility"], "message": "Développez."},
-    )
-    make_timers_due(application)
+    application = _complements_overdue(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     application.refresh_from_db()
     assert application.events.filter(message__startswith="Relance").exists()
     assert app_task(application, "complements_grace")
@@ -531,15 +539,7 @@ def test_complements_sent_after_the_reminder_go_back_to_staff(
     incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
-    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
-    staff_step(
-        client,
-        mel_staff,
-        application,
-        "completeness",
-        {"decision": "complements", "items": ["social_utility"], "message": "Développez."},
-    )
-    make_timers_due(application)
+    application = _complements_overdue(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     assert app_task(application, "complements_grace")
     client.force_login(application.holder.user)
     page = client.get(reverse("workflows:application_edit", args=[application.pk])).content.decode()
