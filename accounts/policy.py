@@ -11,7 +11,9 @@ Each rule says that a *persona* may perform *actions* on a *model* within a *sco
   services when the relationship starts, revoked when it ends.
 - ``MEMBER``: the user's own organisations.
 
-Everything else is denied. Services refuse to grant anything the table does not allow, the
+Committee members reach a dossier only through their own scoring task (assigned to them,
+checked per user): a member who declares a conflict loses it, which a group grant could not
+express. Everything else is denied. Services refuse to grant anything the table does not allow, the
 permission sync derives model-wide grants from it, and tests compare pages with it.
 """
 
@@ -93,6 +95,8 @@ POLICY: tuple[Rule, ...] = (
     Rule(C, "reviewers.committeesession",     ("view",),                       Scope.LINKED),
     Rule(C, "accounts.organisation",          ("view",),                       Scope.MEMBER),
 
+    Rule(F, "workflows.application",          ("view",),                       Scope.LINKED),
+    Rule(F, "workflows.fundingline",          ("view", "sign"),                Scope.LINKED),
     Rule(F, "accounts.organisation",          ("view",),                       Scope.MEMBER),
 
     Rule(M, "applicants.person",              ("view",),                       Scope.ALL),
@@ -100,6 +104,8 @@ POLICY: tuple[Rule, ...] = (
     Rule(M, "applicants.project",             ("view", "change", "aggregate"), Scope.ALL),
     Rule(M, "workflows.journey",              ("view", "triage"),              Scope.ALL),
     Rule(M, "workflows.application",          ("view", "instruct"),            Scope.ALL),
+    Rule(M, "workflows.scoring",              ("view",),                       Scope.ALL),
+    Rule(M, "workflows.fundingline",          ("view",),                       Scope.ALL),
     Rule(M, "workflows.orientationrule",      ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "applicants.qpvdetermination",    ("view", "add"),                 Scope.ALL),
     Rule(M, "applicants.commune",             ("view",),                       Scope.ALL),

@@ -36,6 +36,16 @@ class Programme(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_permanent_call = models.BooleanField(_("appel à projets permanent"), default=True)
     is_active = models.BooleanField(_("actif"), default=True)
+    grant_financier = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "financier"},
+        verbose_name=_("financeur de la subvention"),
+        help_text=_("L'organisation dont les membres signent la subvention du programme."),
+    )
 
     class Meta:
         verbose_name = _("programme")

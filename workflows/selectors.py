@@ -75,6 +75,10 @@ def open_tasks_for(*, user: AnyUser) -> QuerySet[Task]:
             "process__journey__holder__user",
             "process__application__project__commune",
             "process__application__holder__user",
+            "process__scoring__dossier__project__commune",
+            "process__scoring__dossier__holder__user",
+            "process__fundingline__dossier__project__commune",
+            "process__fundingline__dossier__holder__user",
             "owner",
         )
         .order_by("created", "pk")

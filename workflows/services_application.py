@@ -50,11 +50,15 @@ FIELD_LABELS: dict[str, str] = {
     "social_utility": "l'utilité sociale du projet",
 }
 SCALAR_FIELDS = ("axis", "requested_amount", "jobs_planned_fte", "social_utility")
+# Before the committee's decision: the holder may still edit (when asked) or withdraw.
 OPEN_STATUSES = (
     ApplicationStatus.DRAFT,
     ApplicationStatus.SUBMITTED,
     ApplicationStatus.INCOMPLETE,
     ApplicationStatus.COMPLETE,
+    ApplicationStatus.ELIGIBLE,
+    ApplicationStatus.ON_AGENDA,
+    ApplicationStatus.ADJOURNED,
 )
 
 
@@ -170,7 +174,7 @@ def mandate_revoke(*, application: Application, actor: User) -> Mandate:
 def editable_fields(*, application: Application) -> set[str] | None:
     """Fields open to edit: all of them in a draft (``None``), only the requested items
     while complements are awaited, none otherwise."""
-    if application.stage == ApplicationStatus.DRAFT:
+    if application.stage in (ApplicationStatus.DRAFT, ApplicationStatus.ADJOURNED):
         return None
     if application.stage == ApplicationStatus.INCOMPLETE:
         request = application.complement_requests.filter(answered_at__isnull=True).first()
@@ -374,6 +378,15 @@ def application_submit(*, application: Application, actor: User) -> Application:
         application.rule_version = rule_version_in_force(programme=programme(), on_date=today)
         application.submitted_at = timezone.now()
         message = "Candidature déposée."
+    elif application.stage == ApplicationStatus.ADJOURNED:
+        application.stage = ApplicationStatus.ELIGIBLE
+        application.save()
+        application_event(
+            application=application,
+            actor=actor,
+            message="Candidature retravaillée après l'ajournement : elle repart en comité.",
+        )
+        return application
     else:
         application.complement_requests.filter(answered_at__isnull=True).update(
             answered_at=timezone.now()
@@ -587,6 +600,9 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
         if application.stage not in OPEN_STATUSES or application.status != "NEW":
             raise ApplicationError("Une décision a déjà été prise sur cette candidature.")
         ApplicationFlow.instance.cancel(application)
+        from .services_selection import scorings_close_open
+
+        scorings_close_open(application=application)
         application.refresh_from_db()
         mandate = active_mandate(application=application)
         if mandate is not None:

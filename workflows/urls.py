@@ -63,3 +63,7 @@ urlpatterns += [
         name="application_step",
     ),
 ]
+
+from . import urls_award, urls_selection  # noqa: E402
+
+urlpatterns += urls_selection.urlpatterns + urls_award.urlpatterns

@@ -35,8 +35,10 @@ from .forms_application import (
 )
 from .models import Application, ApplicationStatus, Journey
 from .selectors import journey_detail_queryset
+from .views_award import AWARD_STEPS, REPORT_STEPS, award_step, report_step
+from .views_selection import SELECTION_STEPS, selection_step
 
-APPLICANT_STEPS = ("fill", "complements", "complements_grace")
+APPLICANT_STEPS = ("fill", "complements", "complements_grace", "improve")
 
 
 def application_queryset() -> QuerySet[Application]:
@@ -200,11 +202,17 @@ def application_step(request: AuthenticatedRequest, task_pk: int, **kwargs: Any)
     name = task.flow_task.name
     if name in APPLICANT_STEPS:
         return redirect("workflows:application_edit", pk=application.pk)
+    if name in REPORT_STEPS:
+        return report_step(request, task, application)
     if not task_can_act(task=task, user=request.user):
         if task.status not in OPEN_STATUSES:
             messages.info(request, "Cette étape a déjà été traitée.")
             return redirect("workflows:application_detail", pk=application.pk)
         raise PermissionDenied("Cette étape ne vous est pas confiée.")
+    if name in SELECTION_STEPS:
+        return selection_step(request, task, application)
+    if name in AWARD_STEPS:
+        return award_step(request, task, application)
     documents = services.checklist_documents(application=application)
     form: CompletenessForm | EligibilityForm
     if name == "completeness":

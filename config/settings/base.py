@@ -226,5 +226,19 @@ SUPPORT_CHECKIN_DAYS = env.int("SUPPORT_CHECKIN_DAYS", default=60)
 # APPLICATION: days given to send requested complements, then after the reminder.
 COMPLEMENT_DEADLINE_DAYS = env.int("COMPLEMENT_DEADLINE_DAYS", default=30)
 COMPLEMENT_GRACE_DAYS = env.int("COMPLEMENT_GRACE_DAYS", default=7)
+# SELECTION AND FUNDING (values [TYPICAL] in shared/docs/domain.md: to confirm with the MEL)
+# Days before the committee session when members who have not scored are reminded.
+SCORING_REMINDER_DAYS_BEFORE_SESSION = env.int("SCORING_REMINDER_DAYS_BEFORE_SESSION", default=3)
+# A funding decision above this amount (EUR) needs a second signatory of the same financier.
+FUNDING_SECOND_SIGNATURE_ABOVE_EUR = env.int("FUNDING_SECOND_SIGNATURE_ABOVE_EUR", default=15000)
+# Share of the MEL grant paid as an advance once the convention is signed (the rest is the
+# balance, paid after the final report).
+DISBURSEMENT_ADVANCE_PERCENT = env.int("DISBURSEMENT_ADVANCE_PERCENT", default=70)
+# FOLLOW-UP: reports due this many months after the decision (the last one is final), the
+# days before the due date when the report opens, and the days after the reminder before the
+# programme lead is alerted.
+FOLLOW_UP_REPORT_MONTHS = env.list("FOLLOW_UP_REPORT_MONTHS", cast=int, default=[6, 12, 36])
+FOLLOW_UP_REPORT_OPENS_DAYS_BEFORE = env.int("FOLLOW_UP_REPORT_OPENS_DAYS_BEFORE", default=30)
+FOLLOW_UP_ESCALATION_DAYS = env.int("FOLLOW_UP_ESCALATION_DAYS", default=15)
 # Longest wait for another user's step on the same journey before giving a clear message.
 FLOW_LOCK_TIMEOUT_SECONDS = env.float("FLOW_LOCK_TIMEOUT_SECONDS", default=10.0)

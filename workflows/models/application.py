@@ -22,8 +22,16 @@ class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Déposée, en cours de vérification")
     INCOMPLETE = "incomplete", _("Incomplète : compléments demandés")
     COMPLETE = "complete", _("Complète, en cours d'examen de l'éligibilité")
-    ELIGIBLE = "eligible", _("Éligible — inscription en comité à venir")
+    ELIGIBLE = "eligible", _("Éligible — inscription en comité")
     INELIGIBLE = "ineligible", _("Non éligible")
+    ON_AGENDA = "on_agenda", _("Inscrite à l'ordre du jour du comité")
+    ADJOURNED = "adjourned", _("Ajournée : à retravailler pour une prochaine séance")
+    REJECTED = "rejected", _("Avis défavorable du comité")
+    FUNDING = "funding", _("Avis favorable : décisions des financeurs en cours")
+    NOT_FUNDED = "not_funded", _("Non financée")
+    CONVENTION = "convention", _("Financée : convention et premier versement")
+    FOLLOW_UP = "follow_up", _("Financée : suivi en cours")
+    CLOSED = "closed", _("Suivi terminé, dossier clôturé")
     CLOSED_NO_FOLLOW_UP = "closed_no_follow_up", _("Classée sans suite")
     WITHDRAWN = "withdrawn", _("Retirée par le porteur")
 
@@ -78,6 +86,21 @@ class Application(Process):
     refusal_reasons = models.TextField(_("motifs du refus"), blank=True)
     closed_notice = models.TextField(_("avis de clôture"), blank=True)
     withdrawn_reason = models.TextField(_("motif du retrait"), blank=True)
+    committee_session = models.ForeignKey(
+        "reviewers.CommitteeSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        # "+": django-stubs cannot type reverse managers of Process subclasses; query
+        # Application.objects.filter(committee_session=…) instead.
+        related_name="+",
+        verbose_name=_("séance du comité"),
+    )
+    instruction_note = models.TextField(_("note d'instruction"), blank=True)
+    decided_at = models.DateTimeField(_("décision du comité le"), null=True, blank=True)
+    conditions_met_at = models.DateTimeField(
+        _("conditions du comité levées le"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("candidature")
@@ -99,6 +122,22 @@ class Application(Process):
     @property
     def is_eligible(self) -> bool:
         return self.stage == ApplicationStatus.ELIGIBLE
+
+    @property
+    def is_favourable(self) -> bool:
+        return self.stage == ApplicationStatus.FUNDING
+
+    @property
+    def is_adjourned(self) -> bool:
+        return self.stage == ApplicationStatus.ADJOURNED
+
+    @property
+    def is_funded(self) -> bool:
+        return self.stage == ApplicationStatus.CONVENTION
+
+    @property
+    def has_reports_to_come(self) -> bool:
+        return self.reports.filter(submitted_at__isnull=True).exists()
 
 
 class BudgetKind(models.TextChoices):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.urls import reverse
 from viewflow.workflow.models import Task
 
 from workflows import task_urls
@@ -13,6 +16,25 @@ register = template.Library()
 
 @register.filter
 def task_url(task: Task) -> str:
+    return task_urls.task_url(task)
+
+
+@register.filter
+def task_dossier(task: Task) -> Any:
+    return task_urls.task_dossier(task)
+
+
+@register.filter
+def dossier_url(task: Task) -> str:
+    """The dossier's page, or the step itself for a committee member (who sees the dossier
+    only through their scoring)."""
+    dossier = task_urls.task_dossier(task)
+    if isinstance(dossier, Journey):
+        return reverse("workflows:journey_detail", args=[dossier.pk])
+    if isinstance(dossier, Application) and task.process_id == dossier.pk:
+        return reverse("workflows:application_detail", args=[dossier.pk])
+    if isinstance(dossier, Application) and task.flow_task.name in ("decide", "countersign"):
+        return reverse("workflows:application_detail", args=[dossier.pk])
     return task_urls.task_url(task)
 
 
