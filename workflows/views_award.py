@@ -11,6 +11,12 @@ from accounts.http import AuthenticatedRequest
 
 from .models import Application
 
+
+def award_context(*, application: Application, user: Any) -> dict[str, Any]:
+    """Extra context for the dossier page (its own section template)."""
+    return {}
+
+
 AWARD_STEPS = ("convention", "advance", "balance")
 REPORT_STEPS = ("report", "report_late", "report_escalated")
 

@@ -11,6 +11,12 @@ from accounts.http import AuthenticatedRequest
 
 from .models import Application
 
+
+def selection_context(*, application: Application, user: Any) -> dict[str, Any]:
+    """Extra context for the dossier page (its own section template)."""
+    return {}
+
+
 SELECTION_STEPS = ("instruction", "deliberation")
 
 

@@ -114,19 +114,17 @@ def test_happy_path_to_eligible(
         == 302
     )
     application.refresh_from_db()
-    assert application.stage == ApplicationStatus.ELIGIBLE
-    assert application.status == PROCESS.DONE
+    # Eligible: placed straight away (no session scheduled here) and waiting for the
+    # instruction note, the process still running.
+    assert application.stage == ApplicationStatus.ON_AGENDA
+    assert application.committee_session is None
+    assert application.status == PROCESS.NEW
     assert (
         application.eligibility_checks.filter(passed=True).count()
         == application.eligibility_checks.count()
         > 0
     )
-    assert (
-        Task.objects.filter(process_id=application.pk, flow_task_type="END", status=STATUS.DONE)
-        .get()
-        .flow_task.name
-        == "eligible"
-    )
+    assert app_task(application, "instruction").status == STATUS.NEW
 
 
 def test_submission_is_refused_with_what_is_missing_and_the_draft_is_kept(
