@@ -231,3 +231,56 @@ def test_each_inbox_holds_exactly_the_steps_its_persona_may_take(
         login(client, user)
         assert client.get(reverse("workflows:inbox")).context["page"].paginator.count == count
         client.logout()
+
+
+def _make_dossiers_for_committee_and_financier(
+    count: int, committee: Organisation, financier: Organisation, staff: User
+) -> None:
+    """Dossiers whose scorings and funding lines are open, started by the real services."""
+    from decimal import Decimal
+
+    from tests.workflows.application_helpers import make_waiting_applications
+    from tests.workflows.stage_helpers import schedule_session, set_grant_financier
+    from workflows.models import Application, Deliberation, Outcome
+    from workflows.services_award import application_open_funding
+    from workflows.services_selection import application_open_scoring
+
+    set_grant_financier(financier)
+    session = schedule_session(committee)
+    before = set(Application.objects.values_list("pk", flat=True))
+    make_waiting_applications(count)
+    for application in Application.objects.exclude(pk__in=before):
+        application.committee_session = session
+        application.save(update_fields=["committee_session"])
+        application_open_scoring(application=application)
+        Deliberation.objects.create(
+            application=application,
+            session=session,
+            outcome=Outcome.FAVOURABLE,
+            proposed_amount=Decimal(10000),
+            recorded_by=staff,
+        )
+        application_open_funding(application=application)
+
+
+@pytest.mark.parametrize("persona", ["committee_member", "financier_member"])
+def test_committee_and_financier_inboxes_cost_the_same_for_3_and_30_dossiers(
+    client: Client,
+    request: pytest.FixtureRequest,
+    committee: Organisation,
+    financier_f: Organisation,
+    mel_staff: User,
+    persona: str,
+    django_assert_max_num_queries: Callable,
+) -> None:
+    user = request.getfixturevalue(persona)
+    login(client, user)
+    url = reverse("workflows:inbox")
+    _make_dossiers_for_committee_and_financier(SMALL, committee, financier_f, mel_staff)
+    small = _count(client, url)
+    assert client.get(url).context["page"].paginator.count == SMALL
+    _make_dossiers_for_committee_and_financier(30 - SMALL, committee, financier_f, mel_staff)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        large = _count(client, url)
+    assert small == large
+    assert client.get(url).context["page"].paginator.count == 30

@@ -13,10 +13,16 @@ from accounts.http import AuthenticatedRequest
 
 from .flows import JourneyFlow
 from .flows_application import ApplicationFlow
+from .flows_committee import FundingLineFlow, ScoringFlow
 from .models import Application, Journey
 
-# Flows exported by name; later flows of the journey are added here.
-FLOWS = {"parcours": JourneyFlow, "candidature": ApplicationFlow}
+# Flows exported by name.
+FLOWS = {
+    "parcours": JourneyFlow,
+    "candidature": ApplicationFlow,
+    "notation": ScoringFlow,
+    "ligne-de-financement": FundingLineFlow,
+}
 
 
 def _process_chart(flow_class: Any, process_pk: int) -> HttpResponse:

@@ -7,6 +7,7 @@ PostgreSQL only (the truth for locking).
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -130,3 +131,122 @@ def test_a_step_waiting_too_long_for_a_busy_journey_gets_a_clear_message(
         holder.join(timeout=10)
     assert Task.objects.get(pk=triage.pk).status == STATUS.NEW
     assert journey.orientations.count() == 0
+
+
+# The join of parallel funding lines ------------------------------------------------------
+
+CO_FINANCIERS = 3
+
+
+def _dossier_awaiting_lines(client: Any, commune: Commune, staff: User, trial: int) -> Any:
+    """A favourable dossier with the programme's grant and three co-financers' lines open."""
+    from decimal import Decimal
+
+    from accounts.models import OrganisationKind
+    from tests.factories.accounts import make_organisation
+    from tests.workflows.stage_helpers import (
+        add_member,
+        eligible_application,
+        hold_session,
+        perform,
+        schedule_session,
+        set_grant_financier,
+    )
+    from workflows.models import FinancingLine, Outcome
+    from workflows.services_selection import application_deliberate, application_instruct
+
+    committee = make_organisation(f"Comité {trial}", OrganisationKind.COMMITTEE)
+    incubator = make_organisation(f"Incubateur {trial}", OrganisationKind.SUPPORT)
+    advisor = add_member(incubator, f"conseil{trial}@incubateur.example.org")
+    grant_financier = make_organisation(f"MEL financeur {trial}", OrganisationKind.FINANCIER)
+    signers = [add_member(grant_financier, f"mel{trial}@financeur.example.org")]
+    schedule_session(committee)
+    set_grant_financier(grant_financier)
+    application = eligible_application(
+        client, commune, staff, incubator, advisor, email=f"porteuse{trial}@example.org"
+    )
+    for n in range(CO_FINANCIERS):
+        bank = make_organisation(f"Cofinanceur {trial}-{n}", OrganisationKind.FINANCIER)
+        signers.append(add_member(bank, f"cofi{trial}-{n}@banque.example.org"))
+        FinancingLine.objects.create(
+            application=application,
+            financier_name=bank.name,
+            organisation=bank,
+            instrument="PRET_HONNEUR",
+            amount=Decimal(5000),
+        )
+    perform(
+        application,
+        "instruction",
+        staff,
+        lambda p: application_instruct(
+            application=p,
+            actor=staff,
+            session=application.committee_session,
+            note="Une note d'instruction complète pour le comité.",
+        ),
+    )
+    hold_session(application)
+    perform(
+        application,
+        "deliberation",
+        staff,
+        lambda p: application_deliberate(
+            application=p, actor=staff, outcome=Outcome.FAVOURABLE, proposed_amount=Decimal(9000)
+        ),
+    )
+    return application, signers
+
+
+@pytest.mark.parametrize("trial", range(3))
+def test_financiers_signing_at_the_same_moment_move_the_dossier_exactly_once(
+    client: Any, mel_staff: User, trial: int
+) -> None:
+    from decimal import Decimal
+
+    from workflows.flows_application import ApplicationFlow
+    from workflows.models import ApplicationStatus, FundingLine
+    from workflows.services_award import funding_line_decide
+
+    commune = Commune.objects.create(
+        insee_code=f"5998{trial}", name="Ville", epci_siren="200093201", postal_codes="59100"
+    )
+    application, signers = _dossier_awaiting_lines(client, commune, mel_staff, trial)
+    lines = list(FundingLine.objects.filter(dossier=application).order_by("-is_programme_grant"))
+    assert len(lines) == CO_FINANCIERS + 1
+    outcomes: list[str] = []
+    barrier = threading.Barrier(len(lines))
+
+    def sign(line_pk: int, signer: User) -> None:
+        try:
+            line = FundingLine.objects.get(pk=line_pk)
+            task = Task.objects.get(process_id=line_pk, flow_task_type="HUMAN", status="NEW")
+            barrier.wait()
+            task_perform(
+                task=task,
+                user=signer,
+                perform=lambda p: funding_line_decide(
+                    line=p, actor=signer, grant=True, amount=min(line.proposed_amount, Decimal(9000))
+                ),
+            )
+            outcomes.append("done")
+        except Exception as error:  # noqa: BLE001 - every failure is a test failure, kept
+            outcomes.append(f"{type(error).__name__}: {error}")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=sign, args=(line.pk, signer))
+        for line, signer in zip(lines, signers, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert outcomes == ["done"] * len(lines)
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.CONVENTION
+    tasks = Task.objects.filter(process_id=application.pk)
+    assert tasks.filter(flow_task=ApplicationFlow.await_funding, status=STATUS.DONE).count() == 1
+    assert tasks.filter(flow_task=ApplicationFlow.convention).count() == 1

@@ -451,3 +451,67 @@ def test_two_financiers_one_declines_the_other_stands_and_big_grants_need_two_si
     application.refresh_from_db()
     assert application.stage == ApplicationStatus.CONVENTION
     assert app_task(application, "convention")
+
+
+def test_withdrawing_while_on_the_agenda_cancels_every_member_scoring(
+    on_agenda: Application, mel_staff: User, committee_member: User
+) -> None:
+    from workflows.services_application import application_withdraw
+
+    application = on_agenda
+    perform(
+        application,
+        "instruction",
+        mel_staff,
+        lambda p: application_instruct(
+            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
+        ),
+    )
+    assert open_tasks_for(user=committee_member).exists()
+    application_withdraw(
+        application=application, actor=application.holder.user, reason="Projet reporté."
+    )
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.WITHDRAWN
+    assert not open_tasks_for(user=committee_member).exists()
+    assert scoring_of(application, committee_member).status == STATUS.CANCELED
+
+
+def test_no_withdrawal_after_the_committee_decided(
+    on_agenda: Application, mel_staff: User, financier_member: User
+) -> None:
+    from workflows.services_application import application_withdraw
+
+    application = _funded_and_advanced(on_agenda, mel_staff, financier_member)
+    with pytest.raises(ApplicationError, match="décision"):
+        application_withdraw(application=application, actor=application.holder.user)
+
+
+def test_favourable_amount_must_respect_the_caps_of_the_rule_version(
+    on_agenda: Application, mel_staff: User
+) -> None:
+    application = on_agenda
+    perform(
+        application,
+        "instruction",
+        mel_staff,
+        lambda p: application_instruct(
+            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
+        ),
+    )
+    hold_session(application)
+    with pytest.raises(ApplicationError) as refused:
+        perform(
+            application,
+            "deliberation",
+            mel_staff,
+            lambda p: application_deliberate(
+                application=p,
+                actor=mel_staff,
+                outcome=Outcome.FAVOURABLE,
+                proposed_amount=Decimal(31000),
+            ),
+        )
+    assert refused.value.field == "amount"
+    assert app_task(application, "deliberation").status in (STATUS.NEW, STATUS.ASSIGNED)
+    assert not application.deliberations.exists()
