@@ -25,10 +25,16 @@ FLOWS = {
 }
 
 
+# viewflow's If gateway hard-codes English captions on its two edges; the diagram is read
+# by French users, so they are translated here rather than by patching viewflow.
+def french_captions(svg: str) -> str:
+    return svg.replace(">yes</text>", ">oui</text>").replace(">no</text>", ">non</text>")
+
+
 def _process_chart(flow_class: Any, process_pk: int) -> HttpResponse:
     grid = chart.calc_layout_data(flow_class)
     chart.calc_cell_status(flow_class, grid, process_pk)
-    return HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
+    return HttpResponse(french_captions(chart.grid_to_svg(grid)), content_type="image/svg+xml")
 
 
 @login_required
@@ -50,7 +56,10 @@ def flow_bpmn(request: AuthenticatedRequest, name: str) -> HttpResponse:
     if flow_class is None:
         raise Http404("Schéma inconnu.")
     response = HttpResponse(
-        chart.grid_to_bpmn(chart.calc_layout_data(flow_class)), content_type="application/xml"
+        chart.grid_to_bpmn(chart.calc_layout_data(flow_class))
+        .replace(' name="yes" ', ' name="oui" ')
+        .replace(' name="no" ', ' name="non" '),
+        content_type="application/xml",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.bpmn"'
     return response

@@ -398,6 +398,8 @@ def test_others_cannot_see_the_application(
     chart = client.get(urls[3])
     assert chart.status_code == 200
     assert b"<svg" in chart.content
+    assert ">oui</text>".encode() in chart.content  # gateway captions in French
+    assert b">yes</text>" not in chart.content
 
 
 def test_the_applicant_can_withdraw_before_a_decision(
@@ -440,7 +442,11 @@ def test_only_the_holder_opens_one_application_from_a_ready_journey(
     assert "déjà ouverte" in _messages(response)
     assert Application.objects.filter(source_journey=journey).count() == 1
     client.force_login(mel_staff)
-    assert client.get(reverse("workflows:flow_bpmn", args=["candidature"])).status_code == 200
+    for name in ("candidature", "notation", "ligne-de-financement"):
+        bpmn = client.get(reverse("workflows:flow_bpmn", args=[name]))
+        assert bpmn.status_code == 200
+        assert b"<bpmn:process" in bpmn.content
+    assert b'name="oui"' in client.get(reverse("workflows:flow_bpmn", args=["candidature"])).content
 
 
 def test_a_failed_rule_is_shown_and_forbids_declaring_the_dossier_eligible(
