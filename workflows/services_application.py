@@ -49,6 +49,7 @@ FIELD_LABELS: dict[str, str] = {
     "jobs_planned_fte": "les emplois prévus (ETP)",
     "social_utility": "l'utilité sociale du projet",
 }
+BUDGET_TOTALS = {"charges_total", "produits_total"}
 SCALAR_FIELDS = ("axis", "requested_amount", "jobs_planned_fte", "social_utility")
 # Before the committee's decision: the holder may still edit (when asked) or withdraw.
 OPEN_STATUSES = (
@@ -178,7 +179,9 @@ def editable_fields(*, application: Application) -> set[str] | None:
         return None
     if application.stage == ApplicationStatus.INCOMPLETE:
         request = application.complement_requests.filter(answered_at__isnull=True).first()
-        return set(request.items) if request else set()
+        items = set(request.items) if request else set()
+        # The budget must balance: asking for one of its totals opens both.
+        return items | BUDGET_TOTALS if items & BUDGET_TOTALS else items
     return set()
 
 

@@ -294,6 +294,28 @@ def test_incomplete_then_complements_then_complete(
     assert app_task(application, "eligibility")
 
 
+def test_a_complement_on_one_budget_total_opens_both_so_the_budget_can_balance(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    staff_step(
+        client,
+        mel_staff,
+        application,
+        "completeness",
+        {"decision": "complements", "items": ["charges_total"], "message": "Budget à revoir."},
+    )
+    data = full_data(application, charges_total="70000", produits_total="70000")
+    response = post_form(client, application.holder.user, application, data, "submit")
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.SUBMITTED, _messages(response)
+    assert application.budget_lines.filter(kind="produit").get().amount == 70000
+
+
 def test_complements_not_received_reminder_then_closed_without_follow_up(
     client: Client,
     roubaix: Commune,
