@@ -284,3 +284,59 @@ def test_committee_and_financier_inboxes_cost_the_same_for_3_and_30_dossiers(
         large = _count(client, url)
     assert small == large
     assert client.get(url).context["page"].paginator.count == 30
+
+
+@pytest.mark.parametrize("persona", ["mel_staff", "financier_member"])
+def test_application_list_costs_the_same_for_3_and_30_dossiers(
+    client: Client,
+    request: pytest.FixtureRequest,
+    committee: Organisation,
+    financier_f: Organisation,
+    mel_staff: User,
+    persona: str,
+    django_assert_max_num_queries: Callable,
+) -> None:
+    user = request.getfixturevalue(persona)
+    login(client, user)
+    url = reverse("workflows:application_list")
+    _make_dossiers_for_committee_and_financier(SMALL, committee, financier_f, mel_staff)
+    small = _count(client, url)
+    _make_dossiers_for_committee_and_financier(30 - SMALL, committee, financier_f, mel_staff)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        large = _count(client, url)
+    assert small == large
+    assert client.get(url).context["page"].paginator.count == 30
+
+
+def test_application_list_shows_each_persona_only_its_dossiers(
+    client: Client,
+    committee: Organisation,
+    committee_member: User,
+    financier_f: Organisation,
+    financier_member: User,
+    mel_staff: User,
+    applicant_a: User,
+) -> None:
+    from accounts.models import OrganisationKind
+    from tests.factories.accounts import make_organisation
+    from tests.workflows.stage_helpers import add_member
+
+    other_financier = add_member(
+        make_organisation("Financeur G", OrganisationKind.FINANCIER), "g@financeur.example.org"
+    )
+    _make_dossiers_for_committee_and_financier(4, committee, financier_f, mel_staff)
+    url = reverse("workflows:application_list")
+    expected = {
+        mel_staff: 4,
+        financier_member: 4,
+        other_financier: 0,
+        committee_member: 0,  # members reach dossiers through their scoring only
+        applicant_a: 0,
+    }
+    for user, count in expected.items():
+        login(client, user)
+        assert client.get(url).context["page"].paginator.count == count, user
+    login(client, mel_staff)
+    assert client.get(url, {"etape": "funding"}).context["page"].paginator.count == 0
+    assert client.get(url, {"etape": "draft"}).context["page"].paginator.count == 4
+    assert client.get(url, {"etape": "n'importe quoi"}).context["page"].paginator.count == 4

@@ -13,7 +13,7 @@ from viewflow.workflow.status import STATUS
 from accounts.models import User
 from accounts.selectors import AnyUser, filter_visible
 
-from .models import Journey, JourneyEvent
+from .models import Application, ApplicationStatus, Journey, JourneyEvent
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -27,6 +27,22 @@ def journey_list(*, user: AnyUser) -> QuerySet[Journey]:
         "proposed_organisation",
         "project__support_organisation",
     ).order_by("-created", "-pk")
+    return filter_visible(user, queryset)
+
+
+def application_list(*, user: AnyUser, stage: str = "") -> QuerySet[Application]:
+    """Applications the user may see (all for MEL staff, its portfolio for a support
+    organisation, the dossiers shared with a financier, their own for a holder), optionally
+    at one stage, with what a list row shows, in one query."""
+    queryset = Application.objects.select_related(
+        "project__commune",
+        "project__current_qpv",
+        "project__support_organisation",
+        "holder__user",
+        "committee_session",
+    ).order_by("-created", "-pk")
+    if stage in ApplicationStatus.values:
+        queryset = queryset.filter(stage=stage)
     return filter_visible(user, queryset)
 
 

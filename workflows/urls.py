@@ -9,6 +9,7 @@ urlpatterns = [
     path("taches/", views_tasks.inbox, name="inbox"),
     path("taches/<int:task_pk>/", views_tasks.task_page, name="task"),
     path("parcours/", views_tasks.journey_index, name="journey_list"),
+    path("candidatures/", views_tasks.application_index, name="application_list"),
     path("parcours/<int:pk>/", views_tasks.journey_detail, name="journey_detail"),
     path("parcours/<int:pk>/seances/", views_tasks.support_session_add, name="support_session_add"),
     path("parcours/<int:pk>/plan/", views_tasks.support_plan_update, name="support_plan_update"),

@@ -6,6 +6,8 @@ step and each journey per object instead, and complete steps through ``engine``.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from collections.abc import Callable
 from typing import Any
 
@@ -36,8 +38,9 @@ from .forms import (
     TriageForm,
     WithdrawForm,
 )
-from .models import Journey
+from .models import ApplicationStatus, Journey
 from .selectors import (
+    application_list,
     journey_detail_queryset,
     journey_list,
     journey_timeline,
@@ -62,6 +65,23 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 def journey_index(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(journey_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "workflows/journey_list.html", {"page": page})
+
+
+@login_required
+def application_index(request: AuthenticatedRequest) -> HttpResponse:
+    stage = request.GET.get("etape", "")
+    queryset = application_list(user=request.user, stage=stage)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workflows/application_list.html",
+        {
+            "page": page,
+            "stage": stage,
+            "stages": ApplicationStatus.choices,
+            "page_query": urlencode({"etape": stage}) + "&" if stage else "",
+        },
+    )
 
 
 @login_required
