@@ -6,10 +6,9 @@ step and each journey per object instead, and complete steps through ``engine``.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages

@@ -226,11 +226,14 @@ def test_financiers_signing_at_the_same_moment_move_the_dossier_exactly_once(
                 task=task,
                 user=signer,
                 perform=lambda p: funding_line_decide(
-                    line=p, actor=signer, grant=True, amount=min(line.proposed_amount, Decimal(9000))
+                    line=p,
+                    actor=signer,
+                    grant=True,
+                    amount=min(line.proposed_amount, Decimal(9000)),
                 ),
             )
             outcomes.append("done")
-        except Exception as error:  # noqa: BLE001 - every failure is a test failure, kept
+        except Exception as error:
             outcomes.append(f"{type(error).__name__}: {error}")
         finally:
             connections.close_all()
