@@ -315,7 +315,10 @@ def test_a_conflicted_member_never_gets_the_scoring_task(
     # Declared after the scoring opened: the task is cancelled and leaves the inbox.
     conflict_declare(application=application, member=committee_member)
     assert not open_tasks_for(user=committee_member).exists()
-    assert scoring_of(application, committee_member).status == STATUS.CANCELED
+    cancelled = scoring_of(application, committee_member)
+    assert cancelled.status == STATUS.CANCELED
+    # Its reminder is cancelled with it: no reminder for a dossier the member withdrew from.
+    assert not Task.objects.filter(process_id=cancelled.pk, status=STATUS.SCHEDULED).exists()
 
 
 def test_adjourned_goes_back_to_the_applicant_then_to_the_next_session(
@@ -515,3 +518,27 @@ def test_favourable_amount_must_respect_the_caps_of_the_rule_version(
     assert refused.value.field == "amount"
     assert app_task(application, "deliberation").status in (STATUS.NEW, STATUS.ASSIGNED)
     assert not application.deliberations.exists()
+
+
+def test_a_member_who_has_not_scored_is_reminded_before_the_session(
+    on_agenda: Application, mel_staff: User, committee_member: User
+) -> None:
+    application = on_agenda
+    perform(
+        application,
+        "instruction",
+        mel_staff,
+        lambda p: application_instruct(
+            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
+        ),
+    )
+    scoring = scoring_of(application, committee_member)
+    timer = Task.objects.get(process_id=scoring.pk, status=STATUS.SCHEDULED)
+    session_start = application.committee_session.starts_at
+    assert timer.scheduled == session_start - datetime.timedelta(days=3)
+    Task.objects.filter(pk=timer.pk).update(scheduled=timezone.now())
+    assert fire_due_timers() == 1
+    scoring.refresh_from_db()
+    assert scoring.reminded_at is not None
+    assert open_task_of(scoring) in open_tasks_for(user=committee_member)  # still to score
+    assert "Relance" in application.events.last().message
