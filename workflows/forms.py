@@ -10,6 +10,7 @@ from accounts.models import Organisation
 from applicants.forms import LocatedForm
 from applicants.models import Project
 
+from .fields import AmountField
 from .models import SupportConclusion
 
 
@@ -115,9 +116,7 @@ class SupportConclusionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    recommended_amount = forms.DecimalField(
-        label="Montant recommandé (€)", required=False, min_value=0, max_digits=12, decimal_places=2
-    )
+    recommended_amount = AmountField(label="Montant recommandé (€)", required=False)
     reason = forms.CharField(
         label="Motif (si l'accompagnement s'arrête)",
         required=False,

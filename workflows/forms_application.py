@@ -8,11 +8,10 @@ from django import forms
 
 from funding.models import RequiredDocument
 
+from .fields import AmountField, FrenchDecimalField
 from .models import ApplicationAxis, FinancingStatus, FundingInstrument
 from .services_application import FIELD_LABELS
 
-_TOO_LARGE_AMOUNT = "Ce montant est trop grand : au plus 9 999 999 999,99 €."
-TOO_LARGE = {"max_digits": _TOO_LARGE_AMOUNT, "max_whole_digits": _TOO_LARGE_AMOUNT}
 _TOO_MANY_JOBS = "Indiquez au plus 9 999 emplois (équivalents temps plein)."
 
 
@@ -23,32 +22,14 @@ class ApplicationForm(forms.Form):
     axis = forms.ChoiceField(
         label="Volet", choices=[("", "—"), *ApplicationAxis.choices], required=False
     )
-    requested_amount = forms.DecimalField(
-        label="Montant demandé à la MEL (€)",
-        min_value=0,
-        decimal_places=2,
-        required=False,
-        max_digits=12,
-        error_messages=TOO_LARGE,
-    )
-    charges_total = forms.DecimalField(
-        max_digits=12,
-        error_messages=TOO_LARGE,
-        label="Budget prévisionnel : total des charges (€)",
-        min_value=0,
-        decimal_places=2,
-        required=False,
-    )
-    produits_total = forms.DecimalField(
-        max_digits=12,
-        error_messages=TOO_LARGE,
+    requested_amount = AmountField(label="Montant demandé à la MEL (€)", required=False)
+    charges_total = AmountField(label="Budget prévisionnel : total des charges (€)", required=False)
+    produits_total = AmountField(
         label="Budget prévisionnel : total des produits (€)",
         help_text="Les produits comprennent la subvention demandée ; ils doivent égaler les charges.",
-        min_value=0,
-        decimal_places=2,
         required=False,
     )
-    jobs_planned_fte = forms.DecimalField(
+    jobs_planned_fte = FrenchDecimalField(
         max_digits=6,
         error_messages={"max_digits": _TOO_MANY_JOBS, "max_whole_digits": _TOO_MANY_JOBS},
         label="Emplois prévus (équivalents temps plein)",
@@ -97,9 +78,7 @@ class FinancingLineForm(forms.Form):
 
     financier_name = forms.CharField(label="Financeur", max_length=200)
     instrument = forms.ChoiceField(label="Type de financement", choices=FundingInstrument.choices)
-    amount = forms.DecimalField(
-        label="Montant (€)", min_value=0, decimal_places=2, max_digits=12, error_messages=TOO_LARGE
-    )
+    amount = AmountField(label="Montant (€)")
     status = forms.ChoiceField(label="Statut", choices=FinancingStatus.choices)
 
 

@@ -6,36 +6,15 @@ tranche) are checked by ``workflows.services_award``; these forms only read what
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 
-from .forms_application import TOO_LARGE
+from .fields import AmountField
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 _BAD_DATE = "Saisissez une date au format jj/mm/aaaa, par exemple 15/03/2025."
-_BAD_AMOUNT = "Saisissez un montant en euros, par exemple 12 000 ou 12000,50."
 _BAD_NUMBER = "Saisissez un nombre, par exemple 2 ou 1,5 (0 si aucun)."
-
-
-class AmountField(forms.DecimalField):
-    """An amount in euros typed the French way: "12 000", "12 000,50", "12000,50 €"."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", 0)
-        kwargs.setdefault("localize", True)
-        messages = {"invalid": _BAD_AMOUNT, **TOO_LARGE, **kwargs.pop("error_messages", {})}
-        super().__init__(error_messages=messages, **kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            # Narrow no-break spaces (as shown on the pages) and the euro sign are fine too.
-            value = value.replace("\u202f", "").replace("€", "").strip()
-        return super().to_python(value)
 
 
 def _date_field(label: str, **kwargs: Any) -> forms.DateField:

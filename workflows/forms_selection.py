@@ -7,7 +7,6 @@ Amounts are read the French way whatever the locale settings: "12 000", "12 000 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -17,23 +16,8 @@ from django.db.models import QuerySet
 from funding.models import ScoringCriterion
 from reviewers.models import CommitteeSession
 
-from .forms_application import TOO_LARGE
+from .fields import TOO_LARGE, AmountField
 from .models import Outcome
-
-
-class AmountField(forms.DecimalField):
-    """A decimal amount typed the French way: spaces (any kind) between thousands, a
-    decimal comma, an optional euro sign."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = re.sub(r"[\s\u202f\u00a0€]", "", value).replace(",", ".")
-        return super().to_python(value)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {"inputmode": "decimal"}
 
 
 class SessionChoiceField(forms.ModelChoiceField):

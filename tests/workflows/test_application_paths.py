@@ -696,3 +696,34 @@ def test_no_mandate_on_a_closed_application(
     application.refresh_from_db()
     with pytest.raises(ApplicationError, match="plus modifiable"):
         mandate_grant(application=application, actor=application.holder.user)
+
+
+def test_amounts_typed_the_french_way_are_understood(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    application = open_application(client, journey)
+    data = {
+        "requested_amount": "12 000",
+        "charges_total": "60\u202f000,50 €",
+        "produits_total": "60000.50",
+        "jobs_planned_fte": "1,5",
+    }
+    response = post_form(client, journey.holder.user, application, data, "save")
+    assert response.status_code == 302, response.content.decode()[:500]
+    application.refresh_from_db()
+    assert str(application.requested_amount) == "12000.00"
+    assert str(application.jobs_planned_fte) == "1.50"
+    values = {line.kind: line.amount for line in application.budget_lines.all()}
+    assert {str(v) for v in values.values()} == {"60000.50"}
+    response = post_form(
+        client, journey.holder.user, application, {"requested_amount": "douze mille"}, "save"
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "par exemple 12 000 ou 12000,50" in page
+    assert 'value="douze mille"' in page  # what was typed is kept
