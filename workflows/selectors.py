@@ -83,9 +83,16 @@ def open_tasks_for(*, user: AnyUser) -> QuerySet[Task]:
         object_pk=OuterRef("owner_permission_obj_pk"),
     )
     unassigned = Q(owner__isnull=True) & (Q(owner_permission__in=model_wide) | Exists(via_group))
+    from .flows_committee import FundingLineFlow
+
+    # The first signer of a funding line cannot countersign it: not their step to take.
+    own_countersign = Q(
+        flow_task=FundingLineFlow.countersign, process__fundingline__first_signer=user
+    )
     return (
         Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN)
         .filter(Q(owner=user) | unassigned)
+        .exclude(own_countersign)
         .select_related(
             "process__journey__project__commune",
             "process__journey__holder__user",

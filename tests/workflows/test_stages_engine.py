@@ -435,6 +435,8 @@ def test_two_financiers_one_declines_the_other_stands_and_big_grants_need_two_si
     grant.refresh_from_db()
     assert grant.state == LineState.AWAITING_SECOND
     countersign = open_task_of(grant)
+    assert not open_tasks_for(user=financier_member).filter(pk=countersign.pk).exists()
+    assert open_tasks_for(user=colleague).filter(pk=countersign.pk).exists()
     with pytest.raises(ApplicationError, match="collègue"):
         task_perform(
             task=countersign,
