@@ -1,19 +1,33 @@
-"""What each persona finds on its home page. Every block is bounded and filtered per object."""
+"""What each persona finds on its home page. Every block is bounded and filtered per object,
+and costs the same number of queries whatever the number of dossiers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from accounts.models import Organisation, OrganisationKind
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Organisation, OrganisationKind, User
 from accounts.policy import Persona
-from accounts.selectors import AnyUser, user_organisation_ids, user_personas
+from accounts.selectors import AnyUser, filter_visible, user_organisation_ids, user_personas
 from applicants.models import Person
 from applicants.selectors.projects import person_projects, person_structures, project_list
+from reviewers.models import CommitteeSession, SessionStatus
 
-from .models import Journey
+from .models import Application, ApplicationStatus, Journey
 from .selectors import open_tasks_for
 
 PREVIEW_ROWS = 5
+
+# The stages after eligibility that MEL staff follow, in the order of the process.
+FOLLOWED_STAGES = (
+    (ApplicationStatus.ON_AGENDA, "Inscrites à l'ordre du jour du comité"),
+    (ApplicationStatus.FUNDING, "Chez les financeurs"),
+    (ApplicationStatus.CONVENTION, "Convention et premier versement"),
+    (ApplicationStatus.FOLLOW_UP, "En suivi"),
+)
 
 
 def dashboard_context(user: AnyUser) -> dict[str, Any]:
@@ -28,6 +42,7 @@ def dashboard_context(user: AnyUser) -> dict[str, Any]:
             .select_related("project", "project__support_organisation")
             .order_by("-created")
         )
+        context["applicant_applications"] = applicant_applications(person=person)
     if personas & {Persona.MEL_STAFF, Persona.SUPPORT_MEMBER, Persona.APPLICANT}:
         context["open_task_count"] = open_tasks_for(user=user).count()
     if personas & {Persona.MEL_STAFF, Persona.SUPPORT_MEMBER}:
@@ -39,9 +54,86 @@ def dashboard_context(user: AnyUser) -> dict[str, Any]:
             pk__in=user_organisation_ids(user)
         ).exclude(kind=OrganisationKind.MEL_TEAM)
     if Persona.COMMITTEE_MEMBER in personas or Persona.MEL_STAFF in personas:
-        from reviewers.selectors import sessions_visible_to
-
-        context["sessions_preview"] = sessions_visible_to(user=user)[:PREVIEW_ROWS]
+        context["sessions_preview"] = upcoming_sessions(user=user)[:PREVIEW_ROWS]
+    if Persona.COMMITTEE_MEMBER in personas:
+        context["scoring_task_count"] = scoring_task_count(user=user)
+    if Persona.FINANCIER_MEMBER in personas and isinstance(user, User):
+        context["funding_tasks"] = funding_task_counts(user=user)
+    if Persona.MEL_STAFF in personas:
+        context["stage_counts"] = stage_counts(user=user)
     context["show_statistics"] = user.has_perm("applicants.aggregate_project")
     context["show_admin"] = user.is_staff
     return context
+
+
+def applicant_applications(*, person: Person) -> QuerySet[Application]:
+    """The holder's applications with the due date of the next report still to send."""
+    return (
+        Application.objects.filter(holder=person)
+        .select_related("project")
+        .annotate(
+            next_report_due=Min("reports__due_on", filter=Q(reports__submitted_at__isnull=True))
+        )
+        .order_by("-created", "-pk")
+    )
+
+
+def upcoming_sessions(*, user: AnyUser) -> QuerySet[CommitteeSession]:
+    """Sessions still ahead that the user may see (their committee's, or all for MEL
+    staff), each with the number of dossiers on its agenda."""
+    from reviewers.selectors import sessions_visible_to
+
+    on_agenda = (
+        Application.objects.filter(
+            committee_session=OuterRef("pk"), stage=ApplicationStatus.ON_AGENDA
+        )
+        .order_by()
+        .values("committee_session")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return (
+        sessions_visible_to(user=user)
+        .filter(
+            starts_at__gte=timezone.now(),
+            status__in=[SessionStatus.PLANNED, SessionStatus.AGENDA_CLOSED],
+        )
+        .annotate(dossier_count=Coalesce(Subquery(on_agenda, output_field=IntegerField()), 0))
+    )
+
+
+def scoring_task_count(*, user: AnyUser) -> int:
+    """Dossiers the committee member still has to score."""
+    from .flows_committee import ScoringFlow
+
+    return open_tasks_for(user=user).filter(flow_task=ScoringFlow.score).count()
+
+
+def funding_task_counts(*, user: User) -> dict[str, int]:
+    """Funding lines waiting for the financier's decision, and for their second signature
+    (not counting lines they signed first: a colleague countersigns those)."""
+    from .flows_committee import FundingLineFlow
+
+    return open_tasks_for(user=user).aggregate(
+        decide=Count("pk", filter=Q(flow_task=FundingLineFlow.decide)),
+        countersign=Count(
+            "pk",
+            filter=Q(flow_task=FundingLineFlow.countersign)
+            & ~Q(process__fundingline__first_signer=user),
+        ),
+    )
+
+
+def stage_counts(*, user: AnyUser) -> list[tuple[str, int]]:
+    """How many dossiers stand at each stage after eligibility, and how many follow-up
+    reports are late (due date passed, not sent), in one query."""
+    late = Q(reports__due_on__lt=timezone.localdate(), reports__submitted_at__isnull=True)
+    figures = filter_visible(user, Application.objects.all()).aggregate(
+        **{
+            str(stage): Count("pk", filter=Q(stage=stage), distinct=True)
+            for stage, _label in FOLLOWED_STAGES
+        },
+        late_reports=Count("reports", filter=late, distinct=True),
+    )
+    rows = [(label, figures[str(stage)]) for stage, label in FOLLOWED_STAGES]
+    return [*rows, ("Rapports de suivi en retard", figures["late_reports"])]

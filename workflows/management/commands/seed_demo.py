@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from applicants.models import Commune, LegalForm
 from funding.models import Programme
-from workflows.demo import DEMO_PASSWORD, seed_demo, seed_scale
+from workflows.demo import DEMO_DOMAIN, DEMO_PASSWORD, STAGE_GUIDE, seed_demo, seed_scale
 
 
 class Command(BaseCommand):
@@ -38,3 +38,8 @@ class Command(BaseCommand):
         width = max(len(p) for p, _ in logins.rows)
         for persona, email in logins.rows:
             self.stdout.write(f"  {persona.ljust(width)}  {email}")
+        self.stdout.write(self.style.SUCCESS("\nCe que chacun trouve après l'éligibilité"))
+        emails = [f"{local}@{DEMO_DOMAIN}" for local, _ in STAGE_GUIDE]
+        width = max(len(e) for e in emails)
+        for email, (_local, what) in zip(emails, STAGE_GUIDE, strict=True):
+            self.stdout.write(f"  {email.ljust(width)}  {what}")
