@@ -361,7 +361,8 @@ def _tranches_context(application: Application, task: Task, position: int) -> di
 
 
 def _advance(request: AuthenticatedRequest, task: Task, application: Application) -> HttpResponse:
-    form = ReleaseForm(request.POST or None)
+    # Bound on any POST: the form has no field, so its data may be empty.
+    form = ReleaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
 
         def action(process: Any) -> Tranche:
