@@ -320,7 +320,8 @@ def test_late_report_reminded_then_escalated_then_received_then_closure(
     assert _fire(application) == 1  # the report opens
     assert _fire(application) == 1  # its due date passes: reminder
     report = application.reports.get()
-    assert report.reminded_at is not None and report.escalated_at is None
+    assert report.reminded_at is not None
+    assert report.escalated_at is None
     assert _inbox_has(client, holder, app_task(application, "report_late"))
     page = _as(client, holder).get(
         reverse("workflows:application_step", args=[app_task(application, "report_late").pk])
