@@ -59,7 +59,6 @@ from .flows_application import ApplicationFlow
 from .models import (
     Application,
     EventKind,
-    FinancingLine,
     FundingInstrument,
     FundingLine,
     Journey,
@@ -583,16 +582,14 @@ def _seed_application(
         }
     application_save_draft(application=application, actor=holder, values=values)
     if co_financer is not None:
-        line = financing_line_add(
+        financing_line_add(
             application=application,
             actor=holder,
             financier_name=co_financer.name,
             instrument=FundingInstrument.PRET_SOLIDAIRE,
             amount=Decimal("20000"),
+            organisation=co_financer,
         )
-        # The applicant names the financier; linking the line to the financier's account
-        # on the platform has no service yet (done in the database, as an admin would).
-        FinancingLine.objects.filter(pk=line.pk).update(organisation=co_financer)
     if submit:
         _step(
             application,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from accounts.models import Organisation, OrganisationKind
 from funding.models import RequiredDocument
 
 from .fields import AmountField, FrenchDecimalField
@@ -76,11 +77,26 @@ def complement_item_choices(documents: list[RequiredDocument]) -> list[tuple[str
 class FinancingLineForm(forms.Form):
     """One co-financing of the plan de financement, sought or obtained."""
 
-    financier_name = forms.CharField(label="Financeur", max_length=200)
+    organisation = forms.ModelChoiceField(
+        label="Financeur partenaire de la plateforme",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.FINANCIER, is_active=True),
+        required=False,
+        empty_label="— autre financeur (indiquez son nom) —",
+        help_text="S'il figure dans la liste, il décidera de son financement ici même.",
+    )
+    financier_name = forms.CharField(label="Nom du financeur", max_length=200, required=False)
     instrument = forms.ChoiceField(label="Type de financement", choices=FundingInstrument.choices)
     amount = AmountField(label="Montant (€)")
     status = forms.ChoiceField(label="Statut", choices=FinancingStatus.choices)
 
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("organisation") and not (data.get("financier_name") or "").strip():
+            self.add_error(
+                "financier_name", "Choisissez un financeur partenaire ou indiquez son nom."
+            )
+        return data
 
 class CompletenessForm(forms.Form):
     decision = forms.ChoiceField(

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
-from accounts.models import User
+from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import access_grant, access_revoke
 from funding.models import CallRuleVersion, Programme, RequiredDocument
 from funding.selectors import required_documents_for, rule_version_in_force
@@ -286,16 +286,24 @@ def financing_line_add(
     instrument: str,
     amount: Decimal,
     status: str = FinancingStatus.SOUGHT,
+    organisation: Organisation | None = None,
 ) -> FinancingLine:
-    """Add a co-financing (sought or obtained) to the plan, attributed like any edit."""
+    """Add a co-financing (sought or obtained) to the plan, attributed like any edit. A
+    financier working on the platform (``organisation``) will decide its line there after a
+    favourable avis."""
     mandate = _can_fill(application, actor)
     allowed = editable_fields(application=application)
     if allowed is not None and "financing_lines" not in allowed:
         raise ApplicationError("Le plan de financement n'est pas modifiable à cette étape.")
+    if organisation is not None:
+        if organisation.kind != OrganisationKind.FINANCIER or not organisation.is_active:
+            raise ApplicationError("Ce financeur n'est pas partenaire de la plateforme.")
+        financier_name = financier_name.strip() or organisation.name
     if not financier_name.strip() or amount is None or amount <= 0:
         raise ApplicationError("Indiquez le financeur et un montant supérieur à zéro.")
     line = FinancingLine.objects.create(
         application=application,
+        organisation=organisation,
         financier_name=financier_name,
         instrument=instrument,
         amount=amount,

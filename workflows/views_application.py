@@ -151,6 +151,15 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if _submit(request, application):
             return redirect("workflows:application_detail", pk=application.pk)
         return redirect("workflows:application_edit", pk=application.pk)
+    return _edit_page(request, application, form, FinancingLineForm())
+
+
+def _edit_page(
+    request: AuthenticatedRequest,
+    application: Application,
+    form: ApplicationForm,
+    financing_form: FinancingLineForm,
+) -> HttpResponse:
     return render(
         request,
         "workflows/application/edit.html",
@@ -159,8 +168,8 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "is_holder": application.holder_id == request.user.pk,
             "request_": application.complement_requests.filter(answered_at__isnull=True).first(),
-            "financing_lines": application.financing_lines.all(),
-            "financing_form": FinancingLineForm(),
+            "financing_lines": application.financing_lines.select_related("organisation"),
+            "financing_form": financing_form,
         },
     )
 
@@ -277,7 +286,17 @@ def financing_line_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Vous ne pouvez pas modifier cette candidature.")
     form = FinancingLineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Le cofinancement n'a pas été ajouté : vérifiez chaque champ.")
+        # Show the page again with what was typed and the errors next to each field.
+        messages.error(
+            request, "Le cofinancement n'a pas été ajouté : vérifiez les champs signalés."
+        )
+        editable = services.editable_fields(application=application)
+        application_form = ApplicationForm(
+            documents=services.checklist_documents(application=application),
+            editable=editable,
+            initial=services.application_values(application=application),
+        )
+        return _edit_page(request, application, application_form, form)
     else:
         try:
             services.financing_line_add(

@@ -514,6 +514,30 @@ def test_co_financing_lines_are_added_and_attributed(
     assert application.financing_lines.count() == 1
 
 
+def test_a_partner_financier_is_chosen_from_the_list_and_an_unnamed_line_is_refused(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    financier_f: Organisation,
+) -> None:
+    journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    application = open_application(client, journey)
+    url = reverse("workflows:application_financing_add", args=[application.pk])
+    line = {"instrument": "PRET_SOLIDAIRE", "amount": "15 000", "status": "sought"}
+    response = client.post(url, {**line, "amount": "15 000 €"})
+    assert response.status_code == 200  # the page again, with what was typed
+    page = response.content.decode()
+    assert "Choisissez un financeur partenaire ou indiquez son nom." in page
+    assert 'value="15 000 €"' in page
+    assert not application.financing_lines.exists()
+    client.post(url, {**line, "organisation": financier_f.pk})
+    added = application.financing_lines.get()
+    assert (added.organisation, added.financier_name) == (financier_f, financier_f.name)
+    assert str(added.amount) == "15000.00"
+
+
 def test_the_inbox_with_application_steps_costs_the_same_for_3_and_60(
     client: Client, mel_staff: User, django_assert_max_num_queries: Callable[..., Any]
 ) -> None:
