@@ -89,7 +89,6 @@ class FinancingLineForm(forms.Form):
     amount = AmountField(label="Montant (€)")
     status = forms.ChoiceField(label="Statut", choices=FinancingStatus.choices)
 
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("organisation") and not (data.get("financier_name") or "").strip():
@@ -97,6 +96,7 @@ class FinancingLineForm(forms.Form):
                 "financier_name", "Choisissez un financeur partenaire ou indiquez son nom."
             )
         return data
+
 
 class CompletenessForm(forms.Form):
     decision = forms.ChoiceField(
