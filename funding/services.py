@@ -32,7 +32,11 @@ def budget_share_limit(*, rule_version: CallRuleVersion, budget: Decimal) -> Dec
 
 
 def requested_amount_check(
-    *, rule_version: CallRuleVersion, requested: Decimal, budget: Decimal
+    *,
+    rule_version: CallRuleVersion,
+    requested: Decimal,
+    budget: Decimal,
+    label: str = "Le montant demandé",
 ) -> list[str]:
     """Why ``requested`` breaks the version's caps, as French sentences; empty when it fits.
 
@@ -41,19 +45,19 @@ def requested_amount_check(
     prévisionnel (30 %).
     """
     if requested <= 0:
-        return ["Le montant demandé doit être supérieur à zéro."]
+        return [f"{label} doit être supérieur à zéro."]
     if budget <= 0:
         return ["Le budget prévisionnel doit être supérieur à zéro."]
     problems = []
     if requested > rule_version.grant_cap:
         problems.append(
-            f"Le montant demandé ({format_euros(requested)}) dépasse le plafond de "
+            f"{label} ({format_euros(requested)}) dépasse le plafond de "
             f"{format_euros(rule_version.grant_cap)} {_of_rules(rule_version)}."
         )
     limit = budget_share_limit(rule_version=rule_version, budget=budget)
     if requested > limit:
         problems.append(
-            f"Le montant demandé ({format_euros(requested)}) dépasse "
+            f"{label} ({format_euros(requested)}) dépasse "
             f"{format_percent(rule_version.cap_percent_of_budget)} du budget prévisionnel "
             f"({format_euros(budget)}) : il ne peut pas dépasser {format_euros(limit)}."
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
@@ -63,9 +64,22 @@ OPEN_STATUSES = (
 )
 
 
-def application_event(*, application: Application, message: str, actor: User | None = None) -> None:
-    """Append a line to the application's history."""
-    ApplicationEvent.objects.create(application=application, message=message, actor=actor)
+def application_event(
+    *, application: Application, message: str, actor: User | None = None, staff_only: bool = False
+) -> None:
+    """Append a line to the application's history (``staff_only``: MEL staff only)."""
+    ApplicationEvent.objects.create(
+        application=application, message=message, actor=actor, staff_only=staff_only
+    )
+
+
+def application_history(*, application: Application, user: User) -> QuerySet[ApplicationEvent]:
+    """The dossier's history as ``user`` may read it: all of it for MEL staff, without the
+    staff-only lines (conflicts, reminders to members, financiers' reasons) for others."""
+    events = application.events.select_related("actor")
+    if user.has_perm("workflows.instruct_application"):
+        return events
+    return events.filter(staff_only=False)
 
 
 def programme() -> Programme:

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
@@ -121,10 +122,14 @@ def funding_line_decide(
     else:
         if amount is None or amount <= 0:
             raise ApplicationError("Indiquez le montant accordé.", field="amount")
-        if line.is_programme_grant and amount > line.proposed_amount:
+        if amount > line.proposed_amount:
             raise ApplicationError(
-                f"La subvention ne peut pas dépasser le montant proposé par le comité "
-                f"({format_euros(line.proposed_amount)}).",
+                (
+                    "La subvention ne peut pas dépasser le montant proposé par le comité "
+                    if line.is_programme_grant
+                    else "Le montant accordé ne peut pas dépasser le montant sollicité "
+                )
+                + f"({format_euros(line.proposed_amount)}).",
                 field="amount",
             )
         line.decided_amount = amount
@@ -138,12 +143,19 @@ def funding_line_decide(
     verdict = (
         f"accorde {format_euros(line.decided_amount)}"
         if line.decided_amount
-        else f"refuse ({line.reason})"
+        else "ne finance pas le projet"
     )
     waiting = " — seconde signature attendue" if line.state == LineState.AWAITING_SECOND else ""
     application_event(
         application=line.dossier, actor=actor, message=f"{line.organisation} {verdict}{waiting}."
     )
+    if line.state == LineState.DECLINED:  # a financier's reasons stay between it and the MEL
+        application_event(
+            application=line.dossier,
+            actor=actor,
+            message=f"Motif du refus de {line.organisation} : {line.reason}",
+            staff_only=True,
+        )
     return line
 
 
@@ -168,7 +180,9 @@ def funding_line_countersign(
         line.decided_amount, line.first_signer, line.first_signed_at = None, None, None
         message = f"{line.organisation} : décision renvoyée pour réexamen ({line.reason})."
     line.save()
-    application_event(application=line.dossier, actor=actor, message=message)
+    application_event(
+        application=line.dossier, actor=actor, message=message, staff_only=not confirm
+    )
     return line
 
 
@@ -188,6 +202,32 @@ def funding_line_settled(*, line: FundingLine) -> None:
         ).first()
         if waiting is not None:
             ApplicationFlow.await_funding.run(waiting)
+
+
+def funding_line_cancel(*, line: FundingLine, actor: User, reason: str) -> FundingLine:
+    """MEL staff withdraw a line that will not be decided (a financier that never answers,
+    or one that cannot sign twice): the dossier moves on as if it were settled."""
+    from .flows_committee import FundingLineFlow
+
+    if not reason.strip():
+        raise ApplicationError("Indiquez pourquoi cette ligne est retirée.", field="reason")
+    with transaction.atomic(), FundingLineFlow.lock(line.pk):
+        line.refresh_from_db()
+        if line.is_settled:
+            raise ApplicationError(
+                "Ce financeur a déjà décidé : la ligne ne peut plus être retirée."
+            )
+        FundingLineFlow.instance.cancel(line)
+        line.refresh_from_db()
+        line.state, line.reason = LineState.CANCELLED, reason.strip()
+        line.save(update_fields=["state", "reason"])
+        application_event(
+            application=line.dossier,
+            actor=actor,
+            message=f"Ligne de {line.organisation} retirée par l'équipe de la MEL : {line.reason}",
+        )
+        funding_line_settled(line=line)
+    return line
 
 
 def application_funding_close(*, application: Application) -> Application:
@@ -321,7 +361,6 @@ def application_convention_record(
         recorded_by=actor,
     )
     _plan_tranches(application)
-    _plan_reports(application)
     application_event(
         application=application,
         actor=actor,
@@ -336,6 +375,10 @@ def _plan_tranches(application: Application) -> None:
     amount = programme_grant(application=application).decided_amount or Decimal(0)
     advance = (amount * settings.DISBURSEMENT_ADVANCE_PERCENT / 100).quantize(CENT, ROUND_HALF_UP)
     first = [Condition.CONVENTION_SIGNED, Condition.IBAN_KNOWN]
+    balance = [Condition.IBAN_KNOWN, Condition.FINAL_REPORT_RECEIVED]
+    # Judged now, at the decision, not years later when the company has grown older.
+    if esus_required(application=application):
+        balance.append(Condition.ESUS_GRANTED)
     deliberation = latest_deliberation(application=application)
     if deliberation is not None and deliberation.outcome == Outcome.WITH_CONDITIONS:
         first.append(Condition.COMMITTEE_CONDITIONS_MET)
@@ -344,14 +387,14 @@ def _plan_tranches(application: Application) -> None:
             Tranche(application=application, position=1, label="Avance", amount=advance,
                     conditions=list(first)),
             Tranche(application=application, position=2, label="Solde", amount=amount - advance,
-                    conditions=[Condition.IBAN_KNOWN, Condition.FINAL_REPORT_RECEIVED,
-                                Condition.ESUS_GRANTED]),
+                    conditions=balance),
         ]
     )  # fmt: skip
 
 
 def _plan_reports(application: Application) -> None:
-    decided = timezone.localdate(application.decided_at or timezone.now())
+    """Reports fall due counted from the advance: the money the project works with."""
+    decided = timezone.localdate()
     months = sorted(settings.FOLLOW_UP_REPORT_MONTHS)
     FollowUpReport.objects.bulk_create(
         FollowUpReport(
@@ -395,7 +438,6 @@ def tranche_blockers(*, tranche: Tranche) -> list[str]:
             reasons.append("Le rapport final n'est pas encore rendu.")
         elif (
             condition == Condition.ESUS_GRANTED
-            and esus_required(application=application)
             and structure is not None
             and structure.esus_status != "granted"
         ):
@@ -408,13 +450,19 @@ def tranche_blockers(*, tranche: Tranche) -> list[str]:
 
 def application_conditions_met(*, application: Application, actor: User, note: str) -> None:
     """MEL staff record that the committee's conditions are fulfilled."""
+    from .flows_application import ApplicationFlow
+
     if not note.strip():
         raise ApplicationError("Indiquez comment les conditions ont été levées.", field="note")
-    application.conditions_met_at = timezone.now()
-    application.save(update_fields=["conditions_met_at"])
-    application_event(
-        application=application, actor=actor, message=f"Conditions du comité levées : {note}"
-    )
+    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+        application.refresh_from_db()
+        if application.conditions_met_at is not None:
+            raise ApplicationError("Les conditions du comité sont déjà levées.")
+        application.conditions_met_at = timezone.now()
+        application.save(update_fields=["conditions_met_at"])
+        application_event(
+            application=application, actor=actor, message=f"Conditions du comité levées : {note}"
+        )
 
 
 def tranche_release(*, application: Application, position: int, actor: User) -> Tranche:
@@ -432,6 +480,7 @@ def tranche_release(*, application: Application, position: int, actor: User) -> 
     if position == 1:
         application.stage = ApplicationStatus.FOLLOW_UP
         application.save(update_fields=["stage"])
+        _plan_reports(application)
     application_event(
         application=application,
         actor=actor,
@@ -455,6 +504,29 @@ def application_close(*, application: Application, actor: User, note: str = "") 
         actor=actor,
         message="Dossier clôturé." + (f" {note.strip()}" if note.strip() else ""),
     )
+    return application
+
+
+def application_close_unpaid(*, application: Application, actor: User, reason: str) -> Application:
+    """Close a funded dossier before any payment (convention never signed, bank details
+    never given, project abandoned): every open step is cancelled."""
+    from .flows_application import ApplicationFlow
+
+    if not reason.strip():
+        raise ApplicationError("Expliquez pourquoi le dossier est clôturé sans versement.")
+    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+        application.refresh_from_db()
+        paid = application.tranches.filter(released_at__isnull=False).exists()
+        if application.stage != ApplicationStatus.CONVENTION or paid:
+            raise ApplicationError(
+                "Seul un dossier financé dont rien n'est encore versé peut être clôturé ainsi."
+            )
+        ApplicationFlow.instance.cancel(application)
+        application.refresh_from_db()
+        application.stage = ApplicationStatus.CLOSED
+        application.closed_notice = f"Dossier clôturé sans versement : {reason.strip()}"
+        application.save(update_fields=["stage", "closed_notice"])
+        application_event(application=application, actor=actor, message=application.closed_notice)
     return application
 
 

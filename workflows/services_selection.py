@@ -36,6 +36,10 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
+def _day(session: CommitteeSession) -> str:
+    return f"{timezone.localtime(session.starts_at):%d/%m/%Y}"
+
+
 # Placing on a session --------------------------------------------------------------------
 
 
@@ -52,7 +56,7 @@ def application_place_on_session(*, application: Application) -> Application:
     application.save(update_fields=["committee_session", "stage"])
     application_event(
         application=application,
-        message=f"Inscrite à l'ordre du jour de la séance du {session.starts_at:%d/%m/%Y}."
+        message=f"Inscrite à l'ordre du jour de la séance du {_day(session)}."
         if session
         else "Aucune séance du comité n'est programmée : l'équipe de la MEL en choisira une.",
     )
@@ -81,7 +85,12 @@ def application_instruct(
             "avant de noter.",
             field="note",
         )
-    if not open_sessions().filter(pk=session.pk).exists():
+    keeps_its_session = (
+        session.pk == application.committee_session_id
+        and session.status in (SessionStatus.PLANNED, SessionStatus.AGENDA_CLOSED)
+        and session.starts_at > timezone.now()
+    )
+    if not keeps_its_session and not open_sessions().filter(pk=session.pk).exists():
         raise ApplicationError(
             "Cette séance ne prend plus de dossiers : choisissez une séance à venir.",
             field="session",
@@ -94,8 +103,44 @@ def application_instruct(
         application=application,
         actor=actor,
         message="Note d'instruction rédigée"
-        + (f" ; dossier inscrit à la séance du {session.starts_at:%d/%m/%Y}." if changed else "."),
+        + (f" ; dossier inscrit à la séance du {_day(session)}." if changed else "."),
     )
+    return application
+
+
+def application_move_session(
+    *, application: Application, actor: User, session: CommitteeSession
+) -> Application:
+    """Move a dossier waiting for its committee to another session (its session was
+    cancelled or postponed). Scorings already opened are closed and opened again for the
+    members of the new session; withdrawals stay."""
+    from .flows_application import ApplicationFlow
+
+    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+        application.refresh_from_db()
+        if application.stage != ApplicationStatus.ON_AGENDA:
+            raise ApplicationError("Seul un dossier en attente du comité peut changer de séance.")
+        if session.pk == application.committee_session_id:
+            raise ApplicationError("Le dossier est déjà inscrit à cette séance.", field="session")
+        if not open_sessions().filter(pk=session.pk).exists():
+            raise ApplicationError(
+                "Cette séance ne prend plus de dossiers : choisissez une séance à venir.",
+                field="session",
+            )
+        # Scoring opens once the instruction note is written (the deliberation then waits).
+        scoring_was_open = application.task_set.filter(
+            flow_task=ApplicationFlow.deliberation, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        ).exists()
+        scorings_close_open(application=application)
+        application.committee_session = session
+        application.save(update_fields=["committee_session"])
+        application_event(
+            application=application,
+            actor=actor,
+            message=f"Dossier reporté à la séance du {_day(session)}.",
+        )
+        if scoring_was_open:
+            application_open_scoring(application=application)
     return application
 
 
@@ -141,9 +186,9 @@ def application_open_scoring(*, application: Application) -> list[Scoring]:
     if session is None:
         raise ApplicationError("Choisissez la séance du comité avant d'ouvrir la notation.")
     _automatic_conflicts(application, session)
-    withdrawn = ConflictDeclaration.objects.filter(session=session, application=application).values(
-        "member_id"
-    )
+    # A member who withdrew at an earlier session (adjourned dossier, or a change of
+    # session) stays withdrawn: the conflict is with the dossier, not with one meeting.
+    withdrawn = ConflictDeclaration.objects.filter(application=application).values("member_id")
     already = Scoring.objects.filter(dossier=application, session=session).values("member_id")
     members = committee_members(session=session).exclude(pk__in=withdrawn).exclude(pk__in=already)
     started = [
@@ -170,14 +215,18 @@ def conflict_declare(
 ) -> ConflictDeclaration:
     """A member withdraws from a dossier of their session: their scoring, open or not, is
     cancelled or left out, and no scoring is opened for them afterwards."""
+    from .flows_application import ApplicationFlow
     from .flows_committee import ScoringFlow
 
-    session = application.committee_session
-    if session is None or not committee_members(session=session).filter(pk=member.pk).exists():
-        raise ApplicationError("Ce dossier n'est pas à l'ordre du jour de votre comité.")
-    if application.stage != ApplicationStatus.ON_AGENDA:
-        raise ApplicationError("Le comité a déjà délibéré sur ce dossier.")
-    with transaction.atomic():
+    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+        # Decided on the dossier as it is now: the deliberation may have been recorded since.
+        application.refresh_from_db()
+        session = application.committee_session
+        members = committee_members(session=session) if session else User.objects.none()
+        if session is None or not members.filter(pk=member.pk).exists():
+            raise ApplicationError("Ce dossier n'est pas à l'ordre du jour de votre comité.")
+        if application.stage != ApplicationStatus.ON_AGENDA:
+            raise ApplicationError("Le comité a déjà délibéré sur ce dossier.")
         declaration, _created = ConflictDeclaration.objects.get_or_create(
             session=session,
             application=application,
@@ -194,6 +243,7 @@ def conflict_declare(
             application=application,
             actor=member,
             message=f"{member} se déporte (conflit d'intérêts déclaré).",
+            staff_only=True,
         )
     return declaration
 
@@ -209,9 +259,7 @@ def scoring_submit(
     """Record a member's scores on every criterion of the grid and the weighted total."""
     if actor.pk != scoring.member_id:
         raise ApplicationError("Seul·e le membre à qui cette notation est confiée peut noter.")
-    if ConflictDeclaration.objects.filter(
-        session=scoring.session_id, application=scoring.dossier_id, member=actor
-    ).exists():
+    if ConflictDeclaration.objects.filter(application=scoring.dossier_id, member=actor).exists():
         raise ApplicationError("Vous vous êtes déporté·e de ce dossier : vous ne le notez pas.")
     grid = list(scoring_grid(rule_version=rule_version_for(application=scoring.dossier)))
     if not grid:
@@ -252,13 +300,14 @@ def scoring_remind(*, scoring: Scoring) -> None:
     application_event(
         application=scoring.dossier,
         message=f"Relance de {scoring.member} : notation attendue avant la séance.",
+        staff_only=True,
     )
 
 
 def counted_scorings(*, application: Application) -> QuerySet[Scoring]:
     """Submitted scorings of the current session, members who withdrew left out."""
     withdrawn = ConflictDeclaration.objects.filter(
-        session=OuterRef("session"), application=OuterRef("dossier"), member=OuterRef("member")
+        application=OuterRef("dossier"), member=OuterRef("member")
     )
     return Scoring.objects.filter(
         dossier=application, session=application.committee_session, submitted_at__isnull=False
@@ -292,10 +341,18 @@ def _check_outcome(
     if outcome in FAVOURABLE:
         if amount is None or amount <= 0:
             raise ApplicationError("Indiquez le montant proposé par le comité.", field="amount")
+        requested = application.requested_amount
+        if requested is not None and amount > requested:
+            raise ApplicationError(
+                f"Le comité ne peut pas proposer plus que le montant demandé "
+                f"({format_euros(requested)}).",
+                field="amount",
+            )
         problems = requested_amount_check(
             rule_version=rule_version_for(application=application),
             requested=amount,
             budget=application.total_budget or Decimal(0),
+            label="Le montant proposé",
         )
         if problems:
             raise ApplicationError(" ".join(problems), field="amount")
@@ -335,6 +392,10 @@ def application_deliberate(
     session = application.committee_session
     if session is None:
         raise ApplicationError("Ce dossier n'est inscrit à aucune séance.")
+    if session.status == SessionStatus.CANCELLED:
+        raise ApplicationError(
+            "Cette séance a été annulée : inscrivez d'abord le dossier à une autre séance."
+        )
     if session.starts_at > timezone.now():
         raise ApplicationError(
             f"La séance n'a pas encore eu lieu (le "
@@ -371,7 +432,7 @@ def application_deliberate(
         application=application,
         actor=actor,
         message=f"{deliberation.get_outcome_display()} du comité du "
-        f"{session.starts_at:%d/%m/%Y}."
+        f"{_day(session)}."
         + (
             f" Montant proposé : {format_euros(deliberation.proposed_amount)}."
             if deliberation.proposed_amount

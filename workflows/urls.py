@@ -68,3 +68,23 @@ urlpatterns += [
 from . import urls_award, urls_selection  # noqa: E402
 
 urlpatterns += urls_selection.urlpatterns + urls_award.urlpatterns
+
+from . import views_dossier_actions  # noqa: E402
+
+urlpatterns += [
+    path(
+        "candidatures/<int:pk>/lignes/<int:line_pk>/retrait/",
+        views_dossier_actions.line_cancel,
+        name="funding_line_cancel",
+    ),
+    path(
+        "candidatures/<int:pk>/cloture-sans-versement/",
+        views_dossier_actions.close_unpaid,
+        name="application_close_unpaid",
+    ),
+    path(
+        "candidatures/<int:pk>/report-de-seance/",
+        views_dossier_actions.move_session,
+        name="application_move_session",
+    ),
+]

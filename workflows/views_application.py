@@ -99,7 +99,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "values": services.application_values(application=application),
             "checks": application.eligibility_checks.all(),
             "financing_lines": application.financing_lines.all(),
-            "events": application.events.select_related("actor"),
+            "events": services.application_history(application=application, user=request.user),
             "edits": application.edits.select_related("editor", "mandate")[:50],
             "can_withdraw": is_holder and application.stage in services.OPEN_STATUSES,
             "withdraw_form": WithdrawForm(),

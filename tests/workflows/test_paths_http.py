@@ -340,3 +340,77 @@ def test_late_report_reminded_then_escalated_then_received_then_closure(
     application.refresh_from_db()
     assert application.stage == ApplicationStatus.CLOSED
     assert application.status == PROCESS.DONE
+
+
+def test_conflicts_reminders_and_financiers_reasons_stay_out_of_others_history(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    committee: Organisation,
+    committee_member: User,
+    financier_f: Organisation,
+    financier_member: User,
+) -> None:
+    from decimal import Decimal
+
+    schedule_session(committee)
+    set_grant_financier(financier_f)
+    bank = make_organisation("Banque solidaire G", OrganisationKind.FINANCIER)
+    banker = add_member(bank, "analyste@banque-g.example.org")
+    application = eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    FinancingLine.objects.create(
+        application=application,
+        financier_name=bank.name,
+        organisation=bank,
+        instrument="PRET_SOLIDAIRE",
+        amount=Decimal(15000),
+    )
+    conflicted = add_member(committee, "jeanne@comite.example.org")
+    agenda = reverse("workflows:conflict_declare", args=[application.pk])
+    assert _as(client, conflicted).post(agenda, {"reason": "Ma cousine."}).status_code == 302
+    _instruct(client, mel_staff, application)
+    _deliberate(client, mel_staff, application, outcome="favourable", proposed_amount="12000")
+    loan = FundingLine.objects.get(dossier=application, organisation=bank)
+    secret = "Scoring Banque de France défavorable"
+    assert _decide(client, banker, loan, {"decision": "decline", "reason": secret})
+
+    detail = reverse("workflows:application_detail", args=[application.pk])
+    staff_page = _as(client, mel_staff).get(detail).content.decode()
+    assert "se déporte" in staff_page
+    assert secret in staff_page
+    for user in (application.holder.user, incubator_x_member, financier_member, banker):
+        page = _as(client, user).get(detail).content.decode()
+        assert "se déporte" not in page, user
+        assert str(conflicted) not in page, user
+        assert secret not in page, user
+    assert (
+        "ne finance pas le projet"
+        in _as(client, application.holder.user).get(detail).content.decode()
+    )
+
+
+def test_staff_actions_on_a_dossier_are_refused_to_everyone_else(
+    client: Client,
+    on_agenda: Application,
+    mel_staff: User,
+    incubator_x_member: User,
+    financier_member: User,
+    committee: Organisation,
+) -> None:
+    application = on_agenda
+    later = schedule_session(committee, days_ahead=60)
+    move = reverse("workflows:application_move_session", args=[application.pk])
+    close = reverse("workflows:application_close_unpaid", args=[application.pk])
+    holder = application.holder.user
+    for user, expected in ((holder, 403), (incubator_x_member, 403), (financier_member, 404)):
+        assert _as(client, user).post(move, {"session": later.pk}).status_code == expected
+        assert _as(client, user).post(close, {"reason": "x"}).status_code == expected
+    application.refresh_from_db()
+    assert application.committee_session != later
+    assert _as(client, mel_staff).post(move, {"session": later.pk}).status_code == 302
+    application.refresh_from_db()
+    assert application.committee_session == later
+    refused = _as(client, mel_staff).post(close, {"reason": "Abandon."}, follow=True)
+    assert "Seul un dossier financé" in refused.content.decode()

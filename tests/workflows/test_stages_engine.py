@@ -544,3 +544,187 @@ def test_a_member_who_has_not_scored_is_reminded_before_the_session(
     assert scoring.reminded_at is not None
     assert open_task_of(scoring) in open_tasks_for(user=committee_member)  # still to score
     assert "Relance" in application.events.last().message
+
+
+def _instructed(application: Application, staff: User) -> None:
+    perform(
+        application,
+        "instruction",
+        staff,
+        lambda p: application_instruct(
+            application=p, actor=staff, session=application.committee_session, note=NOTE
+        ),
+    )
+
+
+def test_a_withdrawal_follows_the_dossier_to_another_session(
+    on_agenda: Application, mel_staff: User, committee: Organisation, committee_member: User
+) -> None:
+    from reviewers.services import committee_session_set_status
+    from workflows.services_selection import application_move_session
+
+    application = on_agenda
+    conflict_declare(application=application, member=committee_member, reason="Lien familial.")
+    _instructed(application, mel_staff)
+    assert not Scoring.objects.filter(dossier=application, member=committee_member).exists()
+    first = application.committee_session
+    later = schedule_session(committee, days_ahead=60)
+    committee_session_set_status(session=first, status="cancelled")
+    application.refresh_from_db()
+    hold_session(application)
+    with pytest.raises(ApplicationError, match="annulée"):
+        perform(
+            application,
+            "deliberation",
+            mel_staff,
+            lambda p: application_deliberate(
+                application=p, actor=mel_staff, outcome=Outcome.UNFAVOURABLE, reasons="Non."
+            ),
+        )
+    other = add_member(committee, "autre@comite.example.org")
+    application_move_session(application=application, actor=mel_staff, session=later)
+    application.refresh_from_db()
+    assert application.committee_session == later
+    members = set(
+        Scoring.objects.filter(dossier=application, session=later).values_list(
+            "member_id", flat=True
+        )
+    )
+    assert members == {other.pk}  # the withdrawn member stays out at the new session
+
+
+def test_the_committee_cannot_propose_more_than_was_asked(
+    on_agenda: Application, mel_staff: User
+) -> None:
+    application = on_agenda
+    _instructed(application, mel_staff)
+    hold_session(application)
+    with pytest.raises(ApplicationError, match="plus que le montant demandé"):
+        perform(
+            application,
+            "deliberation",
+            mel_staff,
+            lambda p: application_deliberate(
+                application=p,
+                actor=mel_staff,
+                outcome=Outcome.FAVOURABLE,
+                proposed_amount=Decimal(12001),
+            ),
+        )
+
+
+def test_staff_withdraw_a_line_that_will_never_be_decided_and_the_dossier_moves_on(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    committee: Organisation,
+    financier_f: Organisation,
+    financier_member: User,
+) -> None:
+    from accounts.models import OrganisationKind
+    from tests.factories.accounts import make_organisation
+    from workflows.models import FinancingLine
+    from workflows.services_award import funding_line_cancel
+
+    schedule_session(committee)
+    set_grant_financier(financier_f)
+    silent = make_organisation("Financeur muet", OrganisationKind.FINANCIER)
+    application = eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    FinancingLine.objects.create(
+        application=application,
+        financier_name=silent.name,
+        organisation=silent,
+        instrument="PRET_HONNEUR",
+        amount=Decimal(5000),
+    )
+    _instructed(application, mel_staff)
+    hold_session(application)
+    perform(
+        application,
+        "deliberation",
+        mel_staff,
+        lambda p: application_deliberate(
+            application=p,
+            actor=mel_staff,
+            outcome=Outcome.FAVOURABLE,
+            proposed_amount=Decimal(9000),
+        ),
+    )
+    grant = FundingLine.objects.get(dossier=application, organisation=financier_f)
+    task_perform(
+        task=open_task_of(grant),
+        user=financier_member,
+        perform=lambda p: funding_line_decide(
+            line=p, actor=financier_member, grant=True, amount=Decimal(9000)
+        ),
+    )
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.FUNDING  # waits for the silent financier
+    line = FundingLine.objects.get(dossier=application, organisation=silent)
+    with pytest.raises(ApplicationError, match="pourquoi"):
+        funding_line_cancel(line=line, actor=mel_staff, reason=" ")
+    funding_line_cancel(line=line, actor=mel_staff, reason="Aucune réponse depuis trois mois.")
+    line.refresh_from_db()
+    assert line.state == LineState.CANCELLED
+    assert line.status == STATUS.CANCELED
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.CONVENTION
+    with pytest.raises(ApplicationError, match="déjà décidé"):
+        funding_line_cancel(line=grant, actor=mel_staff, reason="Erreur.")
+
+
+def test_a_funded_dossier_can_be_closed_before_any_payment_and_only_then(
+    on_agenda: Application, mel_staff: User, financier_member: User
+) -> None:
+    from workflows.services_award import application_close_unpaid
+
+    application = on_agenda
+    _instructed(application, mel_staff)
+    hold_session(application)
+    perform(
+        application,
+        "deliberation",
+        mel_staff,
+        lambda p: application_deliberate(
+            application=p,
+            actor=mel_staff,
+            outcome=Outcome.FAVOURABLE,
+            proposed_amount=Decimal(9000),
+        ),
+    )
+    line = FundingLine.objects.get(dossier=application)
+    task_perform(
+        task=open_task_of(line),
+        user=financier_member,
+        perform=lambda p: funding_line_decide(
+            line=p, actor=financier_member, grant=True, amount=Decimal(9000)
+        ),
+    )
+    application_close_unpaid(
+        application=application, actor=mel_staff, reason="Convention jamais signée."
+    )
+    application.refresh_from_db()
+    assert application.stage == ApplicationStatus.CLOSED
+    assert application.status == STATUS.CANCELED
+    assert not Task.objects.filter(
+        process_id=application.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.SCHEDULED]
+    ).exists()
+    with pytest.raises(ApplicationError):
+        application_close_unpaid(application=application, actor=mel_staff, reason="Encore.")
+
+
+def test_reports_fall_due_from_the_advance_and_esus_is_judged_at_the_decision(
+    on_agenda: Application, mel_staff: User, financier_member: User
+) -> None:
+    from workflows.models import Condition
+
+    application = _funded_and_advanced(on_agenda, mel_staff, financier_member)
+    first = application.reports.order_by("due_on").first()
+    assert first is not None
+    today = timezone.localdate()
+    assert first.due_on > today + datetime.timedelta(days=150)  # about six months from now
+    balance = application.tranches.get(position=2)
+    # An association needs no ESUS: no such condition, however old it becomes.
+    assert Condition.ESUS_GRANTED not in balance.conditions

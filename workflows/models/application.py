@@ -342,6 +342,8 @@ class ApplicationEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Conflicts of interest, reminders to members, a financier's reasons: MEL staff only.
+    staff_only = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

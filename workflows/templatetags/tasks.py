@@ -42,3 +42,11 @@ def dossier_url(task: Task) -> str:
 def application_of(journey: Journey) -> Application | None:
     """The application opened from ``journey``, if any (``{% application_of journey as a %}``)."""
     return Application.objects.filter(source_journey=journey).first()
+
+
+@register.simple_tag
+def sessions_taking_dossiers() -> Any:
+    """Committee sessions a dossier may be moved to (for the staff form)."""
+    from workflows.services_selection import open_sessions
+
+    return open_sessions()
