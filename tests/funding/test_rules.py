@@ -139,9 +139,9 @@ def test_the_same_request_passes_in_2024_but_not_under_the_2021_2023_cap(
     programme: Programme, rules_2024: CallRuleVersion
 ) -> None:
     older = rule_version_in_force(programme=programme, on_date=datetime.date(2022, 3, 1))
-    amounts = {"requested": Decimal("25000"), "budget": Decimal("100000")}
-    assert requested_amount_check(rule_version=rules_2024, **amounts) == []
-    assert requested_amount_check(rule_version=older, **amounts) == [
+    requested, budget = Decimal("25000"), Decimal("100000")
+    assert requested_amount_check(rule_version=rules_2024, requested=requested, budget=budget) == []
+    assert requested_amount_check(rule_version=older, requested=requested, budget=budget) == [
         f"Le montant demandé (25{NNBSP}000,00{NBSP}€) dépasse le plafond de "
         f"20{NNBSP}000,00{NBSP}€ du règlement 2021-2023."
     ]
