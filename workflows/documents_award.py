@@ -12,10 +12,11 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.utils import timezone
 
 from funding.formatting import format_euros
 
-from .models import Application, Convention
+from .models import Application, Convention, Deliberation
 from .services_application import rule_version_for
 from .services_award import convention_required, programme_grant
 from .services_selection import latest_deliberation
@@ -27,6 +28,11 @@ def _text(value: Any) -> str:
 
 def _date(value: Any) -> str:
     return value.strftime("%d/%m/%Y") if value else "…… / …… / ………"
+
+
+def committee_date(deliberation: Deliberation) -> str:
+    """The day of the committee's session that gave the avis, in Lille."""
+    return f"{timezone.localtime(deliberation.session.starts_at):%d/%m/%Y}"
 
 
 def convention_pdf(application: Application) -> bytes:
@@ -61,8 +67,7 @@ def convention_pdf(application: Application) -> bytes:
             f"La MEL soutient le projet « {_text(application.project.title)} » par une "
             f"subvention de fonctionnement de <b>{format_euros(amount)}</b>"
             + (
-                f", accordée sur avis du comité de sélection du "
-                f"{deliberation.recorded_at.strftime('%d/%m/%Y')}."
+                f", accordée sur avis du comité de sélection du {committee_date(deliberation)}."
                 if deliberation
                 else "."
             ),

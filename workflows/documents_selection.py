@@ -44,6 +44,12 @@ def _when(session: CommitteeSession) -> str:
     return f"{timezone.localtime(session.starts_at):%d/%m/%Y}"
 
 
+def letter_date(deliberation: Deliberation) -> str:
+    """The letter is dated the day the avis was recorded (in Lille), whenever it is
+    downloaded."""
+    return f"{timezone.localdate(deliberation.recorded_at):%d/%m/%Y}"
+
+
 def _build(title: str, story: list[Any]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate
@@ -88,7 +94,7 @@ def decision_letter_pdf(*, application: Application, deliberation: Deliberation)
         Spacer(1, 12),
         Paragraph(f"À l'attention de {text(application.holder.user)}", normal),
         Paragraph(f"Projet : {text(application.project.title)}", normal),
-        Paragraph(f"Lille, le {timezone.localdate():%d/%m/%Y}", normal),
+        Paragraph(f"Lille, le {letter_date(deliberation)}", normal),
         Spacer(1, 12),
         Paragraph(
             f"Le comité de sélection réuni le {_when(session)} a examiné votre candidature. "

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from funding.models import ScoringCriterion
 from reviewers.models import CommitteeSession
@@ -22,7 +23,7 @@ from .models import Outcome
 
 class SessionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.starts_at:%d/%m/%Y} — {obj.place} ({obj.committee})"
+        return f"{timezone.localtime(obj.starts_at):%d/%m/%Y} — {obj.place} ({obj.committee})"
 
 
 class InstructionForm(forms.Form):

@@ -29,7 +29,7 @@ from accounts.access import get_visible_or_404, require_perm
 from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
-from funding.formatting import format_euros
+from funding.formatting import format_euros, format_number
 
 from . import services_award as services
 from .engine import OPEN_STATUSES, TaskNotOpen, task_can_act, task_perform
@@ -226,9 +226,9 @@ def _line_context(line: FundingLine) -> dict[str, Any]:
 def _decide(
     request: AuthenticatedRequest, task: Task, line: FundingLine, back: str
 ) -> HttpResponse:
-    form = FundingDecisionForm(
-        request.POST or None, initial={"amount": line.decided_amount or line.proposed_amount}
-    )
+    # Shown the French way ("12 000,00"), which AmountField reads back unchanged.
+    amount = format_number(line.decided_amount or line.proposed_amount)
+    form = FundingDecisionForm(request.POST or None, initial={"amount": amount})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -467,15 +467,37 @@ def convention_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # Follow-up reports (the holder) --------------------------------------------------------------
 
 
+def _open_report_task(application: Application, user: Any) -> Task | None:
+    """The report step of ``application`` that is open now and that ``user`` may perform:
+    the due date or the reminder may have replaced the one a page was opened on."""
+    tasks = Task.objects.filter(
+        process_id=application.pk, flow_task_type="HUMAN", status__in=OPEN_STATUSES
+    ).order_by("-created")
+    for candidate in tasks:
+        if candidate.flow_task.name in REPORT_STEPS and task_can_act(task=candidate, user=user):
+            return candidate
+    return None
+
+
 def report_step(
     request: AuthenticatedRequest, task: Task, application: Application
 ) -> HttpResponse:
-    """The holder sends the follow-up report that is due; nobody else may."""
+    """The holder sends the follow-up report that is due; nobody else may.
+
+    The report stays the same when its step changes (due date passed, reminder sent): a page
+    opened before the change is sent on the step that is open now, never lost."""
+    back = _dossier_url(application)
     if not task_can_act(task=task, user=request.user):
-        if task.status not in OPEN_STATUSES:
-            messages.info(request, "Ce rapport a déjà été envoyé.")
-            return redirect("workflows:application_detail", pk=application.pk)
-        raise PermissionDenied("Seul·e le ou la porteur·se du projet peut rendre ce rapport.")
+        if task.status in OPEN_STATUSES:
+            raise PermissionDenied("Seul·e le ou la porteur·se du projet peut rendre ce rapport.")
+        current = _open_report_task(application, request.user)
+        if current is None:
+            nothing = "Aucun rapport n'est attendu pour le moment"
+            if request.method == "POST":
+                nothing += " : rien n'a été enregistré"
+            messages.info(request, nothing + ".")
+            return redirect(back)
+        task = current
     report = services.current_report(application=application)
     if report is None:
         raise Http404("Aucun rapport n'est attendu.")
@@ -488,10 +510,16 @@ def report_step(
                 application=cast(Application, process), actor=request.user, values=values
             )
 
-        done = "Merci ! Votre rapport est envoyé à l'équipe de la MEL."
-        response = _perform(request, task, form, action, done=done, back=_dossier_url(application))
-        if response is not None:
-            return response
+        try:
+            _send_report(request, task, application, action)
+        except TaskNotOpen as error:
+            messages.error(request, error.message)
+            return redirect(back)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, "Merci ! Votre rapport est envoyé à l'équipe de la MEL.")
+            return redirect(back)
     context = {
         "task": task,
         "application": application,
@@ -501,3 +529,23 @@ def report_step(
         "is_escalated": task.flow_task.name == "report_escalated",
     }
     return _render_step(request, "report.html", context)
+
+
+def _send_report(
+    request: AuthenticatedRequest,
+    task: Task,
+    application: Application,
+    action: Callable[[Any], FollowUpReport],
+) -> FollowUpReport:
+    """Perform ``action`` on ``task``; when the step closed meanwhile (the due date passed
+    while the form was sent) and another report step is open, send it there instead."""
+    try:
+        return cast(FollowUpReport, task_perform(task=task, user=request.user, perform=action))
+    except TaskNotOpen:
+        task.refresh_from_db()
+        if task.status in OPEN_STATUSES:
+            raise  # still open: someone else holds it, or it is locked
+        current = _open_report_task(application, request.user)
+        if current is None or current.pk == task.pk:
+            raise
+        return cast(FollowUpReport, task_perform(task=current, user=request.user, perform=action))

@@ -8,20 +8,22 @@ import datetime
 import html
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.timers import fire_due_timers
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
 from funding.models import CallRuleVersion
+from reviewers.models import CommitteeSession
 from tests.factories.accounts import make_organisation
 from tests.workflows.application_helpers import app_task
 from tests.workflows.stage_helpers import (
@@ -33,6 +35,9 @@ from tests.workflows.stage_helpers import (
     schedule_session,
     set_grant_financier,
 )
+from workflows.documents_award import committee_date
+from workflows.engine import OPEN_STATUSES
+from workflows.flows_application import ApplicationFlow
 from workflows.models import (
     Application,
     ApplicationStatus,
@@ -43,9 +48,13 @@ from workflows.models import (
     Outcome,
 )
 from workflows.services_award import report_submit
-from workflows.services_selection import application_deliberate, application_instruct
+from workflows.services_selection import (
+    application_deliberate,
+    application_instruct,
+    latest_deliberation,
+)
 from workflows.views_application import application_queryset
-from workflows.views_award import award_context
+from workflows.views_award import REPORT_STEPS, _send_report, award_context
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +210,26 @@ def test_the_financier_decides_on_its_page_with_an_amount_typed_the_french_way(
     assert line.first_signer == financier_member
     on_agenda.refresh_from_db()
     assert on_agenda.stage == ApplicationStatus.CONVENTION
+
+
+def test_the_decide_page_shows_the_proposed_amount_the_french_way_and_takes_it_back(
+    client: Client, on_agenda: Application, mel_staff: User, financier_member: User
+) -> None:
+    _deliberate(on_agenda, mel_staff, 12000)
+    line = FundingLine.objects.get(dossier=on_agenda)
+    client.force_login(financier_member)
+    page = _text(client.get(_line_url(line)))
+    field = re.search(r'<input[^>]*name="amount"[^>]*>', page)
+    assert field is not None
+    value = re.search(r'value="([^"]*)"', field.group(0))
+    assert value is not None
+    assert value.group(1) == f"12{NNBSP}000,00"
+
+    response = _decide(client, financier_member, line, {"decision": "grant", "amount": value[1]})
+
+    assert response.status_code == 302, _text(response)[:3000]
+    line.refresh_from_db()
+    assert line.decided_amount == Decimal("12000.00")
 
 
 def test_a_decline_without_a_reason_shows_the_french_error_and_keeps_what_was_typed(
@@ -473,12 +502,14 @@ def test_an_older_commercial_company_waiting_for_esus_keeps_its_balance_blocked(
     application = eligible_application(
         client, roubaix, mel_staff, incubator_x, incubator_x_member, legal_form="company_esus"
     )
-    application = _advanced(client, application, mel_staff, financier_member)
+    # Older than the rule's limit when the committee decides, the agrément only requested:
+    # the balance will wait for it (judged at the decision, when the tranches are planned).
     structure = application.project.structure
     assert structure.legal_form.is_commercial_company
     structure.creation_date = timezone.localdate() - datetime.timedelta(days=365 * 5)
     structure.esus_status, structure.esus_date = "requested", timezone.localdate()
     structure.save()
+    application = _advanced(client, application, mel_staff, financier_member)
     _all_reports_sent(application)
     url = _step_url(application, "balance")
 
@@ -563,6 +594,89 @@ def test_the_holder_sends_a_report_a_half_filled_form_keeps_what_was_typed(
     assert "Une deuxième salariée en insertion." in detail
 
 
+REPORT = {
+    "jobs_created_fte": "1,5",
+    "jobs_kept_fte": "2",
+    "qpv_residents_hired": "1",
+    "turnover": "45 000",
+    "beneficiaries": "40",
+    "still_active": "yes",
+    "comment": "Envoyé le dernier jour, juste avant minuit.",
+}
+
+
+def _report_tasks(application: Application, *statuses: Any) -> list[str]:
+    tasks = Task.objects.filter(
+        process_id=application.pk, flow_task_type="HUMAN", status__in=statuses
+    )
+    return [t.flow_task.name for t in tasks if t.flow_task.name in REPORT_STEPS]
+
+
+def test_a_report_typed_on_the_last_day_is_sent_after_the_due_date_passed(
+    client: Client, on_agenda: Application, mel_staff: User, financier_member: User
+) -> None:
+    application = _advanced(client, on_agenda, mel_staff, financier_member)
+    assert _fire_timers(application) >= 1  # the first report opens
+    url = _step_url(application, "report")
+    holder = application.holder.user
+    client.force_login(holder)
+    assert client.get(url).status_code == 200
+    report = application.reports.order_by("due_on").first()
+    assert report is not None
+    assert _fire_timers(application) >= 1  # midnight passes while they type: reminder
+    assert _report_tasks(application, *OPEN_STATUSES) == ["report_late"]
+
+    sent = client.post(url, REPORT)
+
+    assert sent.status_code == 302
+    said = _messages(sent)
+    assert "Votre rapport est envoyé" in said
+    assert "déjà" not in said
+    report.refresh_from_db()
+    assert report.submitted_by == holder
+    assert report.turnover == Decimal(45000)
+    assert report.comment == REPORT["comment"]
+    assert _report_tasks(application, *OPEN_STATUSES) == []
+    assert _report_tasks(application, STATUS.DONE) == ["report_late"]
+    application.refresh_from_db()
+    next_report = Task.objects.filter(
+        process_id=application.pk, status=STATUS.SCHEDULED, flow_task=ApplicationFlow.next_report
+    )
+    assert next_report.exists()  # the follow-up moves on to the next report
+
+    again = client.post(url, REPORT)  # the same page sent a second time
+
+    assert again.status_code == 302
+    said = _messages(again)
+    assert "Aucun rapport n'est attendu pour le moment : rien n'a été enregistré." in said
+    assert "déjà été envoyé" not in said
+    assert application.reports.filter(submitted_at__isnull=False).count() == 1
+
+
+def test_a_report_sent_as_the_due_date_passes_lands_on_the_step_open_now(
+    client: Client, on_agenda: Application, mel_staff: User, financier_member: User
+) -> None:
+    """The timer fires between the page's check and the lock: the report still goes."""
+    application = _advanced(client, on_agenda, mel_staff, financier_member)
+    assert _fire_timers(application) >= 1
+    stale = app_task(application, "report")  # checked open by the page...
+    assert _fire_timers(application) >= 1  # ...then the due date passes
+    holder = application.holder.user
+    request = RequestFactory().post("/")
+    request.user = holder
+    values = {"jobs_created_fte": Decimal(2), "still_active": True, "beneficiaries": 40}
+
+    report = _send_report(
+        cast(AuthenticatedRequest, request),
+        stale,
+        application,
+        lambda p: report_submit(application=p, actor=holder, values=values),
+    )
+
+    assert report.submitted_by == holder
+    assert _report_tasks(application, STATUS.DONE) == ["report_late"]
+
+
 def test_a_late_report_shows_a_visible_notice(
     client: Client, on_agenda: Application, mel_staff: User, financier_member: User
 ) -> None:
@@ -606,7 +720,11 @@ def test_applicant_b_gets_404_on_everything_of_applicant_a(
 
 
 def test_the_convention_pdf_for_staff_and_holder_only_once_the_grant_is_decided(
-    client: Client, on_agenda: Application, mel_staff: User, financier_member: User
+    client: Client,
+    on_agenda: Application,
+    mel_staff: User,
+    financier_member: User,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url = reverse("workflows:convention_pdf", args=[on_agenda.pk])
     holder = on_agenda.holder.user
@@ -616,12 +734,20 @@ def test_the_convention_pdf_for_staff_and_holder_only_once_the_grant_is_decided(
     project.title = "Cantine <b>& Cie</b> <unclosed"
     project.save()
     _granted(client, on_agenda, mel_staff, financier_member)
+    # The committee met at 00:30 on 15 March in Lille (23:30 UTC the day before).
+    met = datetime.datetime(2024, 3, 14, 23, 30, tzinfo=datetime.UTC)
+    CommitteeSession.objects.filter(pk=on_agenda.committee_session_id).update(starts_at=met)
+    monkeypatch.setattr("reportlab.rl_config.pageCompression", 0)  # words readable
 
     client.force_login(holder)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    assert b"du 15/03/2024." in response.content
+    deliberation = latest_deliberation(application=on_agenda)
+    assert deliberation is not None
+    assert committee_date(deliberation) == "15/03/2024"
     client.force_login(mel_staff)
     assert client.get(url).content.startswith(b"%PDF")
     client.force_login(financier_member)

@@ -4,6 +4,8 @@ documents (procès-verbal, decision letter), each persona checked per object."""
 
 from __future__ import annotations
 
+import datetime
+import html
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +31,7 @@ from tests.workflows.stage_helpers import (
     scoring_of,
     set_grant_financier,
 )
+from workflows.documents_selection import letter_date
 from workflows.models import (
     Application,
     ApplicationStatus,
@@ -129,6 +132,23 @@ def test_staff_read_the_dossier_and_the_support_avis_on_the_instruction_page(
     assert "Projet solide." in page  # the support organisation's avis
     assert "12\u202f000,00\u00a0€" in page  # requested and recommended amounts, French format
     assert "Note d&#x27;instruction" in page
+
+
+def test_the_session_list_shows_the_day_of_the_session_in_lille(
+    client: Client, on_agenda: Application, mel_staff: User
+) -> None:
+    from tests.workflows.application_helpers import app_task
+
+    # 22:30 UTC on 14 June is 00:30 on 15 June in Lille.
+    late = datetime.datetime(2030, 6, 14, 22, 30, tzinfo=datetime.UTC)
+    CommitteeSession.objects.filter(pk=on_agenda.committee_session_id).update(starts_at=late)
+    client.force_login(mel_staff)
+    task = app_task(on_agenda, "instruction")
+    page = html.unescape(
+        client.get(reverse("workflows:application_step", args=[task.pk])).content.decode()
+    )
+    assert "15/06/2030 — Hôtel de la Métropole, Lille" in page
+    assert "14/06/2030" not in page
 
 
 def test_staff_write_the_instruction_note_and_each_member_gets_a_scoring(
@@ -494,6 +514,13 @@ def test_the_decision_letter_downloads_for_the_holder_worded_per_outcome(
     assert response["Content-Disposition"].startswith("attachment;")
     assert response.content.startswith(b"%PDF")
     assert word in response.content
+    # Dated the day the avis was recorded in Lille, not the day of the download.
+    recorded = datetime.datetime(2024, 3, 14, 23, 30, tzinfo=datetime.UTC)  # 15/03 in Lille
+    Deliberation.objects.filter(application=instructed).update(recorded_at=recorded)
+    letter = client.get(letter_url(instructed)).content
+    assert b"Lille, le 15/03/2024" in letter
+    deliberation = Deliberation.objects.get(application=instructed)
+    assert letter_date(deliberation) == "15/03/2024"
     client.force_login(applicant_b)
     assert client.get(letter_url(instructed)).status_code == 404
 
