@@ -20,7 +20,7 @@ PYTHON      ?=
 PYTHON_CANDIDATES := $(if $(PYTHON),$(PYTHON),python3.13 python3.12 python3.11 python3)
 PYTEST_ARGS ?=
 
-.PHONY: help install demo test lint typecheck check worker beat lock
+.PHONY: help install demo test lint typecheck check worker beat lock mailsink
 
 help: ## List the targets / Liste des cibles
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,7 +61,7 @@ demo: $(STAMP) ## Demo on SQLite at http://127.0.0.1:8000 / Démo sur SQLite
 	$(MANAGE) load_programme_rules
 	$(MANAGE) seed_demo
 	@echo "==> http://127.0.0.1:8000  (Ctrl+C pour arrêter / to stop)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver_embedded 127.0.0.1:8000
 
 test: $(STAMP) ## Run the tests (PostgreSQL if DATABASE_URL is set) / Lancer les tests
 	@if [ -n "$${DATABASE_URL:-}" ]; then \
@@ -121,3 +121,7 @@ lock: $(STAMP) ## Rewrite requirements/constraints.txt from .venv / Régénérer
 	@mv $(CONSTRAINTS).new $(CONSTRAINTS)
 	@touch $(STAMP)
 	@echo "==> $(CONSTRAINTS) rewritten; review with git diff"
+
+mailsink: $(STAMP) ## Local SMTP sink on 127.0.0.1:1025 (prints mail) / Serveur SMTP local de test
+	@echo "==> EMAIL_URL=smtp://127.0.0.1:1025  (Ctrl+C pour arrêter / to stop)"
+	$(VENV)/bin/python -m aiosmtpd -n -l 127.0.0.1:1025

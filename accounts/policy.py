@@ -106,6 +106,7 @@ POLICY: tuple[Rule, ...] = (
     Rule(M, "workflows.application",          ("view", "instruct"),            Scope.ALL),
     Rule(M, "workflows.scoring",              ("view",),                       Scope.ALL),
     Rule(M, "workflows.fundingline",          ("view",),                       Scope.ALL),
+    Rule(M, "notifications.notification",     ("view", "resend"),              Scope.ALL),
     Rule(M, "workflows.orientationrule",      ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "applicants.qpvdetermination",    ("view", "add"),                 Scope.ALL),
     Rule(M, "applicants.commune",             ("view",),                       Scope.ALL),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("", include("applicants.urls")),
     path("comite/", include("reviewers.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -55,6 +55,7 @@ from .services_award import (
     application_open_funding,
     report_due_at,
     report_escalate,
+    report_open,
     report_opens_at,
     report_remind,
 )
@@ -239,7 +240,10 @@ class ApplicationFlow(flow.Flow):
     next_report = (
         flow.Timer(report_opens)
         .Annotation(title=_("Ouverture du rapport suivant"))
-        .Next(this.report)
+        .Next(this.report_opened)
+    )
+    report_opened = (
+        flow.Function(this.open_report).Annotation(title=_("Prévenir le porteur")).Next(this.report)
     )
     report = (
         flow.View(application_step)
@@ -305,6 +309,9 @@ class ApplicationFlow(flow.Flow):
 
     def funding_settled(self, activation: Any) -> None:
         application_funding_close(application=activation.process)
+
+    def open_report(self, activation: Any) -> None:
+        report_open(application=activation.process)
 
     def remind_report(self, activation: Any) -> None:
         report_remind(application=activation.process)

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from accounts.exceptions import ApplicationError
 from accounts.models import User
 
+from . import notify
 from .models import DossierMessage, Journey, MessageReceipt, PrivateNote
 
 MAX_LENGTH = 5000
@@ -31,7 +32,16 @@ def message_send(*, journey: Journey, author: User, body: str) -> DossierMessage
         raise ApplicationError(f"Le message dépasse {MAX_LENGTH} caractères.", field="body")
     message = DossierMessage.objects.create(journey=journey, author=author, body=text)
     MessageReceipt.objects.create(message=message, reader=author)  # one's own message is read
+    notify.message_posted(journey=journey, posted=message, reader_ids=_readers(journey))
     return message
+
+
+def _readers(journey: Journey) -> list[int]:
+    """Who is told of a new message: the holder and the supporting organisation, or MEL
+    staff while no organisation supports the project yet."""
+    support = journey.project.support_organisation
+    others = notify.member_ids(support) if support is not None else notify.staff_ids()
+    return [journey.holder_id, *others]
 
 
 def messages_for(*, journey: Journey, reader: User) -> QuerySet[DossierMessage]:

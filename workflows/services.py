@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from applicants.services import (
 )
 from applicants.validators import compact
 
+from . import notify
 from .models import (
     EventKind,
     Journey,
@@ -139,6 +141,7 @@ def first_contact_submit(*, contact: FirstContact) -> FirstContactResult:
             message="Votre premier contact est bien reçu. L'équipe de la MEL vous répond "
             "sous quelques jours ouvrés.",
         )
+        notify.first_contact_received(journey=journey)
     return FirstContactResult(journey=journey, duplicate=False)
 
 
@@ -241,6 +244,10 @@ def journey_triage(
         actor=actor,
         message=f"Votre projet est proposé à {organisation.name} pour vous accompagner.",
     )
+    deadline = timezone.localdate() + datetime.timedelta(days=settings.ORIENTATION_SLA_DAYS)
+    notify.orientation_proposed(
+        journey=journey, organisation=organisation, deadline=f"{deadline:%d/%m/%Y}"
+    )
     return journey
 
 
@@ -269,6 +276,7 @@ def journey_escalate_triage(*, journey: Journey) -> None:
         message="Le premier contact attend son tri depuis plus que le délai prévu : "
         "le ou la responsable du programme est alerté·e.",
     )
+    notify.triage_late(journey=journey)
 
 
 # Orientation -----------------------------------------------------------------------------
@@ -312,6 +320,7 @@ def journey_orientation_answer(
         )
     journey.save()
     journey_event(journey=journey, kind=kind, actor=actor, message=message)
+    notify.orientation_answered(journey=journey, organisation=organisation, accepted=accept)
     return journey
 
 
@@ -445,6 +454,7 @@ def journey_withdraw(*, journey: Journey, actor: User, reason: str = "") -> Jour
     with transaction.atomic():
         JourneyFlow.instance.cancel(journey)
         journey.refresh_from_db()
+        notify.withdrawn(application=None, journey=journey, reason=reason)
         for orientation in journey.orientations.filter(outcome=OrientationOutcome.PENDING):
             _withdraw_proposal(journey, orientation.organisation)
             orientation.outcome = OrientationOutcome.EXPIRED

@@ -22,6 +22,7 @@ from funding.models import CallRuleVersion, Programme, RequiredDocument
 from funding.selectors import required_documents_for, rule_version_in_force
 from funding.services import legal_form_is_eligible, requested_amount_check
 
+from . import notify
 from .models import (
     Application,
     ApplicationEdit,
@@ -417,9 +418,11 @@ def application_submit(*, application: Application, actor: User) -> Application:
             answered_at=timezone.now()
         )
         message = "Compléments envoyés."
+    again = application.stage != ApplicationStatus.DRAFT
     application.stage = ApplicationStatus.SUBMITTED
     application.save()
     application_event(application=application, actor=actor, message=message)
+    notify.application_submitted(application=application, again=again)
     return application
 
 
@@ -455,6 +458,9 @@ def application_completeness(
     request.save()
     application.stage = ApplicationStatus.INCOMPLETE
     application.save(update_fields=["stage"])
+    notify.complements_requested(
+        application=application, message=message, deadline=f"{request.deadline:%d/%m/%Y}"
+    )
     application_event(
         application=application,
         actor=actor,
@@ -482,6 +488,7 @@ def application_complements_remind(*, application: Application) -> None:
         message=f"Relance : les compléments demandés n'ont pas été reçus. Sans réponse dans "
         f"les {grace} jours, le dossier sera classé sans suite.",
     )
+    notify.complements_reminder(application=application)
 
 
 def application_close_no_follow_up(*, application: Application) -> None:
@@ -493,6 +500,7 @@ def application_close_no_follow_up(*, application: Application) -> None:
     )
     application.save(update_fields=["stage", "closed_notice"])
     application_event(application=application, message=application.closed_notice)
+    notify.dossier_closed(application=application, notice=application.closed_notice)
 
 
 # Eligibility -----------------------------------------------------------------------------
@@ -607,6 +615,12 @@ def application_eligibility_decide(
         if eligible
         else f"Non éligible : {reasons}",
     )
+    if not eligible:
+        notify.dossier_closed(
+            application=application,
+            notice=f"Votre candidature n'est pas éligible : {reasons} Le courrier motivé est "
+            "sur la page du dossier.",
+        )
     return application
 
 
@@ -625,6 +639,7 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
         if application.stage not in OPEN_STATUSES or application.status != "NEW":
             raise ApplicationError("Une décision a déjà été prise sur cette candidature.")
         ApplicationFlow.instance.cancel(application)
+        notify.withdrawn(application=application, journey=application.source_journey, reason=reason)
         from .services_selection import scorings_close_open
 
         scorings_close_open(application=application)

@@ -22,7 +22,9 @@ from accounts.exceptions import ApplicationError
 from accounts.models import OrganisationKind, User
 from accounts.services import access_grant
 from funding.formatting import format_euros
+from notifications.catalogue import Event
 
+from . import notify
 from .models import (
     Application,
     ApplicationStatus,
@@ -81,6 +83,7 @@ def application_open_funding(*, application: Application) -> list[FundingLine]:
         line = FundingLineFlow.start.run(dossier=application, **spec)
         access_grant(organisation=spec["organisation"], obj=line, actions=("view", "sign"))
         access_grant(organisation=spec["organisation"], obj=application, actions=("view",))
+        notify.funding_line_to_sign(line=line)
         lines.append(line)
     application_event(
         application=application,
@@ -149,6 +152,8 @@ def funding_line_decide(
     application_event(
         application=line.dossier, actor=actor, message=f"{line.organisation} {verdict}{waiting}."
     )
+    if line.is_settled:
+        notify.funding_line_decided(line=line)
     if line.state == LineState.DECLINED:  # a financier's reasons stay between it and the MEL
         application_event(
             application=line.dossier,
@@ -183,6 +188,8 @@ def funding_line_countersign(
     application_event(
         application=line.dossier, actor=actor, message=message, staff_only=not confirm
     )
+    if confirm:
+        notify.funding_line_decided(line=line)
     return line
 
 
@@ -486,6 +493,7 @@ def tranche_release(*, application: Application, position: int, actor: User) -> 
         actor=actor,
         message=f"{tranche.label} de {format_euros(tranche.amount)} mise en paiement.",
     )
+    notify.tranche_released(application=application, tranche=tranche)
     return tranche
 
 
@@ -503,6 +511,11 @@ def application_close(*, application: Application, actor: User, note: str = "") 
         application=application,
         actor=actor,
         message="Dossier clôturé." + (f" {note.strip()}" if note.strip() else ""),
+    )
+    notify.dossier_closed(
+        application=application,
+        notice="Le suivi de votre dossier est terminé : merci pour vos rapports. "
+        + (note.strip() if note.strip() else "Le solde de la subvention est mis en paiement."),
     )
     return application
 
@@ -527,6 +540,7 @@ def application_close_unpaid(*, application: Application, actor: User, reason: s
         application.closed_notice = f"Dossier clôturé sans versement : {reason.strip()}"
         application.save(update_fields=["stage", "closed_notice"])
         application_event(application=application, actor=actor, message=application.closed_notice)
+        notify.dossier_closed(application=application, notice=application.closed_notice)
     return application
 
 
@@ -599,6 +613,8 @@ def report_remind(*, application: Application) -> None:
         f"Sans réponse sous {settings.FOLLOW_UP_ESCALATION_DAYS} jours, le responsable du "
         "programme est alerté.",
     )
+    if report is not None:
+        notify.report_event(application=application, report=report, event=Event.REPORT_LATE)
 
 
 def report_escalate(*, application: Application) -> None:
@@ -611,3 +627,12 @@ def report_escalate(*, application: Application) -> None:
         message="Rapport toujours en retard après la relance : le responsable du programme "
         "est alerté.",
     )
+    if report is not None:
+        notify.report_event(application=application, report=report, event=Event.REPORT_ESCALATED)
+
+
+def report_open(*, application: Application) -> None:
+    """The next report opens: the holder is told what to send and by when."""
+    report = current_report(application=application)
+    if report is not None:
+        notify.report_event(application=application, report=report, event=Event.REPORT_DUE)

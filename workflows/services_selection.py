@@ -21,6 +21,7 @@ from funding.selectors import scoring_grid
 from funding.services import requested_amount_check
 from reviewers.models import CommitteeSession, SessionStatus
 
+from . import notify
 from .models import (
     Application,
     ApplicationStatus,
@@ -105,6 +106,7 @@ def application_instruct(
         message="Note d'instruction rédigée"
         + (f" ; dossier inscrit à la séance du {_day(session)}." if changed else "."),
     )
+    notify.on_agenda(application=application)
     return application
 
 
@@ -139,6 +141,7 @@ def application_move_session(
             actor=actor,
             message=f"Dossier reporté à la séance du {_day(session)}.",
         )
+        notify.on_agenda(application=application)
         if scoring_was_open:
             application_open_scoring(application=application)
     return application
@@ -199,6 +202,7 @@ def application_open_scoring(*, application: Application) -> list[Scoring]:
         application=application,
         message=f"Notation ouverte pour {len(started)} membre(s) du comité.",
     )
+    notify.scoring_opened(application=application, member_ids=[s.member_id for s in started])
     return started
 
 
@@ -301,6 +305,9 @@ def scoring_remind(*, scoring: Scoring) -> None:
         application=scoring.dossier,
         message=f"Relance de {scoring.member} : notation attendue avant la séance.",
         staff_only=True,
+    )
+    notify.scoring_reminder(
+        application=scoring.dossier, member_id=scoring.member_id, session=scoring.session
     )
 
 
@@ -441,6 +448,7 @@ def application_deliberate(
         + (f" Conditions : {conditions}" if conditions.strip() else "")
         + (f" Motifs : {reasons}" if reasons.strip() else ""),
     )
+    notify.decision(application=application, deliberation=deliberation)
     return deliberation
 
 

@@ -8,6 +8,8 @@ and a real broker without touching code.
 from decimal import Decimal
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from config.env import BASE_DIR, VAR_DIR, env
 
 # GENERAL
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.personas",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -177,6 +180,37 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A request never waits long for a broker that is down: the outbox relay catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Hour of the daily digest for those who chose it.
+NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=7)
+# One beat process only: it fires the flows' due timers and relays the outbox every minute.
+CELERY_BEAT_SCHEDULE = {
+    "workflow-timers": {
+        "task": "workflows.tasks.fire_workflow_timers",
+        "schedule": env.float("WORKFLOW_TIMERS_INTERVAL_SECONDS", default=60.0),
+    },
+    "notifications-relay": {
+        "task": "notifications.tasks.relay_outbox",
+        "schedule": env.float("NOTIFICATIONS_RELAY_INTERVAL_SECONDS", default=60.0),
+    },
+    "notifications-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
+    },
+}
+
+# NOTIFICATIONS
+# ------------------------------------------------------------------------------
+# Absolute links in e-mails point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Domain of the Message-ID of notification e-mails (the same on every attempt).
+NOTIFICATIONS_MAIL_DOMAIN = env.str("NOTIFICATIONS_MAIL_DOMAIN", default="mel-ess.local")
+# A row still unsent this long after it was written is handed to a worker again.
+NOTIFICATIONS_RELAY_AFTER_SECONDS = env.int("NOTIFICATIONS_RELAY_AFTER_SECONDS", default=60)
+# Attempts before an e-mail is marked failed (staff can resend it from the dossier).
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
 
 # TERRITORY: MEL communes, QPV, geocoder
 # ------------------------------------------------------------------------------

@@ -1,0 +1,65 @@
+"""The catalogue of events people are told about: each with its subject, its template and
+whether it asks the recipient to act (applicants always get those immediately).
+
+Recipients are resolved by the domain (``workflows.notify``) from roles and organisations;
+this catalogue only says what is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Event(models.TextChoices):
+    FIRST_CONTACT_RECEIVED = "first_contact_received", "Nouveau premier contact"
+    TRIAGE_LATE = "triage_late", "Premier contact non trié dans les délais"
+    ORIENTATION_PROPOSED = "orientation_proposed", "Projet proposé à votre structure"
+    ORIENTATION_ANSWERED = "orientation_answered", "Réponse de la structure d'accompagnement"
+    APPLICATION_SUBMITTED = "application_submitted", "Candidature déposée"
+    COMPLEMENTS_REQUESTED = "complements_requested", "Compléments demandés"
+    COMPLEMENTS_REMINDER = "complements_reminder", "Relance : compléments attendus"
+    DOSSIER_CLOSED = "dossier_closed", "Dossier clos"
+    ON_AGENDA = "on_agenda", "Dossier inscrit à l'ordre du jour du comité"
+    SCORING_DUE = "scoring_due", "Dossier à noter"
+    SCORING_REMINDER = "scoring_reminder", "Relance : notation attendue"
+    DECISION = "decision", "Avis du comité"
+    FUNDING_LINE_TO_SIGN = "funding_line_to_sign", "Ligne de financement à décider"
+    FUNDING_LINE_DECIDED = "funding_line_decided", "Décision d'un financeur"
+    TRANCHE_RELEASED = "tranche_released", "Versement ordonné"
+    REPORT_DUE = "report_due", "Rapport de suivi à rendre"
+    REPORT_LATE = "report_late", "Rapport de suivi en retard"
+    REPORT_ESCALATED = "report_escalated", "Rapport de suivi toujours en retard"
+    NEW_MESSAGE = "new_message", "Nouveau message"
+    WITHDRAWN = "withdrawn", "Candidature ou parcours retiré"
+
+
+@dataclass(frozen=True)
+class Spec:
+    subject: str  # a Django template string, rendered with the event's context
+    needs_action: bool  # the recipient must do something (never held for a digest)
+
+
+CATALOGUE: dict[Event, Spec] = {
+    Event.FIRST_CONTACT_RECEIVED: Spec("Nouveau premier contact : {{ title }}", True),
+    Event.TRIAGE_LATE: Spec("Délai de tri dépassé : {{ title }}", True),
+    Event.ORIENTATION_PROPOSED: Spec("Un projet vous est proposé : {{ title }}", True),
+    Event.ORIENTATION_ANSWERED: Spec("{{ organisation }} a répondu pour « {{ title }} »", False),
+    Event.APPLICATION_SUBMITTED: Spec("Candidature déposée : {{ title }}", True),
+    Event.COMPLEMENTS_REQUESTED: Spec("Votre candidature : des compléments sont demandés", True),
+    Event.COMPLEMENTS_REMINDER: Spec("Relance : compléments attendus pour votre candidature", True),
+    Event.DOSSIER_CLOSED: Spec("Votre dossier « {{ title }} » est clos", False),
+    Event.ON_AGENDA: Spec("Votre candidature passe en comité le {{ session_date }}", False),
+    Event.SCORING_DUE: Spec("Dossier à noter avant le comité du {{ session_date }}", True),
+    Event.SCORING_REMINDER: Spec("Relance : notez « {{ title }} » avant la séance", True),
+    Event.DECISION: Spec("Avis du comité sur « {{ title }} »", False),
+    Event.FUNDING_LINE_TO_SIGN: Spec("Financement à décider : {{ title }}", True),
+    Event.FUNDING_LINE_DECIDED: Spec("{{ organisation }} a décidé pour « {{ title }} »", False),
+    Event.TRANCHE_RELEASED: Spec("Versement ordonné pour « {{ title }} »", False),
+    Event.REPORT_DUE: Spec("Votre rapport de suivi est à rendre avant le {{ due_on }}", True),
+    Event.REPORT_LATE: Spec("Relance : votre rapport de suivi est en retard", True),
+    Event.REPORT_ESCALATED: Spec("Rapport de suivi en retard : {{ title }}", True),
+    Event.NEW_MESSAGE: Spec("Nouveau message sur « {{ title }} »", True),
+    Event.WITHDRAWN: Spec("« {{ title }} » a été retiré par son porteur", False),
+}

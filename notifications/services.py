@@ -1,0 +1,131 @@
+"""Writing to the outbox and reading it back: typed, keyword-only, never given a request.
+
+``notify`` writes one row per recipient **in the caller's transaction** and asks for
+delivery only after that transaction commits: a rolled-back change sends nothing, and a
+broker that is down delays mail without turning the user's request into an error (the relay
+picks the rows up later).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .catalogue import CATALOGUE, Event
+from .models import DeliveryMode, MailState, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Message:
+    """What to tell: the event, what its templates show, where to click, which dossier,
+    and which occurrence (so the same event on the same dossier can happen again)."""
+
+    event: Event
+    link: str
+    dossier_ref: str
+    occurrence: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def key_prefix(self) -> str:
+        return f"{self.event}:{self.dossier_ref}:{self.occurrence}:"
+
+
+def render(message: Message) -> tuple[str, str]:
+    """Subject and plain-text body, rendered once whatever the number of recipients."""
+    context = {**message.context, "link": message.link}
+    subject = Template(CATALOGUE[message.event].subject).render(Context(context))
+    body = render_to_string(f"notifications/events/{message.event}.txt", context)
+    return " ".join(subject.split())[:200], body.strip()
+
+
+def notify(*, message: Message, recipient_ids: Iterable[int]) -> int:
+    """Write the notification of each recipient; delivery is requested after commit.
+    Costs the same number of queries for one recipient or five hundred."""
+    ids = sorted(set(recipient_ids))
+    if not ids:
+        return 0
+    subject, body = render(message)
+    digest_ids = set(
+        Preference.objects.filter(user_id__in=ids, mode=DeliveryMode.DIGEST).values_list(
+            "user_id", flat=True
+        )
+    )
+    needs_action = CATALOGUE[message.event].needs_action
+    prefix = message.key_prefix()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user_id,
+                event=message.event,
+                subject=subject,
+                body=body,
+                link=message.link,
+                dossier_ref=message.dossier_ref,
+                key=f"{prefix}{user_id}",
+                mail_state=MailState.DIGEST
+                if user_id in digest_ids and not needs_action
+                else MailState.PENDING,
+            )
+            for user_id in ids
+        ],
+        ignore_conflicts=True,  # the same occurrence told twice is written once
+    )
+    transaction.on_commit(lambda: request_delivery(key_prefix=prefix))
+    return len(ids)
+
+
+def request_delivery(*, key_prefix: str) -> None:
+    """Hand the rows to a worker; if the broker is unreachable, the relay will do it."""
+    from .tasks import deliver_batch
+
+    try:
+        deliver_batch.apply_async(kwargs={"key_prefix": key_prefix}, retry=False)
+    except Exception:  # the broker or the mail server is down: never fail the request
+        logger.warning("Delivery of %s deferred to the relay", key_prefix, exc_info=True)
+
+
+def notification_resend(*, notification: Notification) -> Notification:
+    """Send a copy of a notification again (staff, from the dossier page)."""
+    copies = Notification.objects.filter(key__startswith=f"resend:{notification.pk}:").count()
+    copy = Notification.objects.create(
+        recipient_id=notification.recipient_id,
+        event=notification.event,
+        subject=notification.subject,
+        body=notification.body,
+        link=notification.link,
+        dossier_ref=notification.dossier_ref,
+        key=f"resend:{notification.pk}:{copies + 1}",
+    )
+    key = copy.key
+    transaction.on_commit(lambda: request_delivery(key_prefix=key))
+    return copy
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, user_id: int) -> int:
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def preference_set(*, user_id: int, mode: str) -> Preference:
+    preference, _ = Preference.objects.update_or_create(user_id=user_id, defaults={"mode": mode})
+    return preference
+
+
+User = get_user_model()

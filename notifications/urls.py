@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/ouvrir/", views.notification_open, name="open"),
+    path("tout-lu/", views.notification_read_all, name="read_all"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("<int:pk>/renvoyer/", views.notification_resend, name="resend"),
+]

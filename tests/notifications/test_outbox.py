@@ -1,0 +1,204 @@
+"""The outbox: written with the change, delivered after commit, once; read in the
+notification centre by its recipient only; a digest for those who chose it."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Organisation, User
+from accounts.services import membership_add
+from applicants.models import Commune
+from notifications.catalogue import CATALOGUE, Event
+from notifications.delivery import deliver_pending, pending_for_relay, send_digests
+from notifications.models import MailState, Notification
+from notifications.services import Message, notify, preference_set
+from tests.conftest import login
+from tests.factories.accounts import UserFactory
+from tests.workflows.conftest import first_contact_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _message(occurrence: str = "1", event: Event = Event.DECISION) -> Message:
+    return Message(
+        event=event,
+        link="/candidatures/1/",
+        dossier_ref="workflows.application:1",
+        occurrence=occurrence,
+        context={"title": "Cantine solidaire", "outcome": "avis favorable", "amount": "9 000 €"},
+    )
+
+
+def test_every_event_of_the_catalogue_renders_in_french(applicant_a: User) -> None:
+    context = {
+        "title": "Cantine",
+        "organisation": "Incubateur X",
+        "session_date": "15/03/2027",
+        "due_on": "01/06/2027",
+        "deadline": "01/04/2027",
+        "amount": "9 000 €",
+        "message": "Le budget.",
+        "notice": "Dossier clos.",
+    }
+    for event in Event:
+        assert event in CATALOGUE
+        message = Message(event=event, link="/", dossier_ref="x:1", occurrence="1", context=context)
+        assert notify(message=message, recipient_ids=[applicant_a.pk]) == 1
+    rows = Notification.objects.filter(recipient=applicant_a)
+    assert rows.count() == len(Event)
+    for row in rows:
+        assert row.subject
+        assert row.body
+        assert "{{" not in row.subject + row.body
+
+
+def test_a_rolled_back_change_sends_nothing(
+    applicant_a: User, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            notify(message=_message(), recipient_ids=[applicant_a.pk])
+            raise RuntimeError("the change fails after the notification was written")
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+    ):
+        change_that_fails()
+    assert callbacks == []
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
+
+
+def test_delivered_after_commit_once_with_a_stable_message_id(
+    applicant_a: User, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(message=_message(), recipient_ids=[applicant_a.pk])
+        notify(message=_message(), recipient_ids=[applicant_a.pk])  # same occurrence: once
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    row = Notification.objects.get()
+    assert sent.to == [applicant_a.email]
+    assert sent.subject == "Avis du comité sur « Cantine solidaire »"
+    assert sent.extra_headers["Message-ID"] == row.message_id
+    assert "http://127.0.0.1:8000/candidatures/1/" in sent.body
+    assert isinstance(sent, EmailMultiAlternatives)
+    assert "Voir le dossier" in str(sent.alternatives[0][0])
+    assert row.mail_state == MailState.SENT
+    assert deliver_pending(key_prefix=_message().key_prefix()) == 0  # redelivered: nothing
+    assert len(mail.outbox) == 1
+
+
+def test_a_mail_server_error_keeps_the_row_for_a_retry_then_fails_it(
+    applicant_a: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
+    notify(message=_message(), recipient_ids=[applicant_a.pk])
+
+    def refuse(self: Any, *args: Any, **kwargs: Any) -> int:
+        raise smtplib.SMTPServerDisconnected("le serveur a coupé")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    for _attempt in range(2):
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            deliver_pending(key_prefix=_message().key_prefix())
+    row = Notification.objects.get()
+    assert (row.mail_state, row.mail_attempts) == (MailState.FAILED, 2)
+    assert "le serveur a coupé" in row.last_error
+
+
+def test_the_relay_picks_up_rows_left_pending(applicant_a: User, settings: Any) -> None:
+    settings.NOTIFICATIONS_RELAY_AFTER_SECONDS = 0
+    notify(message=_message(), recipient_ids=[applicant_a.pk])  # no commit hook ran here
+    ids = pending_for_relay()
+    assert ids == [Notification.objects.get().pk]
+    assert deliver_pending(ids=ids) == 1
+    assert pending_for_relay() == []
+
+
+def test_staff_on_the_daily_digest_get_one_mail_but_actions_still_come_at_once(
+    mel_staff: User, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    preference_set(user_id=mel_staff.pk, mode="digest")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(message=_message("1"), recipient_ids=[mel_staff.pk])
+        notify(message=_message("2"), recipient_ids=[mel_staff.pk])
+        notify(message=_message("3", Event.FUNDING_LINE_TO_SIGN), recipient_ids=[mel_staff.pk])
+    assert [m.subject for m in mail.outbox] == ["Financement à décider : Cantine solidaire"]
+    assert send_digests() == 1
+    digest = mail.outbox[-1]
+    assert digest.subject == "Votre récapitulatif : 2 nouveauté(s)"
+    assert digest.body.count("Avis du comité") == 2
+    assert send_digests() == 0
+
+
+def test_the_centre_shows_ones_own_notifications_and_marks_them_read(
+    client: Client, applicant_a: User, applicant_b: User
+) -> None:
+    notify(message=_message(), recipient_ids=[applicant_a.pk, applicant_b.pk])
+    mine = Notification.objects.get(recipient=applicant_a)
+    theirs = Notification.objects.get(recipient=applicant_b)
+    login(client, applicant_a)
+    page = client.get(reverse("notifications:list"))
+    assert page.context["page"].paginator.count == 1
+    assert 'aria-label="1 non lue"' in page.content.decode()
+    response = client.post(reverse("notifications:open", args=[mine.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == "/candidatures/1/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    assert client.post(reverse("notifications:open", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("notifications:preferences")).status_code == 403  # applicants
+    assert client.post(reverse("notifications:resend", args=[mine.pk])).status_code == 403
+
+
+def test_staff_resend_from_the_dossier(
+    client: Client, mel_staff: User, applicant_a: User,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:  # fmt: skip
+    notify(message=_message(), recipient_ids=[applicant_a.pk])
+    row = Notification.objects.get()
+    login(client, mel_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("notifications:resend", args=[row.pk]))
+    assert response.status_code == 302
+    assert Notification.objects.filter(key__startswith=f"resend:{row.pk}:").count() == 1
+    assert [m.to for m in mail.outbox] == [[applicant_a.email]]
+
+
+def test_a_notifying_request_costs_the_same_for_1_and_500_recipients(
+    client: Client, roubaix: Commune, mel_team: Organisation
+) -> None:
+    def staff(count: int) -> None:
+        for _ in range(count):
+            membership_add(organisation=mel_team, user=UserFactory.create())
+
+    def first_contact(n: int) -> int:
+        data = first_contact_data(roubaix, email=f"porteur{n}@example.org")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(reverse("workflows:first_contact"), data).status_code == 200
+        sql = [q["sql"] for q in queries.captured_queries]
+        if connection.vendor == "sqlite":
+            # SQLite takes at most 999 parameters per statement, so Django splits one bulk
+            # insert into batches there; everything else must stay the same.
+            sql = [q for q in sql if not q.startswith('INSERT OR IGNORE INTO "notifications_')]
+        return len(sql)
+
+    staff(1)
+    first_contact(0)  # warm-up: caches of content types and permissions
+    one = first_contact(1)
+    staff(499)
+    five_hundred = first_contact(2)
+    assert one == five_hundred
+    assert Notification.objects.filter(event=Event.FIRST_CONTACT_RECEIVED).count() == 1 + 1 + 500

@@ -1,0 +1,305 @@
+"""Who is told what: each function resolves the recipients of one catalogue event from
+roles and organisations (never named users) and writes the notifications in the caller's
+transaction (``notifications.services.notify``). One query for the recipients, one bulk
+insert for the rows, whatever their number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from accounts.models import MembershipRole, Organisation, OrganisationKind, User
+from funding.formatting import format_euros
+from notifications.catalogue import Event
+from notifications.services import Message, notify
+
+from .models import (
+    Application,
+    Deliberation,
+    DossierMessage,
+    FollowUpReport,
+    FundingLine,
+    Journey,
+    Tranche,
+)
+
+
+def _members(condition: Q) -> QuerySet[User]:
+    return User.objects.filter(
+        condition,
+        is_active=True,
+        memberships__organisation__is_active=True,
+    ).distinct()
+
+
+def staff_ids() -> list[int]:
+    return list(
+        _members(Q(memberships__organisation__kind=OrganisationKind.MEL_TEAM)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def lead_ids() -> list[int]:
+    """The programme leads (lead role in the MEL team); all staff when none is named."""
+    leads = _members(
+        Q(memberships__organisation__kind=OrganisationKind.MEL_TEAM)
+        & Q(memberships__role=MembershipRole.LEAD)
+    ).values_list("pk", flat=True)
+    return list(leads) or staff_ids()
+
+
+def member_ids(organisation: Organisation | None) -> list[int]:
+    if organisation is None:
+        return []
+    return list(_members(Q(memberships__organisation=organisation)).values_list("pk", flat=True))
+
+
+def _application(
+    application: Application, event: Event, occurrence: Any, **context: Any
+) -> Message:
+    return Message(
+        event=event,
+        link=reverse("workflows:application_detail", args=[application.pk]),
+        dossier_ref=f"workflows.application:{application.pk}",
+        occurrence=str(occurrence),
+        context={"title": application.project.title, **context},
+    )
+
+
+def _journey(journey: Journey, event: Event, occurrence: Any, **context: Any) -> Message:
+    return Message(
+        event=event,
+        link=reverse("workflows:journey_detail", args=[journey.pk]),
+        dossier_ref=f"workflows.journey:{journey.pk}",
+        occurrence=str(occurrence),
+        context={"title": journey.project.title, **context},
+    )
+
+
+# The journey ---------------------------------------------------------------------------------
+
+
+def first_contact_received(*, journey: Journey) -> None:
+    commune = journey.project.commune
+    notify(
+        message=_journey(
+            journey, Event.FIRST_CONTACT_RECEIVED, "start", commune=commune.name if commune else ""
+        ),
+        recipient_ids=staff_ids(),
+    )
+
+
+def triage_late(*, journey: Journey) -> None:
+    notify(
+        message=_journey(journey, Event.TRIAGE_LATE, "late", days=settings.TRIAGE_SLA_WORKING_DAYS),
+        recipient_ids=lead_ids(),
+    )
+
+
+def orientation_proposed(*, journey: Journey, organisation: Organisation, deadline: str) -> None:
+    notify(
+        message=_journey(
+            journey,
+            Event.ORIENTATION_PROPOSED,
+            f"{organisation.pk}:{journey.orientations.count()}",
+            organisation=organisation.name,
+            deadline=deadline,
+        ),
+        recipient_ids=member_ids(organisation),
+    )
+
+
+def orientation_answered(*, journey: Journey, organisation: Organisation, accepted: bool) -> None:
+    notify(
+        message=_journey(
+            journey,
+            Event.ORIENTATION_ANSWERED,
+            f"{organisation.pk}:{journey.orientations.count()}",
+            organisation=organisation.name,
+            accepted=accepted,
+        ),
+        recipient_ids=[*staff_ids(), journey.holder_id],
+    )
+
+
+def message_posted(*, journey: Journey, posted: DossierMessage, reader_ids: list[int]) -> None:
+    body = posted.body
+    excerpt = body if len(body) <= 300 else body[:300] + "…"
+    message = _journey(
+        journey, Event.NEW_MESSAGE, posted.pk, author=str(posted.author), excerpt=excerpt
+    )
+    notify(message=message, recipient_ids=[pk for pk in reader_ids if pk != posted.author_id])
+
+
+# The application ---------------------------------------------------------------------------------
+
+
+def application_submitted(*, application: Application, again: bool) -> None:
+    occurrence = f"{application.submitted_at:%Y%m%d%H%M%S}:{application.edits.count()}"
+    notify(
+        message=_application(application, Event.APPLICATION_SUBMITTED, occurrence, again=again),
+        recipient_ids=staff_ids(),
+    )
+
+
+def complements_requested(*, application: Application, message: str, deadline: str) -> None:
+    occurrence = application.complement_requests.count()
+    notify(
+        message=_application(
+            application,
+            Event.COMPLEMENTS_REQUESTED,
+            occurrence,
+            message=message,
+            deadline=deadline,
+        ),
+        recipient_ids=[application.holder_id],
+    )
+
+
+def complements_reminder(*, application: Application) -> None:
+    notify(
+        message=_application(
+            application,
+            Event.COMPLEMENTS_REMINDER,
+            application.complement_requests.count(),
+            days=settings.COMPLEMENT_GRACE_DAYS,
+        ),
+        recipient_ids=[application.holder_id],
+    )
+
+
+def dossier_closed(*, application: Application, notice: str) -> None:
+    notify(
+        message=_application(application, Event.DOSSIER_CLOSED, application.stage, notice=notice),
+        recipient_ids=[application.holder_id],
+    )
+
+
+def on_agenda(*, application: Application) -> None:
+    session = application.committee_session
+    if session is None:
+        return
+    notify(
+        message=_application(
+            application, Event.ON_AGENDA, session.pk, session_date=_day(session.starts_at)
+        ),
+        recipient_ids=[application.holder_id],
+    )
+
+
+def scoring_opened(*, application: Application, member_ids: list[int]) -> None:
+    session = application.committee_session
+    if session is None:
+        return
+    message = Message(
+        event=Event.SCORING_DUE,
+        link=reverse("workflows:inbox"),  # members reach the dossier through their task only
+        dossier_ref=f"workflows.application:{application.pk}",
+        occurrence=str(session.pk),
+        context={"title": application.project.title, "session_date": _day(session.starts_at)},
+    )
+    notify(message=message, recipient_ids=member_ids)
+
+
+def scoring_reminder(*, application: Application, member_id: int, session: Any) -> None:
+    message = Message(
+        event=Event.SCORING_REMINDER,
+        link=reverse("workflows:inbox"),
+        dossier_ref=f"workflows.application:{application.pk}",
+        occurrence=str(session.pk),
+        context={"title": application.project.title, "session_date": _day(session.starts_at)},
+    )
+    notify(message=message, recipient_ids=[member_id])
+
+
+def decision(*, application: Application, deliberation: Deliberation) -> None:
+    support = application.project.support_organisation
+    notify(
+        message=_application(
+            application,
+            Event.DECISION,
+            deliberation.pk,
+            outcome=deliberation.get_outcome_display().lower(),
+            amount=format_euros(deliberation.proposed_amount)
+            if deliberation.proposed_amount
+            else "",
+            conditions=deliberation.conditions,
+            reasons=deliberation.reasons,
+        ),
+        recipient_ids=[application.holder_id, *member_ids(support)],
+    )
+
+
+def funding_line_to_sign(*, line: FundingLine) -> None:
+    message = Message(
+        event=Event.FUNDING_LINE_TO_SIGN,
+        link=reverse("workflows:application_detail", args=[line.dossier_id]),
+        dossier_ref=f"workflows.application:{line.dossier_id}",
+        occurrence=str(line.pk),
+        context={
+            "title": line.dossier.project.title,
+            "instrument": line.get_instrument_display(),
+            "amount": format_euros(line.proposed_amount),
+        },
+    )
+    notify(message=message, recipient_ids=member_ids(line.organisation))
+
+
+def funding_line_decided(*, line: FundingLine) -> None:
+    verdict = (
+        f"{format_euros(line.decided_amount)} accordés"
+        if line.decided_amount
+        else line.get_state_display().lower()
+    )
+    notify(
+        message=_application(
+            line.dossier,
+            Event.FUNDING_LINE_DECIDED,
+            f"{line.pk}:{line.state}",
+            organisation=str(line.organisation),
+            verdict=verdict,
+        ),
+        recipient_ids=staff_ids(),
+    )
+
+
+def tranche_released(*, application: Application, tranche: Tranche) -> None:
+    notify(
+        message=_application(
+            application,
+            Event.TRANCHE_RELEASED,
+            tranche.position,
+            label=tranche.label.lower(),
+            amount=format_euros(tranche.amount),
+        ),
+        recipient_ids=[application.holder_id],
+    )
+
+
+def report_event(*, application: Application, report: FollowUpReport, event: Event) -> None:
+    recipients = lead_ids() if event == Event.REPORT_ESCALATED else [application.holder_id]
+    notify(
+        message=_application(application, event, report.months, due_on=f"{report.due_on:%d/%m/%Y}"),
+        recipient_ids=recipients,
+    )
+
+
+def withdrawn(*, application: Application | None, journey: Journey, reason: str) -> None:
+    support = journey.project.support_organisation
+    message = (
+        _application(application, Event.WITHDRAWN, "withdrawn", reason=reason)
+        if application is not None
+        else _journey(journey, Event.WITHDRAWN, "withdrawn", reason=reason)
+    )
+    notify(message=message, recipient_ids=[*staff_ids(), *member_ids(support)])
+
+
+def _day(moment: Any) -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime(moment):%d/%m/%Y}"
