@@ -37,6 +37,7 @@ from .models import Application, ApplicationStatus, Journey
 from .selectors import journey_detail_queryset
 from .views_award import AWARD_STEPS, REPORT_STEPS, award_context, award_step, report_step
 from .views_selection import SELECTION_STEPS, selection_context, selection_step
+from .views_tasks import sent_notifications_panel
 
 APPLICANT_STEPS = ("fill", "complements", "complements_grace", "improve")
 
@@ -103,6 +104,9 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "edits": application.edits.select_related("editor", "mandate")[:50],
             "can_withdraw": is_holder and application.stage in services.OPEN_STATUSES,
             "withdraw_form": WithdrawForm(),
+            "sent_notifications": sent_notifications_panel(
+                request, f"workflows.application:{application.pk}"
+            ),
             **selection_context(application=application, user=request.user),
             **award_context(application=application, user=request.user),
         },

@@ -24,6 +24,7 @@ from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
+from notifications.selectors import sent_about
 
 from . import messaging, services
 from .engine import TaskNotOpen, task_can_act, task_perform
@@ -83,6 +84,13 @@ def application_index(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def sent_notifications_panel(request: AuthenticatedRequest, dossier_ref: str) -> list[Any] | None:
+    """What was sent about the dossier, for MEL staff only (``None`` hides the panel)."""
+    if not request.user.has_perm("notifications.resend_notification"):
+        return None
+    return list(sent_about(dossier_ref=dossier_ref)[:100])
+
+
 @login_required
 def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
@@ -100,6 +108,9 @@ def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "journey": journey,
             "is_holder": is_holder,
+            "sent_notifications": sent_notifications_panel(
+                request, f"workflows.journey:{journey.pk}"
+            ),
             "can_support": can_support and journey.stage == "support",
             "timeline": journey_timeline(journey=journey, staff_view=not is_holder),
             "my_tasks": tasks,
