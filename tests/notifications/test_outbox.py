@@ -3,6 +3,7 @@ notification centre by its recipient only; a digest for those who chose it."""
 
 from __future__ import annotations
 
+import datetime
 import smtplib
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from accounts.services import membership_add
@@ -202,3 +204,28 @@ def test_a_notifying_request_costs_the_same_for_1_and_500_recipients(
     five_hundred = first_contact(2)
     assert one == five_hundred
     assert Notification.objects.filter(event=Event.FIRST_CONTACT_RECEIVED).count() == 1 + 1 + 500
+
+
+def test_the_embedded_scheduler_fires_due_timers_and_relays_the_outbox(
+    client: Client, roubaix: Commune, mel_staff: User, settings: Any
+) -> None:
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from workflows.embedded import tick
+    from workflows.models import EventKind, Journey
+
+    settings.NOTIFICATIONS_RELAY_AFTER_SECONDS = 0
+    assert client.post(reverse("workflows:first_contact"), first_contact_data(roubaix))
+    journey = Journey.objects.get()
+    Task.objects.filter(process_id=journey.pk, status=STATUS.SCHEDULED).update(
+        scheduled=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    tick(last_digest=timezone.localdate())  # no digest in this round
+    assert journey.events.filter(kind=EventKind.ESCALATED).exists()
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == [
+        "Délai de tri dépassé : Cantine solidaire",
+        "Nouveau premier contact : Cantine solidaire",
+    ]
+    assert not Notification.objects.exclude(mail_state=MailState.SENT).exists()
