@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "reviewers",
     "workflows",
     "notifications",
+    "documents",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +202,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
     },
 }
+
+# DOCUMENTS (uploads are checked, stored under MEDIA_ROOT with random names, never served
+# directly)
+# ------------------------------------------------------------------------------
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# OOXML/ODF files are zip archives: refuse more entries or more uncompressed bytes than this.
+DOCUMENT_ARCHIVE_MAX_ENTRIES = env.int("DOCUMENT_ARCHIVE_MAX_ENTRIES", default=2000)
+DOCUMENT_ARCHIVE_MAX_UNCOMPRESSED_BYTES = env.int(
+    "DOCUMENT_ARCHIVE_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+# clamd antivirus, e.g. tcp://127.0.0.1:3310; empty: no scan (documents marked "not scanned").
+CLAMD_URL = env.str("CLAMD_URL", default="")
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=10.0)
 
 # NOTIFICATIONS
 # ------------------------------------------------------------------------------
