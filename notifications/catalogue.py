@@ -25,7 +25,9 @@ class Event(models.TextChoices):
     SCORING_DUE = "scoring_due", "Dossier à noter"
     SCORING_REMINDER = "scoring_reminder", "Relance : notation attendue"
     DECISION = "decision", "Avis du comité"
+    JOURNEY_OUTCOME = "journey_outcome", "Suite de votre parcours"
     FUNDING_LINE_TO_SIGN = "funding_line_to_sign", "Ligne de financement à décider"
+    COUNTERSIGN_DUE = "countersign_due", "Seconde signature attendue"
     FUNDING_LINE_DECIDED = "funding_line_decided", "Décision d'un financeur"
     TRANCHE_RELEASED = "tranche_released", "Versement ordonné"
     REPORT_DUE = "report_due", "Rapport de suivi à rendre"
@@ -33,6 +35,7 @@ class Event(models.TextChoices):
     REPORT_ESCALATED = "report_escalated", "Rapport de suivi toujours en retard"
     NEW_MESSAGE = "new_message", "Nouveau message"
     WITHDRAWN = "withdrawn", "Candidature ou parcours retiré"
+    SCORING_CANCELLED = "scoring_cancelled", "Notation annulée"
 
 
 @dataclass(frozen=True)
@@ -54,12 +57,15 @@ CATALOGUE: dict[Event, Spec] = {
     Event.SCORING_DUE: Spec("Dossier à noter avant le comité du {{ session_date }}", True),
     Event.SCORING_REMINDER: Spec("Relance : notez « {{ title }} » avant la séance", True),
     Event.DECISION: Spec("Avis du comité sur « {{ title }} »", False),
+    Event.JOURNEY_OUTCOME: Spec("Votre projet « {{ title }} » : {{ outcome }}", True),
     Event.FUNDING_LINE_TO_SIGN: Spec("Financement à décider : {{ title }}", True),
-    Event.FUNDING_LINE_DECIDED: Spec("{{ organisation }} a décidé pour « {{ title }} »", False),
+    Event.COUNTERSIGN_DUE: Spec("Seconde signature attendue : {{ title }}", True),
+    Event.FUNDING_LINE_DECIDED: Spec("{{ organisation }} a statué sur « {{ title }} »", False),
     Event.TRANCHE_RELEASED: Spec("Versement ordonné pour « {{ title }} »", False),
     Event.REPORT_DUE: Spec("Votre rapport de suivi est à rendre avant le {{ due_on }}", True),
     Event.REPORT_LATE: Spec("Relance : votre rapport de suivi est en retard", True),
     Event.REPORT_ESCALATED: Spec("Rapport de suivi en retard : {{ title }}", True),
     Event.NEW_MESSAGE: Spec("Nouveau message sur « {{ title }} »", True),
-    Event.WITHDRAWN: Spec("« {{ title }} » a été retiré par son porteur", False),
+    Event.WITHDRAWN: Spec("« {{ title }} » a été retiré par son porteur ou sa porteuse", False),
+    Event.SCORING_CANCELLED: Spec("Notation annulée : « {{ title }} »", False),
 }

@@ -44,6 +44,8 @@ class Notification(models.Model):
         default=MailState.PENDING,
     )
     mail_attempts = models.PositiveSmallIntegerField(_("essais d'envoi"), default=0)
+    # After a transient failure: not before this moment (the relay backs off between tries).
+    next_attempt_at = models.DateTimeField(_("prochain essai après"), null=True, blank=True)
     mail_sent_at = models.DateTimeField(_("e-mail envoyé le"), null=True, blank=True)
     last_error = models.CharField(_("dernière erreur"), max_length=300, blank=True)
 

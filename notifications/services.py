@@ -9,6 +9,7 @@ picks the rows up later).
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,7 +44,8 @@ class Message:
 def render(message: Message) -> tuple[str, str]:
     """Subject and plain-text body, rendered once whatever the number of recipients."""
     context = {**message.context, "link": message.link}
-    subject = Template(CATALOGUE[message.event].subject).render(Context(context))
+    # Plain text, not HTML: "L'épicerie & Cie" must stay as typed in the subject.
+    subject = Template(CATALOGUE[message.event].subject).render(Context(context, autoescape=False))
     body = render_to_string(f"notifications/events/{message.event}.txt", context)
     return " ".join(subject.split())[:200], body.strip()
 
@@ -84,19 +86,19 @@ def notify(*, message: Message, recipient_ids: Iterable[int]) -> int:
     return len(ids)
 
 
-def request_delivery(*, key_prefix: str) -> None:
+def request_delivery(*, key_prefix: str = "", ids: list[int] | None = None) -> None:
     """Hand the rows to a worker; if the broker is unreachable, the relay will do it."""
     from .tasks import deliver_batch
 
     try:
-        deliver_batch.apply_async(kwargs={"key_prefix": key_prefix}, retry=False)
+        deliver_batch.apply_async(kwargs={"key_prefix": key_prefix, "ids": ids}, retry=False)
     except Exception:  # the broker or the mail server is down: never fail the request
         logger.warning("Delivery of %s deferred to the relay", key_prefix, exc_info=True)
 
 
 def notification_resend(*, notification: Notification) -> Notification:
-    """Send a copy of a notification again (staff, from the dossier page)."""
-    copies = Notification.objects.filter(key__startswith=f"resend:{notification.pk}:").count()
+    """Send a copy of a notification again (staff, from the dossier page). Each click is its
+    own copy (a unique key), so two clicks at once never collide."""
     copy = Notification.objects.create(
         recipient_id=notification.recipient_id,
         event=notification.event,
@@ -104,7 +106,7 @@ def notification_resend(*, notification: Notification) -> Notification:
         body=notification.body,
         link=notification.link,
         dossier_ref=notification.dossier_ref,
-        key=f"resend:{notification.pk}:{copies + 1}",
+        key=f"resend:{notification.pk}:{uuid.uuid4().hex}",
     )
     key = copy.key
     transaction.on_commit(lambda: request_delivery(key_prefix=key))
@@ -124,8 +126,23 @@ def notifications_mark_all_read(*, user_id: int) -> int:
 
 
 def preference_set(*, user_id: int, mode: str) -> Preference:
+    """Choose immediate e-mails or the daily digest; going back to immediate sends what was
+    waiting for the digest now."""
     preference, _ = Preference.objects.update_or_create(user_id=user_id, defaults={"mode": mode})
+    if mode == DeliveryMode.IMMEDIATE:
+        waiting = Notification.objects.filter(recipient_id=user_id, mail_state=MailState.DIGEST)
+        ids = list(waiting.values_list("pk", flat=True))
+        if ids:
+            waiting.update(mail_state=MailState.PENDING)
+            transaction.on_commit(lambda: request_delivery(ids=ids))
     return preference
+
+
+def notifications_mark_read_for_dossier(*, user_id: int, dossier_ref: str) -> int:
+    """Opening a dossier reads what one was told about it (one query)."""
+    return Notification.objects.filter(
+        recipient_id=user_id, dossier_ref=dossier_ref, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 User = get_user_model()

@@ -2,13 +2,13 @@
 
 At-least-once: late acks and reject-on-worker-lost (settings) put a task back on the queue
 if its worker dies; each row is sent under its own lock, so a redelivered task sends
-nothing twice. SMTP errors are retried with exponential backoff.
+nothing twice. Failures are recorded on each row and retried by the relay with a growing
+delay, so an outage never piles up retrying tasks.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 
 from celery import shared_task
 
@@ -16,26 +16,28 @@ from . import delivery
 
 logger = logging.getLogger(__name__)
 
-RETRYABLE = (smtplib.SMTPException, OSError)
 
-
-@shared_task(
-    autoretry_for=RETRYABLE,
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(soft_time_limit=240, time_limit=300)
 def deliver_batch(*, key_prefix: str = "", ids: list[int] | None = None) -> int:
-    return delivery.deliver_pending(key_prefix=key_prefix, ids=ids)
+    """Send one batch; a large fan-out continues in a new task, batch after batch."""
+    sent, remaining = delivery.deliver_pending(key_prefix=key_prefix, ids=ids)
+    if remaining:
+        deliver_batch.apply_async(kwargs={"key_prefix": key_prefix, "ids": ids}, retry=False)
+    return sent
 
 
 @shared_task
 def relay_outbox() -> int:
-    """Hand rows whose delivery request was lost back to the workers (run by beat)."""
+    """Hand rows whose delivery request was lost, or whose retry is due, back to the workers
+    (run by beat every minute). A batch that cannot be queued is made due again at once."""
     ids = delivery.pending_for_relay()
-    for start in range(0, len(ids), 50):
-        deliver_batch.apply_async(kwargs={"ids": ids[start : start + 50]}, retry=False)
+    for start in range(0, len(ids), delivery.BATCH):
+        chunk = ids[start : start + delivery.BATCH]
+        try:
+            deliver_batch.apply_async(kwargs={"ids": chunk}, retry=False)
+        except Exception:
+            logger.warning("Relay could not queue %s notifications", len(chunk), exc_info=True)
+            delivery.release_lease(chunk)
     return len(ids)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -24,18 +25,22 @@ def tick(*, last_digest: datetime.date | None) -> datetime.date | None:
     from .tasks import fire_workflow_timers
 
     close_old_connections()
-    try:
-        fire_workflow_timers()
-        relay_outbox()
-        now = timezone.localtime()
-        if now.hour >= settings.NOTIFICATIONS_DIGEST_HOUR and last_digest != now.date():
-            send_digests()
-            last_digest = now.date()
-    except Exception:  # one failed round must not stop the next ones
-        logger.exception("Embedded scheduler round failed")
-    finally:
-        close_old_connections()
+    # Each step on its own: a broken timer must not hold back the mail, nor the reverse.
+    _guarded(fire_workflow_timers)
+    _guarded(relay_outbox)
+    now = timezone.localtime()
+    if now.hour >= settings.NOTIFICATIONS_DIGEST_HOUR and last_digest != now.date():
+        _guarded(send_digests)
+        last_digest = now.date()
+    close_old_connections()
     return last_digest
+
+
+def _guarded(step: Any) -> None:
+    try:
+        step()
+    except Exception:  # logged; the next round tries again
+        logger.exception("Embedded scheduler step %s failed", getattr(step, "name", step))
 
 
 def start_embedded_scheduler() -> threading.Thread | None:

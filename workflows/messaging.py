@@ -30,9 +30,10 @@ def message_send(*, journey: Journey, author: User, body: str) -> DossierMessage
         raise ApplicationError("Le message est vide.", field="body")
     if len(text) > MAX_LENGTH:
         raise ApplicationError(f"Le message dépasse {MAX_LENGTH} caractères.", field="body")
-    message = DossierMessage.objects.create(journey=journey, author=author, body=text)
-    MessageReceipt.objects.create(message=message, reader=author)  # one's own message is read
-    notify.message_posted(journey=journey, posted=message, reader_ids=_readers(journey))
+    with transaction.atomic():  # the message and its notifications together
+        message = DossierMessage.objects.create(journey=journey, author=author, body=text)
+        MessageReceipt.objects.create(message=message, reader=author)  # one's own is read
+        notify.message_posted(journey=journey, posted=message, reader_ids=_readers(journey))
     return message
 
 

@@ -140,7 +140,8 @@ def message_posted(*, journey: Journey, posted: DossierMessage, reader_ids: list
 
 
 def application_submitted(*, application: Application, again: bool) -> None:
-    occurrence = f"{application.submitted_at:%Y%m%d%H%M%S}:{application.edits.count()}"
+    # Each submission adds a line to the history first: its count tells them apart.
+    occurrence = f"{again}:{application.events.count()}"
     notify(
         message=_application(application, Event.APPLICATION_SUBMITTED, occurrence, again=again),
         recipient_ids=staff_ids(),
@@ -289,14 +290,65 @@ def report_event(*, application: Application, report: FollowUpReport, event: Eve
     )
 
 
-def withdrawn(*, application: Application | None, journey: Journey, reason: str) -> None:
+def withdrawn(
+    *, application: Application | None, journey: Journey, reason: str, scorer_ids: list[int]
+) -> None:
+    """Staff keep access (link to the dossier); the supporting organisation loses it with the
+    withdrawal, so its members get no link; members who were scoring are told to stop."""
     support = journey.project.support_organisation
     message = (
         _application(application, Event.WITHDRAWN, "withdrawn", reason=reason)
         if application is not None
         else _journey(journey, Event.WITHDRAWN, "withdrawn", reason=reason)
     )
-    notify(message=message, recipient_ids=[*staff_ids(), *member_ids(support)])
+    notify(message=message, recipient_ids=staff_ids())
+    unlinked = Message(
+        event=message.event,
+        link="",
+        dossier_ref=message.dossier_ref,
+        occurrence=message.occurrence,
+        context=message.context,
+    )
+    staff = set(staff_ids())
+    notify(message=unlinked, recipient_ids=[pk for pk in member_ids(support) if pk not in staff])
+    if application is not None and scorer_ids:
+        cancelled = Message(
+            event=Event.SCORING_CANCELLED,
+            link="",
+            dossier_ref=message.dossier_ref,
+            occurrence="withdrawn",
+            context=message.context,
+        )
+        notify(message=cancelled, recipient_ids=scorer_ids)
+
+
+def journey_outcome(*, journey: Journey, outcome: str, detail: str) -> None:
+    """Tell the holder how the journey goes on: redirected, support ended, ready to apply."""
+    notify(
+        message=_journey(
+            journey, Event.JOURNEY_OUTCOME, journey.stage, outcome=outcome, detail=detail
+        ),
+        recipient_ids=[journey.holder_id],
+    )
+
+
+def countersign_due(*, line: FundingLine) -> None:
+    """A grant above the threshold waits for a second signatory of the same financier."""
+    message = Message(
+        event=Event.COUNTERSIGN_DUE,
+        link=reverse("workflows:application_detail", args=[line.dossier_id]),
+        dossier_ref=f"workflows.application:{line.dossier_id}",
+        occurrence=f"{line.pk}:{line.first_signed_at:%Y%m%d%H%M%S%f}",
+        context={
+            "title": line.dossier.project.title,
+            "first_signer": str(line.first_signer),
+            "amount": format_euros(line.decided_amount or 0),
+            "organisation": str(line.organisation),
+            "threshold": format_euros(settings.FUNDING_SECOND_SIGNATURE_ABOVE_EUR),
+        },
+    )
+    colleagues = [pk for pk in member_ids(line.organisation) if pk != line.first_signer_id]
+    notify(message=message, recipient_ids=colleagues)
 
 
 def _day(moment: Any) -> str:

@@ -264,6 +264,12 @@ def _redirect(journey: Journey, actor: User, reason: str, guidance: str) -> Jour
         message=f"Ce dispositif ne correspond pas tout à fait à votre projet : {reason}"
         + (f" Vous pouvez vous adresser à : {guidance}" if guidance else ""),
     )
+    notify.journey_outcome(
+        journey=journey,
+        outcome="une autre piste",
+        detail=f"Ce dispositif ne correspond pas tout à fait à votre projet : {reason}"
+        + (f"\nVous pouvez vous adresser à : {guidance}" if guidance else ""),
+    )
     return journey
 
 
@@ -437,6 +443,13 @@ def journey_support_conclude(
     journey.opinion, journey.recommended_amount = opinion, recommended_amount
     journey.save()
     journey_event(journey=journey, kind=EventKind.SUPPORT_CONCLUDED, actor=actor, message=message)
+    ready = journey.stage == JourneyStage.READY_TO_APPLY
+    notify.journey_outcome(
+        journey=journey,
+        outcome="prêt à candidater" if ready else "fin de l'accompagnement",
+        detail=message
+        + (" Ouvrez votre candidature depuis la page de votre parcours." if ready else ""),
+    )
     return journey
 
 
@@ -454,7 +467,7 @@ def journey_withdraw(*, journey: Journey, actor: User, reason: str = "") -> Jour
     with transaction.atomic():
         JourneyFlow.instance.cancel(journey)
         journey.refresh_from_db()
-        notify.withdrawn(application=None, journey=journey, reason=reason)
+        notify.withdrawn(application=None, journey=journey, reason=reason, scorer_ids=[])
         for orientation in journey.orientations.filter(outcome=OrientationOutcome.PENDING):
             _withdraw_proposal(journey, orientation.organisation)
             orientation.outcome = OrientationOutcome.EXPIRED

@@ -412,6 +412,7 @@ def application_submit(*, application: Application, actor: User) -> Application:
             actor=actor,
             message="Candidature retravaillée après l'ajournement : elle repart en comité.",
         )
+        notify.application_submitted(application=application, again=True)
         return application
     else:
         application.complement_requests.filter(answered_at__isnull=True).update(
@@ -639,7 +640,15 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
         if application.stage not in OPEN_STATUSES or application.status != "NEW":
             raise ApplicationError("Une décision a déjà été prise sur cette candidature.")
         ApplicationFlow.instance.cancel(application)
-        notify.withdrawn(application=application, journey=application.source_journey, reason=reason)
+        scorers = list(
+            application.scorings.filter(status="NEW").values_list("member_id", flat=True)
+        )
+        notify.withdrawn(
+            application=application,
+            journey=application.source_journey,
+            reason=reason,
+            scorer_ids=scorers,
+        )
         from .services_selection import scorings_close_open
 
         scorings_close_open(application=application)

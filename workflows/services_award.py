@@ -154,6 +154,8 @@ def funding_line_decide(
     )
     if line.is_settled:
         notify.funding_line_decided(line=line)
+    elif line.state == LineState.AWAITING_SECOND:
+        notify.countersign_due(line=line)
     if line.state == LineState.DECLINED:  # a financier's reasons stay between it and the MEL
         application_event(
             application=line.dossier,

@@ -25,6 +25,7 @@ from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 from notifications.selectors import sent_about
+from notifications.services import notifications_mark_read_for_dossier
 
 from . import messaging, services
 from .engine import TaskNotOpen, task_can_act, task_perform
@@ -85,7 +86,9 @@ def application_index(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def sent_notifications_panel(request: AuthenticatedRequest, dossier_ref: str) -> list[Any] | None:
-    """What was sent about the dossier, for MEL staff only (``None`` hides the panel)."""
+    """What was sent about the dossier, for MEL staff only (``None`` hides the panel). Opening
+    the dossier also reads what one was told about it."""
+    notifications_mark_read_for_dossier(user_id=request.user.pk, dossier_ref=dossier_ref)
     if not request.user.has_perm("notifications.resend_notification"):
         return None
     return list(sent_about(dossier_ref=dossier_ref)[:100])

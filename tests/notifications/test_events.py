@@ -212,3 +212,68 @@ def test_a_message_tells_the_other_side_and_a_withdrawal_tells_those_handling_it
     assert _told(Event.NEW_MESSAGE) == {incubator_x_member.email, holder.email}
     journey_withdraw(journey=journey, actor=holder, reason="Je déménage.")
     assert _told(Event.WITHDRAWN) == {mel_staff.email, incubator_x_member.email}
+
+
+def test_a_big_grant_asks_the_colleagues_of_the_first_signer_to_countersign(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    committee: Organisation,
+    committee_member: User,
+    financier_f: Organisation,
+    financier_member: User,
+    settings: Any,
+) -> None:
+    from workflows.services_application import application_withdraw
+
+    settings.FUNDING_SECOND_SIGNATURE_ABOVE_EUR = 5000
+    schedule_session(committee)
+    set_grant_financier(financier_f)
+    colleague = add_member(financier_f, "directrice@financeur-f.example.org")
+    application = eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    perform(
+        application,
+        "instruction",
+        mel_staff,
+        lambda p: application_instruct(
+            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
+        ),
+    )
+    # A second dossier, withdrawn while on the agenda: its scorer is told to stop.
+    other = eligible_application(
+        client, roubaix, mel_staff, incubator_x, incubator_x_member, email="autre@example.org"
+    )
+    perform(
+        other,
+        "instruction",
+        mel_staff,
+        lambda p: application_instruct(
+            application=p, actor=mel_staff, session=other.committee_session, note=NOTE
+        ),
+    )
+    application_withdraw(application=other, actor=other.holder.user, reason="Reporté.")
+    assert _told(Event.SCORING_CANCELLED) == {committee_member.email}
+
+    hold_session(application)
+    perform(
+        application,
+        "deliberation",
+        mel_staff,
+        lambda p: application_deliberate(
+            application=p,
+            actor=mel_staff,
+            outcome=Outcome.FAVOURABLE,
+            proposed_amount=Decimal(9000),
+        ),
+    )
+    line = FundingLine.objects.get(dossier=application)
+    task_perform(
+        task=open_task_of(line),
+        user=financier_member,
+        perform=lambda p: funding_line_decide(
+            line=p, actor=financier_member, grant=True, amount=Decimal(9000)
+        ),
+    )
+    assert _told(Event.COUNTERSIGN_DUE) == {colleague.email}  # not the first signer

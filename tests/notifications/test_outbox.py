@@ -21,7 +21,7 @@ from accounts.models import Organisation, User
 from accounts.services import membership_add
 from applicants.models import Commune
 from notifications.catalogue import CATALOGUE, Event
-from notifications.delivery import deliver_pending, pending_for_relay, send_digests
+from notifications.delivery import deliver_one, deliver_pending, pending_for_relay, send_digests
 from notifications.models import MailState, Notification
 from notifications.services import Message, notify, preference_set
 from tests.conftest import login
@@ -51,6 +51,10 @@ def test_every_event_of_the_catalogue_renders_in_french(applicant_a: User) -> No
         "amount": "9 000 €",
         "message": "Le budget.",
         "notice": "Dossier clos.",
+        "detail": "Votre accompagnement est terminé.",
+        "outcome": "prêt à candidater",
+        "first_signer": "Camille",
+        "threshold": "15 000 €",
     }
     for event in Event:
         assert event in CATALOGUE
@@ -98,26 +102,60 @@ def test_delivered_after_commit_once_with_a_stable_message_id(
     assert isinstance(sent, EmailMultiAlternatives)
     assert "Voir le dossier" in str(sent.alternatives[0][0])
     assert row.mail_state == MailState.SENT
-    assert deliver_pending(key_prefix=_message().key_prefix()) == 0  # redelivered: nothing
+    assert deliver_pending(key_prefix=_message().key_prefix()) == (0, 0)  # again: nothing
     assert len(mail.outbox) == 1
 
 
-def test_a_mail_server_error_keeps_the_row_for_a_retry_then_fails_it(
+def test_a_mail_server_outage_keeps_the_row_with_a_growing_delay_then_fails_it(
     applicant_a: User, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
     notify(message=_message(), recipient_ids=[applicant_a.pk])
+    row = Notification.objects.get()
 
     def refuse(self: Any, *args: Any, **kwargs: Any) -> int:
         raise smtplib.SMTPServerDisconnected("le serveur a coupé")
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    delays = []
     for _attempt in range(2):
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            deliver_pending(key_prefix=_message().key_prefix())
-    row = Notification.objects.get()
-    assert (row.mail_state, row.mail_attempts) == (MailState.FAILED, 2)
+        assert deliver_one(row.pk) is False  # recorded, never raised
+        row.refresh_from_db()
+        assert row.mail_state == MailState.PENDING
+        assert row.next_attempt_at is not None
+        delays.append(row.next_attempt_at - timezone.now())
+    assert delays[1] > delays[0]  # backing off
+    assert pending_for_relay() == []  # not due yet: no task piles up during the outage
+    deliver_one(row.pk)
+    row.refresh_from_db()
+    assert (row.mail_state, row.mail_attempts) == (MailState.FAILED, 3)
     assert "le serveur a coupé" in row.last_error
+
+
+def test_a_refused_address_fails_at_once(
+    applicant_a: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notify(message=_message(), recipient_ids=[applicant_a.pk])
+
+    def refuse(self: Any, *args: Any, **kwargs: Any) -> int:
+        raise smtplib.SMTPRecipientsRefused({applicant_a.email: (550, b"unknown user")})
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    assert deliver_pending(key_prefix=_message().key_prefix()) == (0, 0)
+    row = Notification.objects.get()
+    assert (row.mail_state, row.mail_attempts) == (MailState.FAILED, 1)
+
+
+def test_subjects_keep_apostrophes_and_ampersands(applicant_a: User) -> None:
+    message = Message(
+        event=Event.DECISION,
+        link="/",
+        dossier_ref="x:1",
+        occurrence="1",
+        context={"title": "L'épicerie & Cie", "outcome": "favorable"},
+    )
+    notify(message=message, recipient_ids=[applicant_a.pk])
+    assert Notification.objects.get().subject == "Avis du comité sur « L'épicerie & Cie »"
 
 
 def test_the_relay_picks_up_rows_left_pending(applicant_a: User, settings: Any) -> None:
@@ -125,7 +163,7 @@ def test_the_relay_picks_up_rows_left_pending(applicant_a: User, settings: Any) 
     notify(message=_message(), recipient_ids=[applicant_a.pk])  # no commit hook ran here
     ids = pending_for_relay()
     assert ids == [Notification.objects.get().pk]
-    assert deliver_pending(ids=ids) == 1
+    assert deliver_pending(ids=ids) == (1, 0)
     assert pending_for_relay() == []
 
 
@@ -229,3 +267,42 @@ def test_the_embedded_scheduler_fires_due_timers_and_relays_the_outbox(
         "Nouveau premier contact : Cantine solidaire",
     ]
     assert not Notification.objects.exclude(mail_state=MailState.SENT).exists()
+
+
+def test_back_to_immediate_sends_what_waited_for_the_digest(
+    mel_staff: User, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    preference_set(user_id=mel_staff.pk, mode="digest")
+    notify(message=_message("1"), recipient_ids=[mel_staff.pk])
+    assert Notification.objects.get().mail_state == MailState.DIGEST
+    with django_capture_on_commit_callbacks(execute=True):
+        preference_set(user_id=mel_staff.pk, mode="immediate")
+    assert Notification.objects.get().mail_state == MailState.SENT
+    assert [m.subject for m in mail.outbox] == ["Avis du comité sur « Cantine solidaire »"]
+
+
+def test_one_refused_digest_never_holds_back_the_others(
+    mel_staff: User, mel_team: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = UserFactory.create(email="autre@mel.example.org")
+    membership_add(organisation=mel_team, user=other)
+    gone = UserFactory.create(email="parti@mel.example.org", is_active=False)
+    for user in (mel_staff, other, gone):
+        preference_set(user_id=user.pk, mode="digest")
+    notify(message=_message("1"), recipient_ids=[mel_staff.pk, other.pk, gone.pk])
+    real_send = EmailMultiAlternatives.send
+
+    def refuse_first(self: Any, *args: Any, **kwargs: Any) -> int:
+        if self.to == [mel_staff.email]:
+            raise smtplib.SMTPRecipientsRefused({mel_staff.email: (550, b"full")})
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse_first)
+    assert send_digests() == 1
+    assert [m.to for m in mail.outbox] == [[other.email]]  # not the inactive one
+    states = dict(Notification.objects.values_list("recipient_id", "mail_state"))
+    assert states == {
+        mel_staff.pk: MailState.DIGEST,  # kept for tomorrow, with the error recorded
+        other.pk: MailState.SENT,
+        gone.pk: MailState.FAILED,
+    }
