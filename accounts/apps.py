@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -13,3 +14,4 @@ class AccountsConfig(AppConfig):
             receivers.sync_organisation_permissions,
             dispatch_uid="accounts.sync_organisation_permissions",
         )
+        user_logged_in.connect(receivers.session_started, dispatch_uid="accounts.session_started")

@@ -17,6 +17,28 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
+class TotpCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code à 6 chiffres",
+        help_text="Le code affiché en ce moment par votre application d'authentification.",
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError("Saisissez les 6 chiffres du code, sans lettre.")
+        return code
+
+
 def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
     """Show a refused business rule on its field when the form has it, else above the form."""
     form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -1,4 +1,4 @@
-"""Thin receivers: keep organisation groups in line with the policy after migrations."""
+"""Thin receivers: organisation groups follow the policy after migrations; sessions note sign-in."""
 
 from typing import Any
 
@@ -14,3 +14,16 @@ def sync_organisation_permissions(sender: Any, **kwargs: Any) -> None:
         return  # migrated backwards past the organisations table
     for organisation in Organisation.objects.using(using).select_related("group"):
         organisation_sync_permissions(organisation=organisation)
+
+
+def session_started(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Note when the session began and whether it must carry a second factor."""
+    import time
+
+    from .middleware import SESSION_NEEDS_OTP, SESSION_STARTED_AT, SESSION_TOUCHED_AT
+    from .security import totp_confirmed_device
+
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[SESSION_STARTED_AT] = request.session[SESSION_TOUCHED_AT] = time.time()
+    request.session[SESSION_NEEDS_OTP] = totp_confirmed_device(user) is not None

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from accounts.models import MembershipRole, Organisation, OrganisationKind, User
 from accounts.services import membership_add
@@ -23,7 +23,8 @@ def _media_root(settings: Any, tmp_path: Path) -> None:
 
 
 def login(client: Client, user: User) -> Client:
-    assert client.login(username=user.email, password=PASSWORD)
+    """Signs in with the real password check (the lockout backend needs the request)."""
+    assert client.login(request=RequestFactory().post("/"), username=user.email, password=PASSWORD)
     return client
 
 

@@ -24,7 +24,6 @@ def tick(*, last_digest: datetime.date | None) -> datetime.date | None:
 
     from .tasks import fire_workflow_timers
 
-    close_old_connections()
     # Each step on its own: a broken timer must not hold back the mail, nor the reverse.
     _guarded(fire_workflow_timers)
     _guarded(relay_outbox)
@@ -32,7 +31,6 @@ def tick(*, last_digest: datetime.date | None) -> datetime.date | None:
     if now.hour >= settings.NOTIFICATIONS_DIGEST_HOUR and last_digest != now.date():
         _guarded(send_digests)
         last_digest = now.date()
-    close_old_connections()
     return last_digest
 
 
@@ -53,7 +51,9 @@ def start_embedded_scheduler() -> threading.Thread | None:
         last_digest: datetime.date | None = None
         stop = threading.Event()
         while not stop.wait(interval):
+            close_old_connections()  # this thread's own connection, like a request's
             last_digest = tick(last_digest=last_digest)
+            close_old_connections()
 
     thread = threading.Thread(target=loop, name="embedded-scheduler", daemon=True)
     thread.start()

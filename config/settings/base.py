@@ -5,10 +5,12 @@ needs no broker server. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch it to 
 and a real broker without touching code.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 from config.env import BASE_DIR, VAR_DIR, env
 
@@ -64,6 +66,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     "accounts",
@@ -84,8 +90,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a lockout flagged during authentication into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # viewflow would append its SiteMiddleware, which gates every page on model-wide
@@ -113,6 +125,8 @@ TEMPLATES = [
 # ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out e-mail and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Applicants' rights on what they own (their person, structures, projects).
     "accounts.backends.OwnershipBackend",
@@ -136,9 +150,57 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# Sessions: the key changes at sign-in (django.contrib.auth.login). A signed-in session ends
+# after SESSION_IDLE_TIMEOUT_SECONDS without a request (accounts.middleware pushes the expiry
+# back as the user works, at most once a minute rather than a write per request), and in any
+# case SESSION_COOKIE_AGE seconds after sign-in (SESSION_MAX_LIFETIME_SECONDS).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=60 * 60)
+SESSION_MAX_LIFETIME_SECONDS = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failures for one e-mail from one address,
+# that pair is refused for AXES_COOLOFF_MINUTES; a successful sign-in clears the count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The login form's field is "username" (it holds the e-mail), compared in lower case.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.security.lockout_username"
+# Client address: REMOTE_ADDR, or X-Forwarded-For as written by TRUSTED_PROXY_COUNT proxies.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Optional second factor (TOTP, django-otp) for members of organisations. When
+# OTP_REQUIRED_FOR_STAFF is set, MEL staff must enrol before using the back-office.
+OTP_TOTP_ISSUER = "Entreprendre Autrement MEL"
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
+# Wrong codes allowed at the sign-in code step before going back to the password step.
+OTP_LOGIN_MAX_ATTEMPTS = 5
+OTP_LOGIN_PENDING_SECONDS = 5 * 60
+
+# SECURITY HEADERS (every environment, so development sees CSP violations too)
+# ------------------------------------------------------------------------------
+# No inline script, style attribute or event handler in our templates: everything comes from
+# static files, so 'self' suffices (tests/test_security_headers.py checks the pages).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 # STATIC AND MEDIA
 # ------------------------------------------------------------------------------
@@ -160,6 +222,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Entreprendre Autrement <ne-pas-repondre@example.org>"
 )
+# A mail server that hangs must not hold a worker (or, without a broker, a request).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # CELERY
 # ------------------------------------------------------------------------------
