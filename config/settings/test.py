@@ -16,3 +16,6 @@ STORAGES = {
 # Serve static files from the apps' folders without collectstatic (as in development).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Lockouts are tested; axes' per-request log lines would only drown the test output.
+AXES_VERBOSE = False
+LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}  # noqa: F405

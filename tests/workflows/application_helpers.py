@@ -29,11 +29,12 @@ def ready_journey(
     *,
     email: str = "nadia@example.org",
     legal_form: str = "association",
+    title: str = "Cantine solidaire",
 ) -> Journey:
     """A journey ended "ready to apply", its project carried by a structure in the MEL."""
     if not RequiredDocument.objects.exists():
         call_command("load_programme_rules", verbosity=0)
-    journey = submit_first_contact(client, commune, email=email)
+    journey = submit_first_contact(client, commune, email=email, title=title)
     assert (
         act(client, staff, open_task(journey, "triage"), {"organisation": incubator.pk}).status_code
         == 302
