@@ -79,6 +79,10 @@ def smtp_connection() -> Iterator[Any]:
     """One connection for a whole batch, opened lazily by the first message."""
     connection = get_connection(fail_silently=False)
     try:
+        connection.open()  # one session for the batch: send() then leaves it open
+    except Exception:  # server down: each message tries on its own and records its failure
+        logger.warning("SMTP connection failed", exc_info=True)
+    try:
         yield connection
     finally:
         try:
