@@ -23,6 +23,7 @@ from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
+from audit.selectors import audit_panel
 
 from . import services_application as services
 from .engine import OPEN_STATUSES, TaskNotOpen, task_can_act, task_perform
@@ -106,6 +107,9 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "withdraw_form": WithdrawForm(),
             "sent_notifications": sent_notifications_panel(
                 request, f"workflows.application:{application.pk}"
+            ),
+            "audit_records": audit_panel(
+                user=request.user, dossier_ref=f"workflows.application:{application.pk}"
             ),
             **selection_context(application=application, user=request.user),
             **award_context(application=application, user=request.user),

@@ -24,6 +24,7 @@ from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
+from audit.selectors import audit_panel
 from notifications.selectors import sent_about
 from notifications.services import notifications_mark_read_for_dossier
 
@@ -113,6 +114,9 @@ def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "is_holder": is_holder,
             "sent_notifications": sent_notifications_panel(
                 request, f"workflows.journey:{journey.pk}"
+            ),
+            "audit_records": audit_panel(
+                user=request.user, dossier_ref=f"workflows.journey:{journey.pk}"
             ),
             "can_support": can_support and journey.stage == "support",
             "timeline": journey_timeline(journey=journey, staff_view=not is_holder),

@@ -1,0 +1,317 @@
+"""Appending to the audit chain, and the records each audited event makes.
+
+Every append runs in the caller's transaction (it is rolled back with the change it
+describes) and is serialised with every other append, so two writers never link to the
+same previous record:
+
+- on PostgreSQL, by ``pg_advisory_xact_lock(AUDIT_CHAIN_LOCK_KEY)``, held until the end of
+  the caller's transaction, taken before the last record is read;
+- on SQLite, by the IMMEDIATE transactions of the settings (a writer holds the database
+  write lock from ``BEGIN``).
+
+An append costs the same whatever the length of the journal: the lock, one indexed read of
+the last record (``ORDER BY seq DESC LIMIT 1``) and one insert.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from workflows.models import (
+    Application,
+    ApplicationStatus,
+    Deliberation,
+    FundingLine,
+    Journey,
+    LineState,
+    Scoring,
+)
+
+from .context import current_actor
+from .models import GENESIS_HASH, AuditAction, AuditRecord
+
+# Key of the PostgreSQL advisory lock that serialises appends ("audit" in ASCII).
+AUDIT_CHAIN_LOCK_KEY = 0x6175646974
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def ref_of(obj: models.Model) -> str:
+    """``"app_label.model:pk"``, the reference records use for any object."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def dossier_ref_of(obj: models.Model) -> str:
+    """The dossier (journey or application) an object belongs to, or ``""``."""
+    return dossier_ref_for(obj._meta.label_lower, obj.pk, obj)
+
+
+def dossier_ref_for(label: str, pk: Any, obj: models.Model | None = None) -> str:
+    """Same as ``dossier_ref_of`` from a model label and a primary key. At most one query:
+    none for a journey or an application, nor when ``obj`` is given, except for a project
+    (its journey)."""
+    if label in ("workflows.journey", "workflows.application"):
+        return f"{label}:{pk}"
+    if label in ("workflows.scoring", "workflows.fundingline", "workflows.deliberation"):
+        field = "application_id" if label == "workflows.deliberation" else "dossier_id"
+        model: Any = {
+            "workflows.scoring": Scoring,
+            "workflows.fundingline": FundingLine,
+            "workflows.deliberation": Deliberation,
+        }[label]
+        if obj is not None:
+            dossier_id = getattr(obj, field)
+        else:
+            dossier_id = model._default_manager.filter(pk=pk).values_list(field, flat=True).first()
+        return f"workflows.application:{dossier_id}" if dossier_id else ""
+    if label == "documents.document" and obj is not None:
+        application_id = getattr(obj, "application_id", None)
+        return f"workflows.application:{application_id}" if application_id else ""
+    if label == "applicants.project":
+        journey_id = Journey.objects.filter(project_id=pk).values_list("pk", flat=True).first()
+        return f"workflows.journey:{journey_id}" if journey_id else ""
+    return ""
+
+
+def _canonical(value: Any) -> Any:
+    """JSON whose values read back identically from PostgreSQL and SQLite: numbers other
+    than integers (Decimal, float) become strings, as do dates and lazy strings."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float | decimal.Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    return str(DjangoJSONEncoder().default(value))
+
+
+def _actor_label(actor: AbstractBaseUser) -> str:
+    username = actor.get_username()
+    name = str(actor)
+    return username if name == username else f"{name} <{username}>"
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK_KEY])
+
+
+def audit_record(
+    *,
+    action: AuditAction | str,
+    actor: Actor,
+    obj: models.Model | None = None,
+    object_ref: str = "",
+    dossier_ref: str = "",
+    summary: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditRecord:
+    """Append one record to the chain, in the caller's transaction.
+
+    ``obj`` fills ``object_ref`` and ``dossier_ref`` when they are not given.
+    """
+    if obj is not None:
+        object_ref = object_ref or ref_of(obj)
+        dossier_ref = dossier_ref or dossier_ref_of(obj)
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    record = AuditRecord(
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=_actor_label(actor)[:254] if isinstance(actor, AbstractBaseUser) else "",
+        action=action,
+        object_ref=object_ref[:120],
+        dossier_ref=dossier_ref[:80],
+        summary=summary,
+        before=_canonical(before),
+        after=_canonical(after),
+    )
+    # No savepoint: an append belongs to the caller's transaction, or is its own.
+    with transaction.atomic(savepoint=False):
+        _lock_chain()
+        last = AuditRecord.objects.order_by("-seq").values_list("seq", "hash").first()
+        record.seq, record.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+        # Microseconds are what both databases keep.
+        record.at = timezone.now().astimezone(datetime.UTC)
+        record.hash = record.compute_hash()
+        record.save()
+    return record
+
+
+# Flow transitions ------------------------------------------------------------------------
+
+
+def _task_actor(task: Any) -> Actor:
+    """The task's owner without a query when possible; for steps nobody owns (gateways,
+    automatic steps), whoever's request set them off."""
+    if task.owner_id is None:
+        return current_actor()
+    if task._meta.get_field("owner").is_cached(task):
+        return task.owner
+    actor = current_actor()
+    if actor is not None and actor.pk == task.owner_id:
+        return actor
+    return task.owner
+
+
+def _process_dossier(flow_class: Any, process: models.Model) -> str:
+    # A process not coerced to its flow's class (viewflow's base row) is filed by that class.
+    if isinstance(process, flow_class.process_class):
+        return dossier_ref_of(process)
+    return dossier_ref_for(flow_class.process_class._meta.label_lower, process.pk)
+
+
+def audit_transition(*, flow_class: Any, process: models.Model, task: Any) -> AuditRecord:
+    """A flow node finished (human step, gateway, automatic step or end)."""
+    node = task.flow_task
+    title = getattr(node, "task_title", "") or node.name
+    flow_title = getattr(flow_class, "process_title", "") or flow_class.__name__
+    return audit_record(
+        action=AuditAction.TRANSITION,
+        actor=_task_actor(task),
+        object_ref=f"viewflow.task:{task.pk}",
+        dossier_ref=_process_dossier(flow_class, process),
+        summary=f"{flow_title} n° {process.pk} : étape « {title} » terminée.",
+        after={"flux": flow_class.__name__, "étape": node.name, "processus": process.pk},
+    )
+
+
+# Object permissions ----------------------------------------------------------------------
+
+
+def audit_object_permission(*, row: Any, granted: bool) -> AuditRecord:
+    """A guardian object-permission row was created (grant) or deleted (revoke)."""
+    content_type = ContentType.objects.get_for_id(row.content_type_id)
+    label = f"{content_type.app_label}.{content_type.model}"
+    field = row._meta.get_field("content_object")
+    obj = field.get_cached_value(row, default=None)
+    holder = row.group if hasattr(row, "group_id") else row.user
+    kind = "groupe" if hasattr(row, "group_id") else "utilisateur"
+    perm = row.permission.codename
+    object_ref = f"{label}:{row.object_pk}"
+    state = {kind: str(holder), "droit": perm, "objet": object_ref}
+    verb = "accordé au" if granted else "retiré au"
+    return audit_record(
+        action=AuditAction.GRANT if granted else AuditAction.REVOKE,
+        actor=current_actor(),
+        object_ref=object_ref,
+        dossier_ref=dossier_ref_for(label, row.object_pk, obj),
+        summary=f"Droit « {perm} » {verb} {kind} « {holder} » sur {object_ref}.",
+        before=None if granted else state,
+        after=state if granted else None,
+    )
+
+
+# Decisions -------------------------------------------------------------------------------
+
+ELIGIBILITY_OUTCOMES = (ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE)
+
+
+def _decider(user_id: int | None) -> Actor:
+    """The user who decided, from the request when it is them (no query)."""
+    actor = current_actor()
+    if user_id is None or (actor is not None and actor.pk == user_id):
+        return actor
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()._default_manager.filter(pk=user_id).first()
+
+
+def audit_eligibility(*, application: Application, before_stage: str) -> AuditRecord:
+    """The application was found eligible or not."""
+    before = ApplicationStatus(before_stage).label if before_stage else "—"
+    return audit_record(
+        action=AuditAction.DECISION,
+        actor=current_actor(),
+        obj=application,
+        summary=f"Éligibilité : « {before} » → « {application.get_stage_display()} ».",
+        before={"statut": before_stage},
+        after={"statut": application.stage},
+    )
+
+
+def audit_deliberation(*, deliberation: Deliberation) -> AuditRecord:
+    """The committee recorded its avis on a dossier."""
+    return audit_record(
+        action=AuditAction.DECISION,
+        actor=_decider(deliberation.recorded_by_id),
+        obj=deliberation,
+        summary=f"Avis du comité : {deliberation.get_outcome_display()}.",
+        after={
+            "avis": deliberation.outcome,
+            "montant_propose": deliberation.proposed_amount,
+            "conditions": deliberation.conditions,
+            "motivation": deliberation.reasons,
+            "note_moyenne": deliberation.average_score,
+            "seance": deliberation.session_id,
+        },
+    )
+
+
+def audit_funding_line_decision(*, line: FundingLine, before_state: str) -> AuditRecord:
+    """A financier's line changed state (decided, countersigned, cancelled)."""
+    before = LineState(before_state).label if before_state else "—"
+    return audit_record(
+        action=AuditAction.DECISION,
+        actor=current_actor(),
+        obj=line,
+        summary=(
+            f"Ligne de financement n° {line.pk} ({line.get_instrument_display()}) : "
+            f"« {before} » → « {line.get_state_display()} »."
+        ),
+        before={"decision": before_state},
+        after={
+            "decision": line.state,
+            "montant_accorde": line.decided_amount,
+            "motif": line.reason,
+        },
+    )
+
+
+# Sign-in and documents -------------------------------------------------------------------
+
+
+def audit_login(*, user: AbstractBaseUser) -> AuditRecord:
+    """A user signed in."""
+    return audit_record(
+        action=AuditAction.LOGIN, actor=user, obj=user, summary="Connexion réussie."
+    )
+
+
+def audit_login_failed(*, username: str) -> AuditRecord:
+    """A sign-in failed: only the identifier typed is kept, never the password."""
+    username = username[:254]
+    return audit_record(
+        action=AuditAction.LOGIN_FAILED,
+        actor=None,
+        summary=f"Échec de connexion pour « {username} ».",
+        after={"identifiant": username},
+    )
+
+
+def audit_logout(*, user: AbstractBaseUser) -> AuditRecord:
+    """A user signed out."""
+    return audit_record(action=AuditAction.LOGOUT, actor=user, obj=user, summary="Déconnexion.")
+
+
+def audit_download(*, document: models.Model, user: Actor) -> AuditRecord:
+    """A document was downloaded."""
+    return audit_record(
+        action=AuditAction.DOWNLOAD,
+        actor=user,
+        obj=document,
+        summary=f"Document « {document} » téléchargé.",
+        after={"code": getattr(document, "code", "")},
+    )
