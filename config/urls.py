@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("applicants.urls")),
     path("comite/", include("reviewers.urls")),
     path("notifications/", include("notifications.urls")),
+    path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,14 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
+from documents.models import Document, ScanStatus
 from notifications.models import Notification
 from tests.factories.accounts import make_organisation
 from tests.factories.applicants import commune
@@ -167,6 +170,23 @@ def application_viewers(w: World, side: str) -> frozenset[str]:
 Target = tuple[Callable[[World], list[Any]], frozenset[str]]
 
 
+def stored_document(application: Application) -> Document:
+    """A document of the dossier with its bytes on disk (uploads are closed at this stage)."""
+    data = b"%PDF-1.4\n%%EOF\n"
+    name = default_storage.save(f"documents/matrix/{application.pk}", ContentFile(data))
+    return Document.objects.create(
+        owner=application.holder.user,
+        application=application,
+        code="statuts",
+        original_name="statuts.pdf",
+        content_type="application/pdf",
+        size=len(data),
+        sha256="0" * 64,
+        storage_name=name,
+        scan_status=ScanStatus.NOT_SCANNED,
+    )
+
+
 def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
     """For each URL name: the arguments to try and who may see the object behind them."""
     a, b = w.a, w.b
@@ -194,6 +214,11 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
     structure = both(dossier_viewers, structure_a or 0, structure_b or 0)
     committee_session = [([session], STAFF | {"committee", "committee_conflicted"})]
     staff_only_app = [([a.pk], STAFF), ([b.pk], STAFF)]
+    doc_a, doc_b = stored_document(a), stored_document(b)
+    document = [
+        ([doc_a.public_id], application_viewers(w, "a")),
+        ([doc_b.public_id], application_viewers(w, "b")),
+    ]
     return {
         # Applicants' side
         "applicants:structure_detail": structure,
@@ -232,6 +257,10 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         "workflows:conflict_declare": [([b.pk], STAFF | {"committee", "committee_conflicted"})],
         "workflows:session_agenda": committee_session,
         "workflows:session_minutes": committee_session,
+        # Documents
+        "documents:application": app,
+        "documents:download": document,
+        "documents:delete": document,
         # Accounts and notifications
         "accounts:organisation_detail": [([x.slug], STAFF | {"incubator_x"})],
         "accounts:password_reset_confirm": [(["AA", "bad-token"], EVERYONE)],
@@ -303,6 +332,8 @@ def test_every_url_for_every_persona_against_own_and_foreign_objects(world: Worl
             for args, viewers in cases:
                 url = reverse(name, args=args)
                 response = client.get(url)
+                if response.streaming:  # a served file: read to the end, which closes it
+                    b"".join(cast(Any, response).streaming_content)
                 w.cells += 1
                 if persona not in viewers and 200 <= response.status_code < 300:
                     w.failures.append(f"GET {name} {args} as {persona}: {response.status_code}")
