@@ -26,6 +26,7 @@ from tests.workflows.stage_helpers import (
     add_member,
     eligible_application,
     hold_session,
+    instruct,
     open_task_of,
     perform,
     schedule_session,
@@ -34,7 +35,7 @@ from tests.workflows.stage_helpers import (
 from workflows.engine import task_perform
 from workflows.models import FundingLine, Outcome
 from workflows.services_award import funding_line_decide
-from workflows.services_selection import application_deliberate, application_instruct
+from workflows.services_selection import application_deliberate
 
 pytestmark = pytest.mark.django_db
 
@@ -112,14 +113,7 @@ def test_committee_members_financiers_and_holder_are_each_told_their_part(
     from workflows.services_selection import conflict_declare
 
     conflict_declare(application=application, member=conflicted)
-    perform(
-        application,
-        "instruction",
-        mel_staff,
-        lambda p: application_instruct(
-            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
-        ),
-    )
+    instruct(application, mel_staff)
     assert _told(Event.ON_AGENDA) == {holder.email}
     assert _told(Event.SCORING_DUE) == {committee_member.email}  # not the conflicted member
     hold_session(application)
@@ -233,26 +227,12 @@ def test_a_big_grant_asks_the_colleagues_of_the_first_signer_to_countersign(
     set_grant_financier(financier_f)
     colleague = add_member(financier_f, "directrice@financeur-f.example.org")
     application = eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
-    perform(
-        application,
-        "instruction",
-        mel_staff,
-        lambda p: application_instruct(
-            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
-        ),
-    )
+    instruct(application, mel_staff)
     # A second dossier, withdrawn while on the agenda: its scorer is told to stop.
     other = eligible_application(
         client, roubaix, mel_staff, incubator_x, incubator_x_member, email="autre@example.org"
     )
-    perform(
-        other,
-        "instruction",
-        mel_staff,
-        lambda p: application_instruct(
-            application=p, actor=mel_staff, session=other.committee_session, note=NOTE
-        ),
-    )
+    instruct(other, mel_staff)
     application_withdraw(application=other, actor=other.holder.user, reason="Reporté.")
     assert _told(Event.SCORING_CANCELLED) == {committee_member.email}
 

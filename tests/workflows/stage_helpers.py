@@ -79,6 +79,23 @@ def eligible_application(
     return application
 
 
+NOTE = "Projet solide, porté par une équipe expérimentée ; budget réaliste."
+
+
+def instruct(application: Application, staff: User, *, note: str = NOTE) -> None:
+    """MEL staff write the instruction note for the dossier's session: scoring opens."""
+    from workflows.services_selection import application_instruct
+
+    session = application.committee_session
+    assert session is not None
+    perform(
+        application,
+        "instruction",
+        staff,
+        lambda p: application_instruct(application=p, actor=staff, session=session, note=note),
+    )
+
+
 def perform(application: Application, node: str, user: User, action: Callable[[Any], Any]) -> Any:
     """Complete the open ``node`` of the dossier as ``user`` through the engine."""
     return task_perform(task=app_task(application, node), user=user, perform=action)

@@ -30,6 +30,7 @@ from tests.workflows.stage_helpers import (
     add_member,
     eligible_application,
     hold_session,
+    instruct,
     open_task_of,
     perform,
     schedule_session,
@@ -50,7 +51,6 @@ from workflows.models import (
 from workflows.services_award import report_submit
 from workflows.services_selection import (
     application_deliberate,
-    application_instruct,
     latest_deliberation,
 )
 from workflows.views_application import application_queryset
@@ -79,14 +79,7 @@ def _deliberate(
     outcome: str = Outcome.FAVOURABLE,
     conditions: str = "",
 ) -> None:
-    perform(
-        application,
-        "instruction",
-        staff,
-        lambda p: application_instruct(
-            application=p, actor=staff, session=application.committee_session, note=NOTE
-        ),
-    )
+    instruct(application, staff)
     hold_session(application)
     perform(
         application,

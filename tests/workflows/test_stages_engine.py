@@ -23,6 +23,7 @@ from tests.workflows.stage_helpers import (
     add_member,
     eligible_application,
     hold_session,
+    instruct,
     open_task_of,
     perform,
     schedule_session,
@@ -50,7 +51,6 @@ from workflows.services_award import (
 )
 from workflows.services_selection import (
     application_deliberate,
-    application_instruct,
     conflict_declare,
     scoring_submit,
 )
@@ -100,14 +100,7 @@ def test_from_the_agenda_to_closure_every_stage_by_its_owner(
     second_member = add_member(committee, "deuxieme@comite.example.org")
     assert application.committee_session is not None
 
-    perform(
-        application,
-        "instruction",
-        mel_staff,
-        lambda p: application_instruct(
-            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
-        ),
-    )
+    instruct(application, mel_staff)
     scorings = Scoring.objects.filter(dossier=application)
     assert {s.member_id for s in scorings} == {committee_member.pk, second_member.pk}
     mine = scoring_of(application, committee_member)
@@ -241,14 +234,7 @@ def test_a_late_report_is_reminded_then_escalated_by_the_timers(
 def _funded_and_advanced(
     application: Application, staff: User, financier_member: User
 ) -> Application:
-    perform(
-        application,
-        "instruction",
-        staff,
-        lambda p: application_instruct(
-            application=p, actor=staff, session=application.committee_session, note=NOTE
-        ),
-    )
+    instruct(application, staff)
     hold_session(application)
     perform(
         application,
@@ -300,14 +286,7 @@ def test_a_conflicted_member_never_gets_the_scoring_task(
 
     both = add_member(committee, "double@comite.example.org")
     membership_add(organisation=incubator_x, user=both)
-    perform(
-        application,
-        "instruction",
-        mel_staff,
-        lambda p: application_instruct(
-            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
-        ),
-    )
+    instruct(application, mel_staff)
     members = set(Scoring.objects.filter(dossier=application).values_list("member_id", flat=True))
     assert members == {committee_member.pk}
     assert not open_tasks_for(user=conflicted).exists()
@@ -327,14 +306,7 @@ def test_adjourned_goes_back_to_the_applicant_then_to_the_next_session(
     from workflows.services_application import application_submit
 
     application = on_agenda
-    perform(
-        application,
-        "instruction",
-        mel_staff,
-        lambda p: application_instruct(
-            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
-        ),
-    )
+    instruct(application, mel_staff)
     hold_session(application)
     perform(
         application,
@@ -390,14 +362,7 @@ def test_two_financiers_one_declines_the_other_stands_and_big_grants_need_two_si
         instrument="PRET_SOLIDAIRE",
         amount=Decimal(15000),
     )
-    perform(
-        application,
-        "instruction",
-        mel_staff,
-        lambda p: application_instruct(
-            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
-        ),
-    )
+    instruct(application, mel_staff)
     hold_session(application)
     perform(
         application,
@@ -464,14 +429,7 @@ def test_withdrawing_while_on_the_agenda_cancels_every_member_scoring(
     from workflows.services_application import application_withdraw
 
     application = on_agenda
-    perform(
-        application,
-        "instruction",
-        mel_staff,
-        lambda p: application_instruct(
-            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
-        ),
-    )
+    instruct(application, mel_staff)
     assert open_tasks_for(user=committee_member).exists()
     application_withdraw(
         application=application, actor=application.holder.user, reason="Projet reporté."
@@ -496,14 +454,7 @@ def test_favourable_amount_must_respect_the_caps_of_the_rule_version(
     on_agenda: Application, mel_staff: User
 ) -> None:
     application = on_agenda
-    perform(
-        application,
-        "instruction",
-        mel_staff,
-        lambda p: application_instruct(
-            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
-        ),
-    )
+    instruct(application, mel_staff)
     hold_session(application)
     with pytest.raises(ApplicationError) as refused:
         perform(
@@ -526,14 +477,7 @@ def test_a_member_who_has_not_scored_is_reminded_before_the_session(
     on_agenda: Application, mel_staff: User, committee_member: User
 ) -> None:
     application = on_agenda
-    perform(
-        application,
-        "instruction",
-        mel_staff,
-        lambda p: application_instruct(
-            application=p, actor=mel_staff, session=application.committee_session, note=NOTE
-        ),
-    )
+    instruct(application, mel_staff)
     scoring = scoring_of(application, committee_member)
     timer = Task.objects.get(process_id=scoring.pk, status=STATUS.SCHEDULED)
     session_start = application.committee_session.starts_at
@@ -546,17 +490,6 @@ def test_a_member_who_has_not_scored_is_reminded_before_the_session(
     assert "Relance" in application.events.last().message
 
 
-def _instructed(application: Application, staff: User) -> None:
-    perform(
-        application,
-        "instruction",
-        staff,
-        lambda p: application_instruct(
-            application=p, actor=staff, session=application.committee_session, note=NOTE
-        ),
-    )
-
-
 def test_a_withdrawal_follows_the_dossier_to_another_session(
     on_agenda: Application, mel_staff: User, committee: Organisation, committee_member: User
 ) -> None:
@@ -565,7 +498,7 @@ def test_a_withdrawal_follows_the_dossier_to_another_session(
 
     application = on_agenda
     conflict_declare(application=application, member=committee_member, reason="Lien familial.")
-    _instructed(application, mel_staff)
+    instruct(application, mel_staff)
     assert not Scoring.objects.filter(dossier=application, member=committee_member).exists()
     first = application.committee_session
     later = schedule_session(committee, days_ahead=60)
@@ -597,7 +530,7 @@ def test_the_committee_cannot_propose_more_than_was_asked(
     on_agenda: Application, mel_staff: User
 ) -> None:
     application = on_agenda
-    _instructed(application, mel_staff)
+    instruct(application, mel_staff)
     hold_session(application)
     with pytest.raises(ApplicationError, match="plus que le montant demandé"):
         perform(
@@ -639,7 +572,7 @@ def test_staff_withdraw_a_line_that_will_never_be_decided_and_the_dossier_moves_
         instrument="PRET_HONNEUR",
         amount=Decimal(5000),
     )
-    _instructed(application, mel_staff)
+    instruct(application, mel_staff)
     hold_session(application)
     perform(
         application,
@@ -681,7 +614,7 @@ def test_a_funded_dossier_can_be_closed_before_any_payment_and_only_then(
     from workflows.services_award import application_close_unpaid
 
     application = on_agenda
-    _instructed(application, mel_staff)
+    instruct(application, mel_staff)
     hold_session(application)
     perform(
         application,
