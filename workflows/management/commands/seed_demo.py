@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from applicants.models import Commune, LegalForm
 from funding.models import Programme
@@ -26,10 +27,13 @@ class Command(BaseCommand):
             call_command("load_territory", stdout=self.stdout)
         if not LegalForm.objects.exists() or not Programme.objects.exists():
             call_command("load_programme_rules", stdout=self.stdout)
-        logins = seed_demo()
-        if options["scale"]:
-            created = seed_scale(count=options["scale"], seed=options["seed"])
-            self.stdout.write(f"{created} dossiers générés (graine {options['seed']}).")
+        # The demo's history notifies people as it is built: keep those in the notification
+        # centre, but do not print some hundred e-mails before the logins.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            logins = seed_demo()
+            if options["scale"]:
+                created = seed_scale(count=options["scale"], seed=options["seed"])
+                self.stdout.write(f"{created} dossiers générés (graine {options['seed']}).")
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nComptes de démonstration (mot de passe commun : {DEMO_PASSWORD})"
