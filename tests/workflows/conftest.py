@@ -86,3 +86,27 @@ def applicant_of(journey: Journey) -> User:
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+@pytest.fixture
+def on_agenda(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Any,
+    incubator_x_member: User,
+    committee: Any,
+    committee_member: User,
+    financier_f: Any,
+) -> Any:
+    """An eligible dossier placed on the next session of ``committee``, whose member waits
+    for it; ``financier_f`` signs the programme's grant."""
+    from tests.workflows.stage_helpers import (
+        eligible_application,
+        schedule_session,
+        set_grant_financier,
+    )
+
+    schedule_session(committee)
+    set_grant_financier(financier_f)
+    return eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)

@@ -161,22 +161,6 @@ def _all_reports_sent(application: Application) -> None:
         )
 
 
-@pytest.fixture
-def on_agenda(
-    client: Client,
-    roubaix: Commune,
-    mel_staff: User,
-    incubator_x: Organisation,
-    incubator_x_member: User,
-    committee: Organisation,
-    committee_member: User,
-    financier_f: Organisation,
-) -> Application:
-    schedule_session(committee)
-    set_grant_financier(financier_f)
-    return eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
-
-
 # Funding lines ---------------------------------------------------------------------------------
 
 

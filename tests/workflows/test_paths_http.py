@@ -95,22 +95,6 @@ def _decide(client: Client, user: User, line: FundingLine, data: dict[str, str])
     return _as(client, user).post(url, data)
 
 
-@pytest.fixture
-def on_agenda(
-    client: Client,
-    roubaix: Commune,
-    mel_staff: User,
-    incubator_x: Organisation,
-    incubator_x_member: User,
-    committee: Organisation,
-    committee_member: User,
-    financier_f: Organisation,
-) -> Application:
-    schedule_session(committee)
-    set_grant_financier(financier_f)
-    return eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
-
-
 def test_happy_path_to_closure_each_persona_on_its_own_pages(
     client: Client,
     on_agenda: Application,

@@ -17,19 +17,16 @@ from django.urls import reverse
 from viewflow.workflow.status import STATUS
 
 from accounts.models import Organisation, OrganisationKind, User
-from applicants.models import Commune
 from funding.selectors import scoring_grid
 from reviewers.models import CommitteeSession
 from tests.factories.accounts import make_organisation
 from tests.workflows.application_helpers import make_waiting_applications, staff_step
 from tests.workflows.stage_helpers import (
     add_member,
-    eligible_application,
     hold_session,
     open_task_of,
     schedule_session,
     scoring_of,
-    set_grant_financier,
 )
 from workflows.documents_selection import letter_date
 from workflows.models import (
@@ -45,22 +42,6 @@ from workflows.services_selection import application_open_scoring, conflict_decl
 pytestmark = pytest.mark.django_db
 
 NOTE = "Projet solide, porté par une équipe expérimentée ; budget réaliste."
-
-
-@pytest.fixture
-def on_agenda(
-    client: Client,
-    roubaix: Commune,
-    mel_staff: User,
-    incubator_x: Organisation,
-    incubator_x_member: User,
-    committee: Organisation,
-    committee_member: User,
-    financier_f: Organisation,
-) -> Application:
-    schedule_session(committee)
-    set_grant_financier(financier_f)
-    return eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
 
 
 @pytest.fixture

@@ -72,22 +72,6 @@ def _due_timers(application: Application) -> int:
     return fire_due_timers()
 
 
-@pytest.fixture
-def on_agenda(
-    client: Client,
-    roubaix: Commune,
-    mel_staff: User,
-    incubator_x: Organisation,
-    incubator_x_member: User,
-    committee: Organisation,
-    committee_member: User,
-    financier_f: Organisation,
-) -> Application:
-    schedule_session(committee)
-    set_grant_financier(financier_f)
-    return eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
-
-
 def test_from_the_agenda_to_closure_every_stage_by_its_owner(
     on_agenda: Application,
     mel_staff: User,
