@@ -29,6 +29,7 @@ from tests.factories.accounts import make_organisation
 from tests.factories.applicants import commune
 from tests.workflows.stage_helpers import (
     add_member,
+    deliberate,
     eligible_application,
     hold_session,
     open_task_of,
@@ -39,7 +40,6 @@ from tests.workflows.stage_helpers import (
 )
 from workflows.models import Application, FundingLine
 from workflows.services_selection import (
-    application_deliberate,
     application_instruct,
     conflict_declare,
 )
@@ -128,14 +128,7 @@ def world(
         perform(dossier, "instruction", mel_staff, instruct)
     conflict_declare(application=b, member=conflicted)
     hold_session(a)
-    perform(
-        a,
-        "deliberation",
-        mel_staff,
-        lambda p: application_deliberate(
-            application=p, actor=mel_staff, outcome="favourable", proposed_amount=Decimal(9000)
-        ),
-    )
+    deliberate(a, mel_staff, "favourable", amount=Decimal(9000))
     b.refresh_from_db()
     client.logout()
     personas: dict[str, User | None] = {

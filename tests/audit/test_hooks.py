@@ -18,6 +18,7 @@ from audit.selectors import audit_chain_break, audit_of_dossier
 from tests.factories.accounts import PASSWORD
 from tests.workflows.conftest import act, open_task, submit_first_contact
 from tests.workflows.stage_helpers import (
+    deliberate,
     eligible_application,
     hold_session,
     open_task_of,
@@ -28,7 +29,7 @@ from tests.workflows.stage_helpers import (
 from workflows.engine import task_perform
 from workflows.models import FundingLine, Outcome
 from workflows.services_award import funding_line_decide
-from workflows.services_selection import application_deliberate, application_instruct
+from workflows.services_selection import application_instruct
 
 pytestmark = pytest.mark.django_db
 
@@ -157,17 +158,7 @@ def test_eligibility_deliberation_and_funding_decisions_carry_before_and_after(
         ),
     )
     hold_session(application)
-    perform(
-        application,
-        "deliberation",
-        mel_staff,
-        lambda p: application_deliberate(
-            application=p,
-            actor=mel_staff,
-            outcome=Outcome.FAVOURABLE,
-            proposed_amount=Decimal(12000),
-        ),
-    )
+    deliberate(application, mel_staff, Outcome.FAVOURABLE, amount=Decimal(12000))
     line = FundingLine.objects.get(dossier=application)
     task_perform(
         task=open_task_of(line),

@@ -24,18 +24,17 @@ from notifications.models import Notification
 from tests.workflows.application_helpers import staff_step, submitted_application
 from tests.workflows.stage_helpers import (
     add_member,
+    deliberate,
     eligible_application,
     hold_session,
     instruct,
     open_task_of,
-    perform,
     schedule_session,
     set_grant_financier,
 )
 from workflows.engine import task_perform
 from workflows.models import FundingLine, Outcome
 from workflows.services_award import funding_line_decide
-from workflows.services_selection import application_deliberate
 
 pytestmark = pytest.mark.django_db
 
@@ -117,17 +116,7 @@ def test_committee_members_financiers_and_holder_are_each_told_their_part(
     assert _told(Event.ON_AGENDA) == {holder.email}
     assert _told(Event.SCORING_DUE) == {committee_member.email}  # not the conflicted member
     hold_session(application)
-    perform(
-        application,
-        "deliberation",
-        mel_staff,
-        lambda p: application_deliberate(
-            application=p,
-            actor=mel_staff,
-            outcome=Outcome.FAVOURABLE,
-            proposed_amount=Decimal(9000),
-        ),
-    )
+    deliberate(application, mel_staff, Outcome.FAVOURABLE, amount=Decimal(9000))
     assert _told(Event.DECISION) == {holder.email, incubator_x_member.email}
     assert _told(Event.FUNDING_LINE_TO_SIGN) == {financier_member.email}
     line = FundingLine.objects.get(dossier=application)
@@ -237,17 +226,7 @@ def test_a_big_grant_asks_the_colleagues_of_the_first_signer_to_countersign(
     assert _told(Event.SCORING_CANCELLED) == {committee_member.email}
 
     hold_session(application)
-    perform(
-        application,
-        "deliberation",
-        mel_staff,
-        lambda p: application_deliberate(
-            application=p,
-            actor=mel_staff,
-            outcome=Outcome.FAVOURABLE,
-            proposed_amount=Decimal(9000),
-        ),
-    )
+    deliberate(application, mel_staff, Outcome.FAVOURABLE, amount=Decimal(9000))
     line = FundingLine.objects.get(dossier=application)
     task_perform(
         task=open_task_of(line),

@@ -96,6 +96,33 @@ def instruct(application: Application, staff: User, *, note: str = NOTE) -> None
     )
 
 
+def deliberate(
+    application: Application,
+    staff: User,
+    outcome: str,
+    *,
+    amount: Decimal | None = None,
+    reasons: str = "",
+    conditions: str = "",
+) -> Any:
+    """MEL staff record the committee's avis on the dossier (its session must have begun)."""
+    from workflows.services_selection import application_deliberate
+
+    return perform(
+        application,
+        "deliberation",
+        staff,
+        lambda p: application_deliberate(
+            application=p,
+            actor=staff,
+            outcome=outcome,
+            proposed_amount=amount,
+            reasons=reasons,
+            conditions=conditions,
+        ),
+    )
+
+
 def perform(application: Application, node: str, user: User, action: Callable[[Any], Any]) -> Any:
     """Complete the open ``node`` of the dossier as ``user`` through the engine."""
     return task_perform(task=app_task(application, node), user=user, perform=action)

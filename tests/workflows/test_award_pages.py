@@ -28,6 +28,7 @@ from tests.factories.accounts import make_organisation
 from tests.workflows.application_helpers import app_task
 from tests.workflows.stage_helpers import (
     add_member,
+    deliberate,
     eligible_application,
     hold_session,
     instruct,
@@ -50,7 +51,6 @@ from workflows.models import (
 )
 from workflows.services_award import report_submit
 from workflows.services_selection import (
-    application_deliberate,
     latest_deliberation,
 )
 from workflows.views_application import application_queryset
@@ -81,18 +81,7 @@ def _deliberate(
 ) -> None:
     instruct(application, staff)
     hold_session(application)
-    perform(
-        application,
-        "deliberation",
-        staff,
-        lambda p: application_deliberate(
-            application=p,
-            actor=staff,
-            outcome=outcome,
-            proposed_amount=Decimal(amount),
-            conditions=conditions,
-        ),
-    )
+    deliberate(application, staff, outcome, amount=Decimal(amount), conditions=conditions)
 
 
 def _line_url(line: FundingLine) -> str:

@@ -146,6 +146,7 @@ def _dossier_awaiting_lines(client: Any, commune: Commune, staff: User, trial: i
     from tests.factories.accounts import make_organisation
     from tests.workflows.stage_helpers import (
         add_member,
+        deliberate,
         eligible_application,
         hold_session,
         perform,
@@ -153,7 +154,7 @@ def _dossier_awaiting_lines(client: Any, commune: Commune, staff: User, trial: i
         set_grant_financier,
     )
     from workflows.models import FinancingLine, Outcome
-    from workflows.services_selection import application_deliberate, application_instruct
+    from workflows.services_selection import application_instruct
 
     committee = make_organisation(f"Comité {trial}", OrganisationKind.COMMITTEE)
     incubator = make_organisation(f"Incubateur {trial}", OrganisationKind.SUPPORT)
@@ -187,14 +188,7 @@ def _dossier_awaiting_lines(client: Any, commune: Commune, staff: User, trial: i
         ),
     )
     hold_session(application)
-    perform(
-        application,
-        "deliberation",
-        staff,
-        lambda p: application_deliberate(
-            application=p, actor=staff, outcome=Outcome.FAVOURABLE, proposed_amount=Decimal(9000)
-        ),
-    )
+    deliberate(application, staff, Outcome.FAVOURABLE, amount=Decimal(9000))
     return application, signers
 
 

@@ -21,6 +21,7 @@ from funding.selectors import scoring_grid
 from tests.workflows.application_helpers import app_task
 from tests.workflows.stage_helpers import (
     add_member,
+    deliberate,
     eligible_application,
     hold_session,
     instruct,
@@ -50,7 +51,6 @@ from workflows.services_award import (
     tranche_release,
 )
 from workflows.services_selection import (
-    application_deliberate,
     conflict_declare,
     scoring_submit,
 )
@@ -100,29 +100,9 @@ def test_from_the_agenda_to_closure_every_stage_by_its_owner(
     assert mine.weighted_score == Decimal("100.00")
 
     with pytest.raises(ApplicationError, match="pas encore eu lieu"):
-        perform(
-            application,
-            "deliberation",
-            mel_staff,
-            lambda p: application_deliberate(
-                application=p,
-                actor=mel_staff,
-                outcome=Outcome.FAVOURABLE,
-                proposed_amount=Decimal(20000),
-            ),
-        )
+        deliberate(application, mel_staff, Outcome.FAVOURABLE, amount=Decimal(20000))
     hold_session(application)
-    perform(
-        application,
-        "deliberation",
-        mel_staff,
-        lambda p: application_deliberate(
-            application=p,
-            actor=mel_staff,
-            outcome=Outcome.FAVOURABLE,
-            proposed_amount=Decimal(12000),
-        ),
-    )
+    deliberate(application, mel_staff, Outcome.FAVOURABLE, amount=Decimal(12000))
     application.refresh_from_db()
     assert application.stage == ApplicationStatus.FUNDING
     other = scoring_of(application, second_member)
@@ -220,14 +200,7 @@ def _funded_and_advanced(
 ) -> Application:
     instruct(application, staff)
     hold_session(application)
-    perform(
-        application,
-        "deliberation",
-        staff,
-        lambda p: application_deliberate(
-            application=p, actor=staff, outcome=Outcome.FAVOURABLE, proposed_amount=Decimal(9000)
-        ),
-    )
+    deliberate(application, staff, Outcome.FAVOURABLE, amount=Decimal(9000))
     line = FundingLine.objects.get(dossier=application)
     task_perform(
         task=open_task_of(line),
@@ -292,16 +265,8 @@ def test_adjourned_goes_back_to_the_applicant_then_to_the_next_session(
     application = on_agenda
     instruct(application, mel_staff)
     hold_session(application)
-    perform(
-        application,
-        "deliberation",
-        mel_staff,
-        lambda p: application_deliberate(
-            application=p,
-            actor=mel_staff,
-            outcome=Outcome.ADJOURNED,
-            reasons="Préciser le plan de financement.",
-        ),
+    deliberate(
+        application, mel_staff, Outcome.ADJOURNED, reasons="Préciser le plan de financement."
     )
     application.refresh_from_db()
     assert application.stage == ApplicationStatus.ADJOURNED
@@ -348,17 +313,7 @@ def test_two_financiers_one_declines_the_other_stands_and_big_grants_need_two_si
     )
     instruct(application, mel_staff)
     hold_session(application)
-    perform(
-        application,
-        "deliberation",
-        mel_staff,
-        lambda p: application_deliberate(
-            application=p,
-            actor=mel_staff,
-            outcome=Outcome.FAVOURABLE,
-            proposed_amount=Decimal(12000),
-        ),
-    )
+    deliberate(application, mel_staff, Outcome.FAVOURABLE, amount=Decimal(12000))
     grant = FundingLine.objects.get(dossier=application, organisation=financier_f)
     loan = FundingLine.objects.get(dossier=application, organisation=bank)
     assert not open_tasks_for(user=banker).filter(process_id=grant.pk).exists()
@@ -441,17 +396,7 @@ def test_favourable_amount_must_respect_the_caps_of_the_rule_version(
     instruct(application, mel_staff)
     hold_session(application)
     with pytest.raises(ApplicationError) as refused:
-        perform(
-            application,
-            "deliberation",
-            mel_staff,
-            lambda p: application_deliberate(
-                application=p,
-                actor=mel_staff,
-                outcome=Outcome.FAVOURABLE,
-                proposed_amount=Decimal(31000),
-            ),
-        )
+        deliberate(application, mel_staff, Outcome.FAVOURABLE, amount=Decimal(31000))
     assert refused.value.field == "amount"
     assert app_task(application, "deliberation").status in (STATUS.NEW, STATUS.ASSIGNED)
     assert not application.deliberations.exists()
@@ -490,14 +435,7 @@ def test_a_withdrawal_follows_the_dossier_to_another_session(
     application.refresh_from_db()
     hold_session(application)
     with pytest.raises(ApplicationError, match="annulée"):
-        perform(
-            application,
-            "deliberation",
-            mel_staff,
-            lambda p: application_deliberate(
-                application=p, actor=mel_staff, outcome=Outcome.UNFAVOURABLE, reasons="Non."
-            ),
-        )
+        deliberate(application, mel_staff, Outcome.UNFAVOURABLE, reasons="Non.")
     other = add_member(committee, "autre@comite.example.org")
     application_move_session(application=application, actor=mel_staff, session=later)
     application.refresh_from_db()
@@ -517,17 +455,7 @@ def test_the_committee_cannot_propose_more_than_was_asked(
     instruct(application, mel_staff)
     hold_session(application)
     with pytest.raises(ApplicationError, match="plus que le montant demandé"):
-        perform(
-            application,
-            "deliberation",
-            mel_staff,
-            lambda p: application_deliberate(
-                application=p,
-                actor=mel_staff,
-                outcome=Outcome.FAVOURABLE,
-                proposed_amount=Decimal(12001),
-            ),
-        )
+        deliberate(application, mel_staff, Outcome.FAVOURABLE, amount=Decimal(12001))
 
 
 def test_staff_withdraw_a_line_that_will_never_be_decided_and_the_dossier_moves_on(
@@ -558,17 +486,7 @@ def test_staff_withdraw_a_line_that_will_never_be_decided_and_the_dossier_moves_
     )
     instruct(application, mel_staff)
     hold_session(application)
-    perform(
-        application,
-        "deliberation",
-        mel_staff,
-        lambda p: application_deliberate(
-            application=p,
-            actor=mel_staff,
-            outcome=Outcome.FAVOURABLE,
-            proposed_amount=Decimal(9000),
-        ),
-    )
+    deliberate(application, mel_staff, Outcome.FAVOURABLE, amount=Decimal(9000))
     grant = FundingLine.objects.get(dossier=application, organisation=financier_f)
     task_perform(
         task=open_task_of(grant),
@@ -600,17 +518,7 @@ def test_a_funded_dossier_can_be_closed_before_any_payment_and_only_then(
     application = on_agenda
     instruct(application, mel_staff)
     hold_session(application)
-    perform(
-        application,
-        "deliberation",
-        mel_staff,
-        lambda p: application_deliberate(
-            application=p,
-            actor=mel_staff,
-            outcome=Outcome.FAVOURABLE,
-            proposed_amount=Decimal(9000),
-        ),
-    )
+    deliberate(application, mel_staff, Outcome.FAVOURABLE, amount=Decimal(9000))
     line = FundingLine.objects.get(dossier=application)
     task_perform(
         task=open_task_of(line),
