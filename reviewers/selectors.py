@@ -28,13 +28,16 @@ def sessions_visible_to(*, user: AnyUser) -> QuerySet[CommitteeSession]:
 def next_open_session(*, programme: Programme, on_date: datetime.date) -> CommitteeSession | None:
     """The first planned session of ``programme`` still taking dossiers on ``on_date``.
 
-    A session takes dossiers from ``on_date`` if it starts that day or later and its agenda
-    cut-off (when set) is not past. ``None`` when staff have not scheduled one yet.
+    A session takes dossiers from ``on_date`` if it starts that day or later — and, today, if
+    it has not started yet — and its agenda cut-off (when set) is not past. ``None`` when
+    staff have not scheduled one yet.
     """
-    day_start = timezone.make_aware(datetime.datetime.combine(on_date, datetime.time.min))
+    earliest = timezone.make_aware(datetime.datetime.combine(on_date, datetime.time.min))
+    if on_date == timezone.localdate():
+        earliest = timezone.now()  # a session that began this morning takes no more dossiers
     return (
         CommitteeSession.objects.filter(
-            programme=programme, status=SessionStatus.PLANNED, starts_at__gte=day_start
+            programme=programme, status=SessionStatus.PLANNED, starts_at__gte=earliest
         )
         .filter(Q(agenda_cutoff__isnull=True) | Q(agenda_cutoff__gte=on_date))
         .select_related("committee", "programme")

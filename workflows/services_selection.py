@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
@@ -20,6 +20,7 @@ from funding.formatting import format_euros
 from funding.selectors import scoring_grid
 from funding.services import requested_amount_check
 from reviewers.models import CommitteeSession, SessionStatus
+from reviewers.selectors import next_open_session
 
 from . import notify
 from .models import (
@@ -47,11 +48,7 @@ def _day(session: CommitteeSession) -> str:
 def application_place_on_session(*, application: Application) -> Application:
     """Put an eligible (or reworked) dossier on the next session still taking dossiers;
     when none is scheduled, staff choose one at the instruction step."""
-    session = (
-        open_sessions()
-        .filter(Q(agenda_cutoff__isnull=True) | Q(agenda_cutoff__gte=timezone.localdate()))
-        .first()
-    )
+    session = next_open_session(programme=programme(), on_date=timezone.localdate())
     application.committee_session = session
     application.stage = ApplicationStatus.ON_AGENDA
     application.save(update_fields=["committee_session", "stage"])
