@@ -16,3 +16,10 @@ def add_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
         if moment.weekday() < SATURDAY:
             remaining -= 1
     return moment
+
+
+def local_day(moment: datetime.datetime) -> str:
+    """``15/03/2027``: the day of an aware moment in the site's time zone (Lille)."""
+    from django.utils import timezone
+
+    return f"{timezone.localtime(moment):%d/%m/%Y}"

@@ -17,6 +17,7 @@ from funding.formatting import format_euros
 from notifications.catalogue import Event
 from notifications.services import Message, notify
 
+from .calendar import local_day
 from .models import (
     Application,
     Deliberation,
@@ -187,7 +188,7 @@ def on_agenda(*, application: Application) -> None:
         return
     notify(
         message=_application(
-            application, Event.ON_AGENDA, session.pk, session_date=_day(session.starts_at)
+            application, Event.ON_AGENDA, session.pk, session_date=local_day(session.starts_at)
         ),
         recipient_ids=[application.holder_id],
     )
@@ -202,7 +203,7 @@ def scoring_opened(*, application: Application, member_ids: list[int]) -> None:
         link=reverse("workflows:inbox"),  # members reach the dossier through their task only
         dossier_ref=f"workflows.application:{application.pk}",
         occurrence=str(session.pk),
-        context={"title": application.project.title, "session_date": _day(session.starts_at)},
+        context={"title": application.project.title, "session_date": local_day(session.starts_at)},
     )
     notify(message=message, recipient_ids=member_ids)
 
@@ -213,7 +214,7 @@ def scoring_reminder(*, application: Application, member_id: int, session: Any) 
         link=reverse("workflows:inbox"),
         dossier_ref=f"workflows.application:{application.pk}",
         occurrence=str(session.pk),
-        context={"title": application.project.title, "session_date": _day(session.starts_at)},
+        context={"title": application.project.title, "session_date": local_day(session.starts_at)},
     )
     notify(message=message, recipient_ids=[member_id])
 
@@ -349,9 +350,3 @@ def countersign_due(*, line: FundingLine) -> None:
     )
     colleagues = [pk for pk in member_ids(line.organisation) if pk != line.first_signer_id]
     notify(message=message, recipient_ids=colleagues)
-
-
-def _day(moment: Any) -> str:
-    from django.utils import timezone
-
-    return f"{timezone.localtime(moment):%d/%m/%Y}"

@@ -23,6 +23,7 @@ from reviewers.models import CommitteeSession, SessionStatus
 from reviewers.selectors import next_open_session
 
 from . import notify
+from .calendar import local_day
 from .models import (
     Application,
     ApplicationStatus,
@@ -38,10 +39,6 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
-def _day(session: CommitteeSession) -> str:
-    return f"{timezone.localtime(session.starts_at):%d/%m/%Y}"
-
-
 # Placing on a session --------------------------------------------------------------------
 
 
@@ -54,7 +51,7 @@ def application_place_on_session(*, application: Application) -> Application:
     application.save(update_fields=["committee_session", "stage"])
     application_event(
         application=application,
-        message=f"Inscrite à l'ordre du jour de la séance du {_day(session)}."
+        message=f"Inscrite à l'ordre du jour de la séance du {local_day(session.starts_at)}."
         if session
         else "Aucune séance du comité n'est programmée : l'équipe de la MEL en choisira une.",
     )
@@ -101,7 +98,9 @@ def application_instruct(
         application=application,
         actor=actor,
         message="Note d'instruction rédigée"
-        + (f" ; dossier inscrit à la séance du {_day(session)}." if changed else "."),
+        + (
+            f" ; dossier inscrit à la séance du {local_day(session.starts_at)}." if changed else "."
+        ),
     )
     notify.on_agenda(application=application)
     return application
@@ -136,7 +135,7 @@ def application_move_session(
         application_event(
             application=application,
             actor=actor,
-            message=f"Dossier reporté à la séance du {_day(session)}.",
+            message=f"Dossier reporté à la séance du {local_day(session.starts_at)}.",
         )
         notify.on_agenda(application=application)
         if scoring_was_open:
@@ -436,7 +435,7 @@ def application_deliberate(
         application=application,
         actor=actor,
         message=f"{deliberation.get_outcome_display()} du comité du "
-        f"{_day(session)}."
+        f"{local_day(session.starts_at)}."
         + (
             f" Montant proposé : {format_euros(deliberation.proposed_amount)}."
             if deliberation.proposed_amount
