@@ -11,15 +11,12 @@ as production. ``scale`` adds N deterministic dossiers for load and benchmark wo
 from __future__ import annotations
 
 import datetime
-import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.timers import fire_due_timers
@@ -31,13 +28,10 @@ from applicants.models import (
     ConsentPurpose,
     EsusStatus,
     LegalForm,
-    Person,
     Project,
     ProjectStage,
     QpvArea,
-    QpvDetermination,
     QpvOutcome,
-    QpvSource,
     Sector,
     Structure,
 )
@@ -1029,91 +1023,3 @@ def _seed_closure(application: Application, staff: User) -> None:
             application_close(application=a, actor=staff),
         ),
     )
-
-
-def seed_scale(*, count: int, seed: int = 2026, batch: int = 2000) -> int:
-    """Add ``count`` deterministic dossiers (same seed → same data) spread over stages,
-    sectors, MEL communes, support organisations and QPV outcomes. Returns rows created."""
-    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-    communes = list(Commune.objects.in_mel().order_by("insee_code"))
-    incubators = list(Organisation.objects.filter(kind=OrganisationKind.SUPPORT).order_by("pk"))
-    qpv_by_commune = {c.pk: list(c.qpv_areas.order_by("code")) for c in communes}
-    password = make_password(None)  # unusable: scale users never log in
-    start = User.objects.filter(email__startswith="scale-").count()
-    created = 0
-    for offset in range(0, count, batch):
-        size = min(batch, count - offset)
-        with transaction.atomic():
-            created += _scale_batch(
-                rng, start + offset, size, communes, incubators, qpv_by_commune, password
-            )
-    return created
-
-
-def _scale_batch(
-    rng: random.Random,
-    first: int,
-    size: int,
-    communes: list[Commune],
-    incubators: list[Organisation],
-    qpv_by_commune: dict[str, list[QpvArea]],
-    password: str,
-) -> int:
-    users = User.objects.bulk_create(
-        [
-            User(
-                email=f"scale-{first + i:07d}@scale.invalid",
-                password=password,
-                last_name=f"Porteur {first + i}",
-            )
-            for i in range(size)
-        ]
-    )
-    Person.objects.bulk_create([Person(user=u) for u in users])
-    stages, sectors = list(ProjectStage), list(Sector)
-    projects = [
-        Project(
-            holder_id=u.pk,
-            title=f"Projet {first + i}",
-            summary="Projet généré pour les mesures de charge.",
-            sector=rng.choice(sectors),
-            stage=rng.choice(stages),
-            commune=rng.choice(communes),
-            support_organisation=rng.choice(incubators)
-            if incubators and rng.random() < 0.7
-            else None,
-        )
-        for i, u in enumerate(users)
-    ]
-    Project.objects.bulk_create(projects)
-    determinations = []
-    for project in projects:
-        areas = qpv_by_commune.get(project.commune_id or "") or []
-        area = rng.choice(areas) if areas and rng.random() < 0.4 else None
-        outcome = (
-            QpvOutcome.INSIDE if area else rng.choice([QpvOutcome.OUTSIDE, QpvOutcome.TO_VERIFY])
-        )
-        determinations.append(
-            QpvDetermination(
-                project=project,
-                outcome=outcome,
-                source=QpvSource.DECLARED,
-                qpv=area,
-                qpv_code=area.code if area else "",
-                qpv_name=area.name if area else "",
-                generation=area.generation if area else None,
-            )
-        )
-    QpvDetermination.objects.bulk_create(determinations)
-    for project, determination in zip(projects, determinations, strict=True):
-        project.current_qpv = determination
-    Project.objects.bulk_update(projects, ["current_qpv"])
-    for organisation in incubators:
-        mine = [p for p in projects if p.support_organisation_id == organisation.pk]
-        if mine:
-            # Same grants as project_assign_support_organisation, in bulk for speed.
-            ids = Project.objects.filter(pk__in=[p.pk for p in mine])
-            # guardian documents QuerySet for obj (bulk insert) but types it as a single Model.
-            assign_perm("applicants.view_project", organisation.group, ids)  # type: ignore[arg-type]
-            assign_perm("applicants.change_project", organisation.group, ids)  # type: ignore[arg-type]
-    return size

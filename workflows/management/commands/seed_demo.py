@@ -10,7 +10,8 @@ from django.test.utils import override_settings
 
 from applicants.models import Commune, LegalForm
 from funding.models import Programme
-from workflows.demo import DEMO_DOMAIN, DEMO_PASSWORD, STAGE_GUIDE, seed_demo, seed_scale
+from workflows.demo import DEMO_DOMAIN, DEMO_PASSWORD, STAGE_GUIDE, seed_demo
+from workflows.demo_scale import seed_scale
 
 
 class Command(BaseCommand):
@@ -18,7 +19,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--scale", type=int, default=0, help="Nombre de dossiers générés en plus."
+            "--scale",
+            type=int,
+            default=0,
+            help="Nombre approximatif de dossiers ajoutés (copies de ceux de la démo).",
         )
         parser.add_argument("--seed", type=int, default=2026, help="Graine aléatoire (--scale).")
 
@@ -32,8 +36,11 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             logins = seed_demo()
             if options["scale"]:
-                created = seed_scale(count=options["scale"], seed=options["seed"])
-                self.stdout.write(f"{created} dossiers générés (graine {options['seed']}).")
+                report = seed_scale(count=options["scale"], seed=options["seed"])
+                self.stdout.write(
+                    f"{report.dossiers} dossiers en tout sur {report.territories} territoire(s), "
+                    f"{sum(report.rows.values())} lignes copiées (graine {options['seed']})."
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nComptes de démonstration (mot de passe commun : {DEMO_PASSWORD})"
