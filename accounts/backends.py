@@ -5,11 +5,38 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import BaseBackend, ModelBackend
+from django.contrib.auth.models import Permission
 from django.db import models
+from django.db.models import Q
 
 from .models import Organisation
 from .policy import Persona, Scope, allows
 from .selectors import owner_id, user_organisation_ids, user_personas
+
+
+class ModelPermissionBackend(ModelBackend):
+    """Django's ModelBackend, reading a user's model-wide permissions in one query (their
+    own and their groups' together) instead of two: every page that checks a role pays it.
+    """
+
+    def get_all_permissions(self, user_obj: Any, obj: models.Model | None = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = {
+                f"{app_label}.{codename}"
+                for app_label, codename in model_wide_permissions(user_obj).values_list(
+                    "content_type__app_label", "codename"
+                )
+            }
+        return user_obj._perm_cache
+
+
+def model_wide_permissions(user: Any) -> models.QuerySet[Permission]:
+    """The permissions ``user`` holds model-wide, directly or through a group."""
+    if user.is_superuser:
+        return Permission.objects.all()
+    return Permission.objects.filter(Q(user=user) | Q(group__user=user)).distinct()
 
 
 class OwnershipBackend(BaseBackend):
@@ -22,7 +49,7 @@ class OwnershipBackend(BaseBackend):
     - ``Scope.MEMBER``: members see their own organisations.
     """
 
-    _model_backend = ModelBackend()
+    _model_backend = ModelPermissionBackend()
 
     def has_perm(self, user_obj: Any, perm: str, obj: models.Model | None = None) -> bool:
         if obj is None or not user_obj.is_active or user_obj.is_anonymous:

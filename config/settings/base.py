@@ -129,7 +129,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out e-mail and address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with a user's model-wide permissions read in one query.
+    "accounts.backends.ModelPermissionBackend",
     # Applicants' rights on what they own (their person, structures, projects).
     "accounts.backends.OwnershipBackend",
     # Organisations' rights on the objects they are linked to (granted to their group).
