@@ -34,6 +34,7 @@ from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
+from accounts.selectors import user_organisation_ids
 from funding.models import ScoringCriterion
 from funding.selectors import scoring_grid
 from reviewers.models import CommitteeSession
@@ -469,7 +470,8 @@ def session_agenda(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request.user, CommitteeSession.objects.select_related("committee", "programme"), pk=pk
     )
     is_staff = request.user.has_perm(STAFF_PERM)
-    is_member = services.committee_members(session=session).filter(pk=request.user.pk).exists()
+    # The user's memberships are read once per request already (menus): no query here.
+    is_member = session.committee_id in user_organisation_ids(request.user)
     deliberations = {d.application_id: d for d in Deliberation.objects.filter(session=session)}
     rows = [
         AgendaRow(application=a, deliberation=deliberations.get(a.pk))

@@ -41,6 +41,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import ApplicationStatus, Journey
+from .pagination import CappedPaginator
 from .selectors import (
     application_list,
     journey_detail_queryset,
@@ -49,6 +50,7 @@ from .selectors import (
     next_deadline,
     open_tasks_for,
     open_tasks_of_journey,
+    with_dossiers,
 )
 
 PAGE_SIZE = 25
@@ -59,7 +61,10 @@ PAGE_SIZE = 25
 
 @login_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(open_tasks_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(open_tasks_for(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = with_dossiers(page.object_list)
     return render(request, "workflows/inbox.html", {"page": page})
 
 

@@ -1,0 +1,30 @@
+"""A paginator that stops counting: a list's cost must not follow the number of rows behind
+it (docs/performance.md, P7). Beyond ``cap`` rows the page says "plus de 1 000"."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+INBOX_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap + 1`` rows (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``), so
+    pages after the cap are not offered: nobody works through a thousand steps by paging."""
+
+    def __init__(self, *args: object, cap: int = INBOX_COUNT_CAP, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        rows = cast("QuerySet[Any]", self.object_list)
+        return min(rows[: self.cap + 1].count(), self.cap + 1)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
