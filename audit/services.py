@@ -9,7 +9,7 @@ same previous record:
 - on SQLite, by the IMMEDIATE transactions of the settings (a writer holds the database
   write lock from ``BEGIN``).
 
-An append costs the same whatever the length of the journal: the lock, one indexed read of
+An append costs the same whatever the length of the journal: the lock with one indexed read of
 the last record (``ORDER BY seq DESC LIMIT 1``) and one insert.
 """
 
@@ -102,10 +102,20 @@ def _actor_label(actor: AbstractBaseUser) -> str:
     return username if name == username else f"{name} <{username}>"
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK_KEY])
+def _locked_chain_head() -> tuple[int, str] | None:
+    """Serialise appends and read the last record (seq, hash), in one round trip on
+    PostgreSQL: two statements sent together, the read taking its snapshot once the lock
+    is held (READ COMMITTED: one snapshot per statement)."""
+    if connection.vendor != "postgresql":
+        return AuditRecord.objects.order_by("-seq").values_list("seq", "hash").first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_advisory_xact_lock({int(AUDIT_CHAIN_LOCK_KEY)}); "  # noqa: S608 - a constant
+            'SELECT "seq", "hash" FROM "audit_auditrecord" ORDER BY "seq" DESC LIMIT 1'
+        )
+        cursor.nextset()
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else None
 
 
 def audit_record(
@@ -140,8 +150,7 @@ def audit_record(
     )
     # No savepoint: an append belongs to the caller's transaction, or is its own.
     with transaction.atomic(savepoint=False):
-        _lock_chain()
-        last = AuditRecord.objects.order_by("-seq").values_list("seq", "hash").first()
+        last = _locked_chain_head()
         record.seq, record.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         # Microseconds are what both databases keep.
         record.at = timezone.now().astimezone(datetime.UTC)

@@ -266,6 +266,7 @@ def _save_draft_locked(application: Application, actor: User, values: dict[str, 
         raise ApplicationError("La candidature n'est plus modifiable à cette étape.")
     current = application_values(application=application)
     changed: list[str] = []
+    documents: dict[str, RequiredDocument] | None = None  # read once, when a file is named
     for name, value in values.items():
         if name not in current and not name.startswith("doc_"):
             continue
@@ -288,7 +289,9 @@ def _save_draft_locked(application: Application, actor: User, values: dict[str, 
         elif name in ("charges_total", "produits_total"):
             _set_budget_total(application, name, value)
         else:
-            _set_checklist(application, name.removeprefix("doc_"), value)
+            if documents is None:
+                documents = {d.code: d for d in checklist_documents(application=application)}
+            _set_checklist(application, documents.get(name.removeprefix("doc_")), value)
     application.save()
     return changed
 
@@ -348,9 +351,10 @@ def _set_budget_total(application: Application, name: str, value: Decimal | None
         application.total_budget = value
 
 
-def _set_checklist(application: Application, code: str, file_name: str | None) -> None:
-    documents = {d.code: d for d in checklist_documents(application=application)}
-    document = documents.get(code)
+def _set_checklist(
+    application: Application, document: RequiredDocument | None, file_name: str | None
+) -> None:
+    """The file named for one required document: replaced, or removed when blank."""
     if document is None:
         return
     ChecklistItem.objects.filter(application=application, document=document).delete()
