@@ -20,7 +20,7 @@ PYTHON      ?=
 PYTHON_CANDIDATES := $(if $(PYTHON),$(PYTHON),python3.13 python3.12 python3.11 python3)
 PYTEST_ARGS ?=
 
-.PHONY: help install demo test lint typecheck check worker beat lock mailsink
+.PHONY: help install demo test lint typecheck check worker beat lock mailsink bench bench-quick
 
 help: ## List the targets / Liste des cibles
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -93,6 +93,20 @@ check: $(STAMP) ## Migrations up to date + Django deploy check / Migrations à j
 	DJANGO_SECRET_KEY="$$($(VENV_PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	DJANGO_ALLOWED_HOSTS=ess.example.org \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+# --- Capacity benchmarks (docs/performance.md) ------------------------------------------------
+# PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL, a database of its own that is recreated)
+# and Redis on 127.0.0.1:6379. The full run adds gunicorn (bench/requirements.txt) and wrk.
+
+BENCH_SIZES ?= 1000,10000,100000
+
+bench: $(STAMP) ## Capacity benchmarks P1-P8 at 1k, 10k, 100k dossiers (PostgreSQL) / Bancs d'essai
+	$(VENV_PY) -m pip install --progress-bar off -q -c $(CONSTRAINTS) -r bench/requirements.txt
+	@command -v wrk >/dev/null || { echo "==> installing wrk (Debian)"; apt-get install -y -qq wrk >/dev/null || echo "wrk absent: P6 will say so"; }
+	$(VENV_PY) -m bench --sizes $(BENCH_SIZES)
+
+bench-quick: $(STAMP) ## Benchmarks, counts only on small N (CI) / Bancs d'essai, comptages seulement
+	$(VENV_PY) -m bench --quick
 
 # --- PostgreSQL + Redis deployments ----------------------------------------------------------
 # Both need a real broker: export CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (and DATABASE_URL,

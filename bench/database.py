@@ -1,0 +1,60 @@
+"""A fresh PostgreSQL database for a run, and the dataset grown in it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mel_ess_bench"
+
+
+def recreate(url: str) -> None:
+    """Drop and create the database named in ``url`` (connecting to ``postgres``)."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name or parts.scheme not in {"postgres", "postgresql"}:
+        raise SystemExit(f"Base de benchmark invalide (PostgreSQL attendu) : {url}")
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def prepare() -> int:
+    """Schema, reference data and the demo (driven through the engine). Returns dossiers."""
+    from django.core.management import call_command
+
+    from workflows.models import Journey
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_territory", verbosity=0)
+    call_command("load_programme_rules", verbosity=0)
+    call_command("seed_demo", verbosity=0, stdout=_Null())
+    return Journey.objects.count()
+
+
+def grow(to: int) -> int:
+    """Grow the dataset to about ``to`` dossiers; returns how many there are."""
+    from django.db import connection
+
+    from workflows.demo_scale import seed_scale
+    from workflows.models import Journey
+
+    missing = to - Journey.objects.count()
+    if missing > 0:
+        seed_scale(count=missing)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return Journey.objects.count()
+
+
+class _Null:
+    def write(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass

@@ -1,0 +1,61 @@
+"""P1 — SQL queries per list, inbox and dashboard page for each role: the demo alone (about
+ten rows per list) against the grown dataset. Target: ≤ 12 and identical."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .context import BenchContext
+from .pages import ROLE_PAGES, client_for, measure_page, url_for
+from .report import Figure
+
+MAX_QUERIES = 12
+
+
+def _costs(ctx: BenchContext) -> dict[str, dict[str, Any]]:
+    costs: dict[str, dict[str, Any]] = {}
+    for role, names in ROLE_PAGES.items():
+        client = client_for(ctx.persona(role))
+        for name in names:
+            cost = measure_page(client, url_for(name))
+            costs[f"{role} {name}"] = {
+                "status": cost.status,
+                "queries": cost.queries,
+                "rows": cost.rows,
+            }
+    return costs
+
+
+def baseline(ctx: BenchContext) -> list[Figure]:
+    ctx.state["p1_small"] = _costs(ctx)
+    return []
+
+
+def measure(ctx: BenchContext) -> list[Figure]:
+    small, large = ctx.state["p1_small"], _costs(ctx)
+    figures = []
+    for role in ROLE_PAGES:
+        pages = {k: v for k, v in large.items() if k.startswith(f"{role} ")}
+        detail = {
+            page: {
+                "requêtes (démo → N)": f"{small[page]['queries']} → {cost['queries']}",
+                "lignes (démo → N)": f"{small[page]['rows']} → {cost['rows']}",
+                "statut": cost["status"],
+            }
+            for page, cost in pages.items()
+        }
+        worst = max(cost["queries"] for cost in pages.values())
+        same = all(small[p]["queries"] == c["queries"] for p, c in pages.items())
+        answered = all(c["status"] == 200 for c in pages.values())
+        figures.append(
+            Figure(
+                id="P1",
+                name=f"requêtes SQL par page ({role}, {len(pages)} pages), max",
+                value=f"{worst} ({'identiques' if same else 'DIFFÉRENTES'} démo/N)",
+                target=f"≤ {MAX_QUERIES}, identiques",
+                passed=worst <= MAX_QUERIES and same and answered,
+                size=ctx.size,
+                detail=detail,
+            )
+        )
+    return figures

@@ -1,0 +1,8 @@
+"""Settings for benchmark runs: the project's own base settings (not the development ones:
+no debug toolbar, DEBUG off), plus a bare view to compare pages with (P6)."""
+
+from config.settings.base import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+# Mail is never sent during a benchmark; the outbox rows are what is measured (P8).
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
