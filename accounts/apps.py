@@ -8,10 +8,14 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et organisations"
 
     def ready(self) -> None:
-        from . import receivers
+        from . import permissions, receivers
 
         post_migrate.connect(
             receivers.sync_organisation_permissions,
             dispatch_uid="accounts.sync_organisation_permissions",
+        )
+        # migrate (and a test database flush) may recreate permissions under new ids.
+        post_migrate.connect(
+            permissions.permission_cache_clear, dispatch_uid="accounts.permission_cache_clear"
         )
         user_logged_in.connect(receivers.session_started, dispatch_uid="accounts.session_started")

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
 from accounts.models import OrganisationKind, User
-from accounts.services import access_grant
+from accounts.services import access_grant_all
 from funding.formatting import format_euros
 from notifications.catalogue import Event
 
@@ -81,8 +81,10 @@ def application_open_funding(*, application: Application) -> list[FundingLine]:
     lines = []
     for spec in specs:
         line = FundingLineFlow.start.run(dossier=application, **spec)
-        access_grant(organisation=spec["organisation"], obj=line, actions=("view", "sign"))
-        access_grant(organisation=spec["organisation"], obj=application, actions=("view",))
+        access_grant_all(
+            organisation=spec["organisation"],
+            grants=[(line, ("view", "sign")), (application, ("view",))],
+        )
         notify.funding_line_to_sign(line=line)
         lines.append(line)
     application_event(

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, OrganisationKind, User
-from accounts.services import access_grant, access_revoke
+from accounts.services import Grant, access_grant, access_grant_all, access_revoke
 from applicants.models import Person, Project, Structure
 
 LOCATION_COLUMNS = ("address", "postal_code", "commune_id")
@@ -61,9 +61,10 @@ def project_assign_support_organisation(*, project: Project, organisation: Organ
         _revoke(project, previous)
     project.support_organisation = organisation
     project.save(update_fields=["support_organisation", "updated_at"])
-    access_grant(organisation=organisation, obj=project)
+    grants: list[Grant] = [(project, None)]
     if project.structure is not None:
-        access_grant(organisation=organisation, obj=project.structure)
+        grants.append((project.structure, None))
+    access_grant_all(organisation=organisation, grants=grants)
     return project
 
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from guardian.models import GroupObjectPermission
@@ -18,6 +21,7 @@ from applicants.services import (
     project_assign_support_organisation,
     project_release_support_organisation,
 )
+from audit.models import AuditAction, AuditRecord
 from tests.conftest import login
 from tests.factories.accounts import UserFactory
 
@@ -165,3 +169,59 @@ def test_the_supporting_incubator_follows_the_project_to_its_new_structure(
     member = User.objects.get(pk=incubator_x_member.pk)
     assert member.has_perm("applicants.view_structure", new)
     assert not member.has_perm("applicants.view_structure", old)
+
+
+def test_granting_on_several_objects_costs_two_queries_and_skips_what_is_held(
+    project_a: Project,
+    project_b: Project,
+    incubator_x: Organisation,
+    django_assert_num_queries: Any,
+) -> None:
+    from accounts.services import access_grant_all
+
+    structure, other = project_a.structure, project_b.structure
+    assert structure is not None
+    assert other is not None
+    organisation = Organisation.objects.select_related("group").get(pk=incubator_x.pk)
+    access_grant(organisation=organisation, obj=project_a, actions=("view",))  # held already
+    access_grant(organisation=organisation, obj=other, actions=("view",))  # caches warmed
+    before = AuditRecord.objects.filter(action=AuditAction.GRANT).count()
+    # The rows held and the insert; the project's journey, named by its journal record; the
+    # journal: on PostgreSQL one guarded insert per record (this test's transaction already
+    # knows the head from the grants above), on SQLite a head read and an insert each.
+    journal = 2 if connection.vendor == "postgresql" else 4
+    with django_assert_num_queries(2 + 1 + journal):
+        access_grant_all(
+            organisation=organisation,
+            grants=[(project_a, None), (structure, ("view",))],
+        )
+    held = GroupObjectPermission.objects.filter(group=incubator_x.group)
+    assert sorted(held.values_list("object_pk", "permission__codename")) == sorted(
+        [
+            (str(project_a.pk), "change_project"),
+            (str(project_a.pk), "view_project"),
+            (str(structure.pk), "view_structure"),
+            (str(other.pk), "view_structure"),
+        ]
+    )
+    granted = AuditRecord.objects.filter(action=AuditAction.GRANT).order_by("seq")[before:]
+    assert [(r.after or {}).get("droit") for r in granted] == ["change_project", "view_structure"]
+
+
+def test_a_permission_recreated_by_migrate_is_read_again(
+    project_a: Project, incubator_x: Organisation
+) -> None:
+    from django.contrib.auth.models import Permission
+    from django.core.management import call_command
+
+    from accounts import permissions
+
+    access_grant(organisation=incubator_x, obj=project_a, actions=("view",))
+    assert permissions._BY_CONTENT_TYPE  # remembered for the next grants
+    assert permissions.permission_ids(["workflows.sign_fundingline"])
+    call_command("migrate", verbosity=0, interactive=False)
+    assert permissions._BY_CONTENT_TYPE == {}
+    assert permissions._BY_NAME == {}
+    change = Permission.objects.get(codename="change_project")
+    access_grant(organisation=incubator_x, obj=project_a, actions=("change",))
+    assert change in permissions._BY_CONTENT_TYPE.values()
