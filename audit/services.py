@@ -1,21 +1,13 @@
 """Appending to the audit chain, and the records each audited event makes.
 
 Every append runs in the caller's transaction (it is rolled back with the change it
-describes) and is serialised with every other append, so two writers never link to the
-same previous record:
-
-- on PostgreSQL, by ``pg_advisory_xact_lock(AUDIT_CHAIN_LOCK_KEY)``, held until the end of
-  the caller's transaction, taken before the last record is read;
-- on SQLite, by the IMMEDIATE transactions of the settings (a writer holds the database
-  write lock from ``BEGIN``).
-
-An append costs the same whatever the length of the journal: the lock with one indexed read of
-the last record (``ORDER BY seq DESC LIMIT 1``) and one insert.
+describes) and is serialised with every other append (``audit.chain``), so two writers
+never link to the same previous record. An append costs the same whatever the length of
+the journal: one round trip after the first of a transaction, two for that first one.
 """
 
 from __future__ import annotations
 
-import datetime
 import decimal
 from typing import Any
 
@@ -23,8 +15,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import models
 
 from workflows.models import (
     Application,
@@ -36,11 +27,9 @@ from workflows.models import (
     Scoring,
 )
 
+from . import chain
 from .context import current_actor
-from .models import GENESIS_HASH, AuditAction, AuditRecord
-
-# Key of the PostgreSQL advisory lock that serialises appends ("audit" in ASCII).
-AUDIT_CHAIN_LOCK_KEY = 0x6175646974
+from .models import AuditAction, AuditRecord
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -102,22 +91,6 @@ def _actor_label(actor: AbstractBaseUser) -> str:
     return username if name == username else f"{name} <{username}>"
 
 
-def _locked_chain_head() -> tuple[int, str] | None:
-    """Serialise appends and read the last record (seq, hash), in one round trip on
-    PostgreSQL: two statements sent together, the read taking its snapshot once the lock
-    is held (READ COMMITTED: one snapshot per statement)."""
-    if connection.vendor != "postgresql":
-        return AuditRecord.objects.order_by("-seq").values_list("seq", "hash").first()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT pg_advisory_xact_lock({int(AUDIT_CHAIN_LOCK_KEY)}); "  # noqa: S608 - a constant
-            'SELECT "seq", "hash" FROM "audit_auditrecord" ORDER BY "seq" DESC LIMIT 1'
-        )
-        cursor.nextset()
-        row = cursor.fetchone()
-    return (int(row[0]), str(row[1])) if row else None
-
-
 def audit_record(
     *,
     action: AuditAction | str,
@@ -148,14 +121,7 @@ def audit_record(
         before=_canonical(before),
         after=_canonical(after),
     )
-    # No savepoint: an append belongs to the caller's transaction, or is its own.
-    with transaction.atomic(savepoint=False):
-        last = _locked_chain_head()
-        record.seq, record.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-        # Microseconds are what both databases keep.
-        record.at = timezone.now().astimezone(datetime.UTC)
-        record.hash = record.compute_hash()
-        record.save()
+    chain.append(record)  # in the caller's transaction, or one of its own
     return record
 
 

@@ -151,3 +151,19 @@ def test_an_append_is_rolled_back_with_the_change_it_describes() -> None:
     assert AuditRecord.objects.count() == count
     _append(1)
     assert "intacte" in _verify()
+
+
+def test_an_append_after_a_rolled_back_savepoint_links_to_the_real_head() -> None:
+    kept = _append(1)[0]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                _append(2)  # later undone: the head this transaction wrote no longer exists
+                raise RuntimeError("annulé")
+        except RuntimeError:
+            pass
+        after = _append(1)[0]
+    assert after.seq == kept.seq + 1
+    assert after.prev_hash == kept.hash
+    assert list(AuditRecord.objects.values_list("seq", flat=True)) == [kept.seq, after.seq]
+    assert "Chaîne d'audit intacte" in _verify()

@@ -54,3 +54,41 @@ def test_six_writers_at_once_leave_one_contiguous_unforked_chain() -> None:
     assert len({r.prev_hash for r in records}) == len(records)  # no two share a parent
     assert audit_chain_break().checked == THREADS * APPENDS
     assert audit_chain_break().broken_at is None
+
+
+def test_a_transaction_reads_the_head_once_however_many_records_it_appends(
+    django_assert_num_queries: object,
+) -> None:
+    audit_record(action=AuditAction.DECISION, actor=None, summary="Avant")
+    # BEGIN, the lock with the head read, the first insert, one guarded insert for each of
+    # the four others, COMMIT.
+    expected = 1 + 2 + 4 + 1
+    with django_assert_num_queries(expected), transaction.atomic():  # type: ignore[operator]
+        for n in range(5):
+            audit_record(action=AuditAction.DECISION, actor=None, summary=f"Ajout {n}")
+    assert audit_chain_break().checked == 6
+    assert audit_chain_break().broken_at is None
+
+
+def test_a_head_written_by_another_writer_is_read_again() -> None:
+    with transaction.atomic():
+        audit_record(action=AuditAction.DECISION, actor=None, summary="Premier")
+        done = threading.Event()
+
+        def other_writer() -> None:
+            # Blocks on the advisory lock until the first transaction commits.
+            with transaction.atomic():
+                audit_record(action=AuditAction.DECISION, actor=None, summary="Autre")
+            connections.close_all()
+            done.set()
+
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        assert not done.wait(timeout=0.5)  # waiting for the lock, as it must
+    thread.join(timeout=10)
+    assert done.is_set()
+    with transaction.atomic():
+        audit_record(action=AuditAction.DECISION, actor=None, summary="Dernier")
+    records = list(AuditRecord.objects.order_by("seq").values_list("summary", flat=True))
+    assert records == ["Premier", "Autre", "Dernier"]
+    assert audit_chain_break().broken_at is None
