@@ -84,7 +84,10 @@ class TriageForm(forms.Form):
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["organisation"])
-        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        # With its group: granting it access to the journey then needs no query for it.
+        field.queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        ).select_related("group")
         order = {o.pk: i for i, o in enumerate(organisations)}
         field.choices = [("", field.empty_label)] + [  # suggested organisations first
             (o.pk, o.name) for o in sorted(organisations, key=lambda o: order[o.pk])

@@ -25,6 +25,7 @@ from .models import (
     FollowUpReport,
     FundingLine,
     Journey,
+    Orientation,
     Tranche,
 )
 
@@ -102,12 +103,13 @@ def triage_late(*, journey: Journey) -> None:
     )
 
 
-def orientation_proposed(*, journey: Journey, organisation: Organisation, deadline: str) -> None:
+def orientation_proposed(*, orientation: Orientation, deadline: str) -> None:
+    journey, organisation = orientation.journey, orientation.organisation
     notify(
         message=_journey(
             journey,
             Event.ORIENTATION_PROPOSED,
-            f"{organisation.pk}:{journey.orientations.count()}",
+            f"{organisation.pk}:{orientation.pk}",  # one occurrence per proposal
             organisation=organisation.name,
             deadline=deadline,
         ),
@@ -115,12 +117,13 @@ def orientation_proposed(*, journey: Journey, organisation: Organisation, deadli
     )
 
 
-def orientation_answered(*, journey: Journey, organisation: Organisation, accepted: bool) -> None:
+def orientation_answered(*, orientation: Orientation, accepted: bool) -> None:
+    journey, organisation = orientation.journey, orientation.organisation
     notify(
         message=_journey(
             journey,
             Event.ORIENTATION_ANSWERED,
-            f"{organisation.pk}:{journey.orientations.count()}",
+            f"{organisation.pk}:{orientation.pk}",
             organisation=organisation.name,
             accepted=accepted,
         ),

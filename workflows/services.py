@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, OrganisationKind, User
-from accounts.services import access_grant, access_revoke
+from accounts.services import access_grant, access_grant_all, access_revoke
 from applicants.models import Commune, ConsentPurpose, Person, Project, Structure
 from applicants.services import (
     consent_record,
@@ -234,10 +234,15 @@ def journey_triage(
     journey.proposed_organisation = organisation
     journey.redirect_reason = ""
     journey.stage = JourneyStage.ORIENTATION
-    journey.save()
-    Orientation.objects.create(journey=journey, organisation=organisation, proposed_by=actor)
-    access_grant(organisation=organisation, obj=journey, actions=("view", "orient"))
-    access_grant(organisation=organisation, obj=journey.project, actions=("view",))
+    # The journey's own table only: nothing of viewflow's process row changed.
+    journey.save(update_fields=["triage_note", "proposed_organisation", "redirect_reason", "stage"])
+    orientation = Orientation.objects.create(
+        journey=journey, organisation=organisation, proposed_by=actor
+    )
+    access_grant_all(
+        organisation=organisation,
+        grants=[(journey, ("view", "orient")), (journey.project, ("view",))],
+    )
     journey_event(
         journey=journey,
         kind=EventKind.ORIENTATION_PROPOSED,
@@ -245,9 +250,7 @@ def journey_triage(
         message=f"Votre projet est proposé à {organisation.name} pour vous accompagner.",
     )
     deadline = timezone.localdate() + datetime.timedelta(days=settings.ORIENTATION_SLA_DAYS)
-    notify.orientation_proposed(
-        journey=journey, organisation=organisation, deadline=f"{deadline:%d/%m/%Y}"
-    )
+    notify.orientation_proposed(orientation=orientation, deadline=f"{deadline:%d/%m/%Y}")
     return journey
 
 
@@ -326,7 +329,7 @@ def journey_orientation_answer(
         )
     journey.save()
     journey_event(journey=journey, kind=kind, actor=actor, message=message)
-    notify.orientation_answered(journey=journey, organisation=organisation, accepted=accept)
+    notify.orientation_answered(orientation=orientation, accepted=accept)
     return journey
 
 
