@@ -20,12 +20,14 @@ AnyUser = User | AnonymousUser
 _CACHE_ATTR = "_personas_cache"
 
 
-def _membership_rows(user: User) -> list[tuple[int, str, str]]:
+def _membership_rows(user: User) -> list[tuple[int, str, str, int]]:
+    """(organisation, kind, role, group) of each membership in an active organisation: one
+    query, kept on the user for the rest of the request."""
     cached = getattr(user, "_membership_rows_cache", None)
     if cached is None:
         cached = list(
             Membership.objects.filter(user=user, organisation__is_active=True).values_list(
-                "organisation_id", "organisation__kind", "role"
+                "organisation_id", "organisation__kind", "role", "organisation__group_id"
             )
         )
         user._membership_rows_cache = cached  # type: ignore[attr-defined]
@@ -42,7 +44,7 @@ def user_personas(user: AnyUser) -> frozenset[Persona]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    personas = {PERSONA_OF_KIND[kind] for _, kind, _ in _membership_rows(user)}
+    personas = {PERSONA_OF_KIND[kind] for _, kind, _, _ in _membership_rows(user)}
     from applicants.models import Person  # the applicant profile lives with applicants
 
     if Person.objects.filter(pk=user.pk).exists():
@@ -57,14 +59,23 @@ def user_personas(user: AnyUser) -> frozenset[Persona]:
 def user_organisation_ids(user: AnyUser, kind: OrganisationKind | None = None) -> list[int]:
     if not isinstance(user, User):
         return []
-    return [org_id for org_id, k, _ in _membership_rows(user) if kind is None or k == kind]
+    return [org_id for org_id, k, _, _ in _membership_rows(user) if kind is None or k == kind]
+
+
+def user_organisation_group_ids(user: AnyUser) -> list[int]:
+    """The groups of the active organisations the user belongs to: those object
+    permissions are granted to (``accounts.services.access_grant``)."""
+    if not isinstance(user, User) or not user.is_active:
+        return []
+    return sorted({group_id for _, _, _, group_id in _membership_rows(user)})
 
 
 def user_is_lead(user: AnyUser, organisation: Organisation) -> bool:
     if not isinstance(user, User):
         return False
     return any(
-        org_id == organisation.pk and role == "lead" for org_id, _, role in _membership_rows(user)
+        org_id == organisation.pk and role == "lead"
+        for org_id, _, role, _ in _membership_rows(user)
     )
 
 

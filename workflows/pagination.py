@@ -22,6 +22,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.object_list, list):  # ids already read, at most cap + 1
+            return min(len(self.object_list), self.cap + 1)
         rows = cast("QuerySet[Any]", self.object_list)
         return min(rows[: self.cap + 1].count(), self.cap + 1)
 

@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.core.paginator import Page
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from guardian.models import GroupObjectPermission
-from viewflow.workflow.models import Task
+from viewflow.workflow.fields import get_task_ref
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
-from accounts.backends import model_wide_permissions
+from accounts.backends import ModelPermissionBackend
 from accounts.models import User
-from accounts.selectors import AnyUser, filter_visible
+from accounts.permissions import permission_ids
+from accounts.policy import Scope, allows
+from accounts.selectors import (
+    AnyUser,
+    filter_visible,
+    user_organisation_group_ids,
+    user_personas,
+)
 
 from .models import (
     Application,
@@ -23,6 +43,8 @@ from .models import (
     JourneyEvent,
     Scoring,
 )
+from .pagination import INBOX_COUNT_CAP, CappedPaginator
+from .task_urls import task_dossier
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -71,77 +93,139 @@ def journey_timeline(*, journey: Journey, staff_view: bool) -> QuerySet[JourneyE
     return events if staff_view else events.filter(visible_to_applicant=True)
 
 
-def open_tasks_for(*, user: AnyUser) -> QuerySet[Task]:
-    """Steps ``user`` may take or already holds: assigned to them, or open to a permission
-    they hold model-wide, or granted on the step's object to one of their groups.
-    One query whatever the number of steps or grants."""
-    if not isinstance(user, User) or not user.is_active:
-        return Task.objects.none()
-    # Both checks run inside the list's own query: no permission read before it.
-    perm_name = Concat("content_type__app_label", Value("."), "codename", output_field=CharField())
-    model_wide = (
-        model_wide_permissions(user)
-        .annotate(perm_name=perm_name)
-        .filter(perm_name=OuterRef("owner_permission"))
-    )
-    via_group = GroupObjectPermission.objects.annotate(
-        perm_name=Concat(
-            "permission__content_type__app_label",
-            Value("."),
-            "permission__codename",
-            output_field=CharField(),
-        )
-    ).filter(
-        group__user=user,
-        perm_name=OuterRef("owner_permission"),
-        content_type=OuterRef("owner_permission_content_type"),
-        object_pk=OuterRef("owner_permission_obj_pk"),
-    )
-    unassigned = Q(owner__isnull=True) & (Exists(model_wide) | Exists(via_group))
+@functools.cache
+def _step_permissions() -> tuple[frozenset[str], frozenset[str]]:
+    """The permissions the flows' human steps ask for: all of them, and those checked on
+    the step's object (granted per object to organisation groups)."""
+    from .flows import JourneyFlow
+    from .flows_application import ApplicationFlow
+    from .flows_committee import FundingLineFlow, ScoringFlow
+
+    every, on_objects = set(), set()
+    for flow_class in (JourneyFlow, ApplicationFlow, ScoringFlow, FundingLineFlow):
+        for node in flow_class.instance.nodes():
+            name = getattr(node, "_owner_permission", None)
+            if isinstance(name, str) and name:
+                every.add(name)
+                if getattr(node, "_owner_permission_obj", None) is not None:
+                    on_objects.add(name)
+    return frozenset(every), frozenset(on_objects)
+
+
+def _open_step_branches(user: User) -> list[QuerySet[Task]]:
+    """The open steps ``user`` may take, as disjoint sets each read in inbox order through an
+    index of its own (``migrations/0008``): those assigned to them; for each permission a
+    step asks for, the unassigned steps asking for it, when the user holds it model-wide or
+    when their organisations' kind may be granted it per object (then with the grant looked
+    up in their groups). The user's model-wide permissions and memberships cost one query
+    each, kept on the user for the rest of the request; the groups are passed as values, so
+    PostgreSQL plans for the size of each group's grants."""
     from .flows_committee import FundingLineFlow
 
+    every, on_objects = _step_permissions()
+    held = every & ModelPermissionBackend().get_all_permissions(user)
+    personas = user_personas(user)
+    grantable = sorted(
+        name
+        for name in on_objects - held
+        if any(allows(persona, name, Scope.LINKED) for persona in personas)
+    )
+    groups = user_organisation_group_ids(user)
+    ids = permission_ids(grantable) if groups else {}
+
+    open_steps = Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN).order_by()
+    branches = [open_steps.filter(owner=user)]
+    for name in sorted(held):
+        branches.append(open_steps.filter(owner__isnull=True, owner_permission=name))
+    for name, permission_id in sorted(ids.items()):
+        granted = GroupObjectPermission.objects.filter(
+            group_id__in=groups,
+            permission_id=permission_id,
+            content_type=OuterRef("owner_permission_content_type"),
+            object_pk=OuterRef("owner_permission_obj_pk"),
+        )
+        branches.append(
+            open_steps.filter(owner__isnull=True, owner_permission=name).filter(Exists(granted))
+        )
     # The first signer of a funding line cannot countersign it: not their step to take.
-    # A correlated EXISTS, not a join: counting the inbox then never reads the process table.
-    signed_by_user = FundingLine.objects.filter(pk=OuterRef("process_id"), first_signer=user)
-    own_countersign = Q(flow_task=FundingLineFlow.countersign) & Exists(signed_by_user)
+    signed_by_user = FundingLine.objects.filter(
+        Exact(OuterRef("flow_task"), Value(get_task_ref(FundingLineFlow.countersign))),
+        pk=OuterRef("process_id"),
+        first_signer=user,
+    )
+    return [branch.exclude(Exists(signed_by_user)) for branch in branches]
+
+
+def open_tasks_for(*, user: AnyUser) -> QuerySet[Task]:
+    """Steps ``user`` may take or already holds, oldest first, in one query whose cost
+    follows the user's own work, not the number of steps open to everybody else."""
+    if not isinstance(user, User) or not user.is_active:
+        return Task.objects.none()
+    first, *others = [branch.values("pk") for branch in _open_step_branches(user)]
     return (
-        Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN)
-        .filter(Q(owner=user) | unassigned)
-        .exclude(own_countersign)
+        Task.objects.filter(pk__in=first.union(*others, all=True) if others else first)
         .select_related("owner")
         .order_by("created", "pk")
     )
 
 
-def with_dossiers(tasks: Iterable[Task]) -> list[Task]:
-    """The page's steps, each with its dossier (``task_urls.task_dossier``) loaded: one
-    query per kind of process on the page, instead of one 35-join query that PostgreSQL
-    spends longer planning than running and Django longer turning into objects."""
-    from .flows import JourneyFlow
-    from .flows_application import ApplicationFlow
-    from .flows_committee import FundingLineFlow, ScoringFlow
+def open_task_ids(*, user: AnyUser, limit: int) -> list[int]:
+    """The ids of the user's ``limit`` oldest open steps, in one query: on PostgreSQL each
+    branch stops at ``limit`` rows read in inbox order, so a user with thousands of open
+    steps costs no more than one with ``limit``."""
+    if not isinstance(user, User) or not user.is_active:
+        return []
+    branches = [branch.values_list("pk", "created") for branch in _open_step_branches(user)]
+    if connection.features.supports_slicing_ordering_in_compound:  # not SQLite
+        branches = [branch.order_by("created", "pk")[:limit] for branch in branches]
+    first, *others = branches
+    rows = first.union(*others, all=True).order_by("created", "pk") if others else first
+    return [pk for pk, _ in rows[:limit]]
 
-    tasks = list(tasks)
+
+def inbox_page(*, user: AnyUser, number: Any, per_page: int) -> Page:
+    """A page of the user's open steps, each with its dossier: the ids of the first
+    ``INBOX_COUNT_CAP + 1`` steps (which both count and page), then the page's steps, then
+    their dossiers; three queries whatever the size of the inbox."""
+    ids = open_task_ids(user=user, limit=INBOX_COUNT_CAP + 1)
+    page = CappedPaginator(ids, per_page, cap=INBOX_COUNT_CAP)
+    current = page.get_page(number)
+    steps = Task.objects.filter(pk__in=list(current.object_list)).select_related("owner")
+    current.object_list = with_dossiers(steps.order_by("created", "pk"))
+    return current
+
+
+def with_dossiers(tasks: Iterable[Task]) -> list[Task]:
+    """The steps, each with its dossier (``task_urls.task_dossier``) loaded, in one query
+    whatever the mix of flows. A scoring's or a funding line's step belongs to the line's
+    application, found by the steps' own query when given a queryset."""
+    if isinstance(tasks, QuerySet):
+        tasks = tasks.annotate(
+            dossier_pk=Coalesce(
+                Subquery(Scoring.objects.filter(pk=OuterRef("process_id")).values("dossier_id")),
+                Subquery(
+                    FundingLine.objects.filter(pk=OuterRef("process_id")).values("dossier_id")
+                ),
+                F("process_id"),
+                output_field=BigIntegerField(),
+            )
+        )
+    steps = list(tasks)
+    for step in steps:
+        if not hasattr(step, "dossier_pk"):
+            dossier = task_dossier(step)
+            step.dossier_pk = dossier.pk if dossier is not None else None
     shown = ("project__commune", "holder__user")
-    kinds: dict[Any, tuple[Any, tuple[str, ...], str]] = {
-        JourneyFlow: (Journey, shown, ""),
-        ApplicationFlow: (Application, shown, ""),
-        ScoringFlow: (Scoring, tuple(f"dossier__{p}" for p in shown), "dossier"),
-        FundingLineFlow: (FundingLine, tuple(f"dossier__{p}" for p in shown), "dossier"),
-    }
-    by_flow: dict[Any, set[int]] = {}
-    for task in tasks:
-        by_flow.setdefault(task.flow_task.flow_class, set()).add(task.process_id)
+    wanted = {step.dossier_pk for step in steps if step.dossier_pk}
+    related = [f"{kind}__{path}" for kind in ("journey", "application") for path in shown]
     dossiers: dict[int, Any] = {}
-    for flow_class, process_ids in by_flow.items():
-        if flow_class not in kinds:
-            continue  # a flow without a dossier: the row shows the step alone
-        model, related, hop = kinds[flow_class]
-        for process in model.objects.filter(pk__in=process_ids).select_related(*related):
-            dossiers[process.pk] = getattr(process, hop) if hop else process
-    for task in tasks:
-        task.dossier_cache = dossiers.get(task.process_id)
-    return tasks
+    for process in Process.objects.filter(pk__in=wanted).select_related(*related):
+        dossiers[process.pk] = getattr(process, "journey", None) or getattr(
+            process, "application", None
+        )
+    for step in steps:
+        step.dossier_cache = dossiers.get(step.dossier_pk)
+    return steps
 
 
 def open_tasks_of_journey(*, journey: Journey) -> QuerySet[Task]:

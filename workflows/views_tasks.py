@@ -41,16 +41,14 @@ from .forms import (
     WithdrawForm,
 )
 from .models import ApplicationStatus, Journey
-from .pagination import CappedPaginator
 from .selectors import (
     application_list,
+    inbox_page,
     journey_detail_queryset,
     journey_list,
     journey_timeline,
     next_deadline,
-    open_tasks_for,
     open_tasks_of_journey,
-    with_dossiers,
 )
 
 PAGE_SIZE = 25
@@ -61,10 +59,7 @@ PAGE_SIZE = 25
 
 @login_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
-    page = CappedPaginator(open_tasks_for(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    page.object_list = with_dossiers(page.object_list)
+    page = inbox_page(user=request.user, number=request.GET.get("page"), per_page=PAGE_SIZE)
     return render(request, "workflows/inbox.html", {"page": page})
 
 
