@@ -135,14 +135,22 @@ def _record_failure(pk: int, error: Exception) -> None:
     row.save(update_fields=["mail_attempts", "last_error", "mail_state", "next_attempt_at"])
 
 
-def deliver_pending(*, key_prefix: str = "", ids: list[int] | None = None) -> tuple[int, int]:
-    """Send up to ``BATCH`` rows of one event (``key_prefix``) or the given ``ids`` over one
-    connection. Returns (sent, still to send for this request)."""
+def deliver_pending(
+    *,
+    key_prefix: str = "",
+    ids: list[int] | None = None,
+    recipients: tuple[int, int] | None = None,
+) -> tuple[int, int]:
+    """Send up to ``BATCH`` rows of one event (``key_prefix``, for the recipients whose id
+    lies within ``recipients`` when given) or the given ``ids``, over one connection.
+    Returns (sent, still to send for this request)."""
     rows = Notification.objects.filter(mail_state=MailState.PENDING)
     if ids is not None:  # handed over by the relay, which leased them
         rows = rows.filter(pk__in=ids)
     else:  # right after the change: rows not yet failed once (those wait for the relay)
         rows = rows.filter(key__startswith=key_prefix, next_attempt_at__isnull=True)
+        if recipients is not None:
+            rows = rows.filter(recipient_id__gte=recipients[0], recipient_id__lte=recipients[1])
     todo = list(rows.order_by("pk").values_list("pk", flat=True)[: BATCH + 1])
     sent = 0
     with smtp_connection() as connection:

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .catalogue import CATALOGUE, Event
+from .delivery import BATCH
 from .models import DeliveryMode, MailState, Notification, Preference
 
 logger = logging.getLogger(__name__)
@@ -82,18 +83,39 @@ def notify(*, message: Message, recipient_ids: Iterable[int]) -> int:
         ],
         ignore_conflicts=True,  # the same occurrence told twice is written once
     )
-    transaction.on_commit(lambda: request_delivery(key_prefix=prefix))
+    # One delivery request per batch of recipients, so that every worker process takes a
+    # share of a large fan-out instead of one process sending it batch after batch.
+    spans = [(ids[i], ids[min(i + BATCH, len(ids)) - 1]) for i in range(0, len(ids), BATCH)]
+    transaction.on_commit(lambda: _request_deliveries(prefix, spans))
     return len(ids)
 
 
-def request_delivery(*, key_prefix: str = "", ids: list[int] | None = None) -> None:
-    """Hand the rows to a worker; if the broker is unreachable, the relay will do it."""
+def _request_deliveries(key_prefix: str, spans: list[tuple[int, int]]) -> None:
+    for span in spans:
+        if not request_delivery(key_prefix=key_prefix, recipients=span):
+            return  # the broker is down: one wait is enough, the relay sends the rest
+
+
+def request_delivery(
+    *,
+    key_prefix: str = "",
+    ids: list[int] | None = None,
+    recipients: tuple[int, int] | None = None,
+) -> bool:
+    """Hand the rows to a worker (those of ``key_prefix`` whose recipient's id lies in
+    ``recipients``, or the rows ``ids``); if the broker is unreachable, the relay will do it.
+    Returns whether the request reached the broker."""
     from .tasks import deliver_batch
 
+    kwargs: dict[str, Any] = {"key_prefix": key_prefix, "ids": ids}
+    if recipients is not None:
+        kwargs["recipients"] = list(recipients)
     try:
-        deliver_batch.apply_async(kwargs={"key_prefix": key_prefix, "ids": ids}, retry=False)
+        deliver_batch.apply_async(kwargs=kwargs, retry=False)
     except Exception:  # the broker or the mail server is down: never fail the request
         logger.warning("Delivery of %s deferred to the relay", key_prefix, exc_info=True)
+        return False
+    return True
 
 
 def notification_resend(*, notification: Notification) -> Notification:

@@ -18,11 +18,16 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(soft_time_limit=240, time_limit=300)
-def deliver_batch(*, key_prefix: str = "", ids: list[int] | None = None) -> int:
-    """Send one batch; a large fan-out continues in a new task, batch after batch."""
-    sent, remaining = delivery.deliver_pending(key_prefix=key_prefix, ids=ids)
+def deliver_batch(
+    *, key_prefix: str = "", ids: list[int] | None = None, recipients: list[int] | None = None
+) -> int:
+    """Send one batch; what is left of it (rows beyond the batch) continues in a new task."""
+    span = (recipients[0], recipients[1]) if recipients else None
+    sent, remaining = delivery.deliver_pending(key_prefix=key_prefix, ids=ids, recipients=span)
     if remaining:
-        deliver_batch.apply_async(kwargs={"key_prefix": key_prefix, "ids": ids}, retry=False)
+        deliver_batch.apply_async(
+            kwargs={"key_prefix": key_prefix, "ids": ids, "recipients": recipients}, retry=False
+        )
     return sent
 
 

@@ -306,3 +306,52 @@ def test_one_refused_digest_never_holds_back_the_others(
         other.pk: MailState.SENT,
         gone.pk: MailState.FAILED,
     }
+
+
+def test_a_large_fan_out_is_requested_batch_by_batch_so_every_worker_takes_a_share(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from notifications import tasks
+    from notifications.delivery import BATCH
+
+    recipients = sorted(u.pk for u in UserFactory.create_batch(2 * BATCH + 3))
+    requested: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        tasks.deliver_batch, "apply_async", lambda kwargs, **_: requested.append(kwargs)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(message=_message("gros envoi"), recipient_ids=recipients)
+    spans = [request["recipients"] for request in requested]
+    assert spans == [
+        [recipients[0], recipients[BATCH - 1]],
+        [recipients[BATCH], recipients[2 * BATCH - 1]],
+        [recipients[2 * BATCH], recipients[-1]],
+    ]
+    # Each request delivers its own recipients only, in one batch.
+    for request in requested:
+        tasks.deliver_batch(**request)
+    assert len(mail.outbox) == len(recipients)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        User.objects.filter(pk__in=recipients).values_list("email", flat=True)
+    )
+
+
+def test_with_the_broker_down_a_fan_out_waits_once_and_leaves_the_rest_to_the_relay(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from notifications import tasks
+    from notifications.delivery import BATCH
+
+    recipients = [u.pk for u in UserFactory.create_batch(BATCH + 1)]
+    attempts: list[object] = []
+
+    def broker_down(kwargs: dict[str, Any], **_: Any) -> None:
+        attempts.append(kwargs)
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.deliver_batch, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(message=_message("panne"), recipient_ids=recipients)
+    assert len(attempts) == 1
+    pending = Notification.objects.filter(mail_state=MailState.PENDING).count()
+    assert pending == len(recipients)  # kept for the relay, none lost
