@@ -17,6 +17,7 @@ import datetime
 import threading
 
 from django.db import connection, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from .models import GENESIS_HASH, AuditRecord
@@ -113,4 +114,5 @@ def _insert_after(record: AuditRecord, last: Head) -> bool:
         return False
     record.pk = row[0]
     record._state.adding, record._state.db = False, connection.alias
+    post_save.send(sender=AuditRecord, instance=record, created=True, raw=False)  # as save()
     return True

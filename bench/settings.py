@@ -6,3 +6,6 @@ from config.settings.base import *  # noqa: F403
 ROOT_URLCONF = "bench.urls"
 # Mail is never sent during a benchmark; the outbox rows are what is measured (P8).
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Each measured page signs a persona in: django-axes logs every sign-in at INFO, which would
+# bury the run's own progress lines.
+LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}  # noqa: F405

@@ -167,3 +167,21 @@ def test_an_append_after_a_rolled_back_savepoint_links_to_the_real_head() -> Non
     assert after.prev_hash == kept.hash
     assert list(AuditRecord.objects.values_list("seq", flat=True)) == [kept.seq, after.seq]
     assert "Chaîne d'audit intacte" in _verify()
+
+
+def test_every_append_sends_post_save_as_a_save_would() -> None:
+    from django.db.models.signals import post_save
+
+    seen: list[int] = []
+
+    def receiver(sender: object, instance: AuditRecord, created: bool, **kwargs: object) -> None:
+        seen.append(instance.seq)
+
+    post_save.connect(receiver, sender=AuditRecord, dispatch_uid="test.audit.post_save")
+    try:
+        with transaction.atomic():
+            records = _append(3)  # the first reads the head, the others are guarded inserts
+    finally:
+        post_save.disconnect(sender=AuditRecord, dispatch_uid="test.audit.post_save")
+    assert seen == [r.seq for r in records]
+    assert all(r.pk is not None for r in records)
