@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -94,30 +94,36 @@ def smtp_connection() -> Iterator[Any]:
 def deliver_one(pk: int, *, connection: Any = None) -> bool:
     """Send one pending row; ``False`` when another worker has it, it is not due, or it is
     already sent. Failures are recorded on the row, never raised."""
+    row = Notification.objects.select_related("recipient").filter(pk=pk).first()
+    return row is not None and _deliver(row, connection)
+
+
+def _deliver(row: Notification, connection: Any) -> bool:
+    """Send ``row`` (read beforehand with its recipient) while holding its lock, and mark
+    it sent in the same transaction; skipped when another worker holds it or it is no
+    longer pending. Two statements besides the send: the lock, the update."""
     try:
         with transaction.atomic():
-            row = _locked().filter(pk=pk, mail_state=MailState.PENDING).first()
-            if row is None:
+            pending = Notification.objects.filter(pk=row.pk, mail_state=MailState.PENDING)
+            if not pending.select_for_update(skip_locked=True).values_list("pk", flat=True):
                 return False
             if _unreachable(row):
-                row.mail_state, row.last_error = (
-                    MailState.FAILED,
-                    "Destinataire inactif ou sans adresse.",
+                pending.update(
+                    mail_state=MailState.FAILED, last_error="Destinataire inactif ou sans adresse."
                 )
-                row.save(update_fields=["mail_state", "last_error"])
                 return False
             if not _email(row, connection).send():
                 raise smtplib.SMTPRecipientsRefused({row.recipient.email: (550, b"refused")})
-            row.mail_state, row.mail_sent_at = MailState.SENT, timezone.now()
-            row.mail_attempts += 1
-            row.next_attempt_at = None
-            row.save(
-                update_fields=["mail_state", "mail_sent_at", "mail_attempts", "next_attempt_at"]
+            pending.update(
+                mail_state=MailState.SENT,
+                mail_sent_at=timezone.now(),
+                mail_attempts=F("mail_attempts") + 1,
+                next_attempt_at=None,
             )
             return True
     except Exception as error:  # recorded and retried later by the relay; never lost
-        _record_failure(pk, error)
-        logger.warning("Notification %s not sent: %s", pk, error)
+        _record_failure(row.pk, error)
+        logger.warning("Notification %s not sent: %s", row.pk, error)
         return False
 
 
@@ -151,11 +157,12 @@ def deliver_pending(
         rows = rows.filter(key__startswith=key_prefix, next_attempt_at__isnull=True)
         if recipients is not None:
             rows = rows.filter(recipient_id__gte=recipients[0], recipient_id__lte=recipients[1])
-    todo = list(rows.order_by("pk").values_list("pk", flat=True)[: BATCH + 1])
+    # The batch read at once; each row is then locked, sent and marked on its own.
+    todo = list(rows.select_related("recipient").order_by("pk")[: BATCH + 1])
     sent = 0
     with smtp_connection() as connection:
-        for pk in todo[:BATCH]:
-            sent += deliver_one(pk, connection=connection)
+        for row in todo[:BATCH]:
+            sent += _deliver(row, connection)
     return sent, max(len(todo) - BATCH, 0)
 
 
