@@ -17,7 +17,8 @@ from applicants.selectors.projects import person_projects, person_structures, pr
 from reviewers.models import CommitteeSession, SessionStatus
 
 from .models import Application, ApplicationStatus, Journey
-from .selectors import open_tasks_for
+from .pagination import INBOX_COUNT_CAP
+from .selectors import open_task_ids, open_tasks_for
 
 PREVIEW_ROWS = 5
 
@@ -44,7 +45,9 @@ def dashboard_context(user: AnyUser) -> dict[str, Any]:
         )
         context["applicant_applications"] = applicant_applications(person=person)
     if personas & {Persona.MEL_STAFF, Persona.SUPPORT_MEMBER, Persona.APPLICANT}:
-        context["open_task_count"] = open_tasks_for(user=user).count()
+        # Counted as the inbox counts: up to its cap, whatever the backlog behind it.
+        context["open_task_count"] = len(open_task_ids(user=user, limit=INBOX_COUNT_CAP + 1))
+        context["open_task_cap"] = INBOX_COUNT_CAP
     if personas & {Persona.MEL_STAFF, Persona.SUPPORT_MEMBER}:
         projects = project_list(user=user)
         context["projects_preview"] = projects[:PREVIEW_ROWS]
