@@ -15,9 +15,10 @@ from workflows import selectors
 pytestmark = pytest.mark.django_db
 
 
-def _contacts(client: Client, commune: Commune, count: int) -> list[int]:
+def _contacts(client: Client, commune: Commune, count: int, first: int = 0) -> list[int]:
     journeys = [
-        submit_first_contact(client, commune, email=f"porteur{n}@example.org") for n in range(count)
+        submit_first_contact(client, commune, email=f"porteur{n}@example.org")
+        for n in range(first, first + count)
     ]
     return [open_task(journey, "triage").pk for journey in journeys]
 
@@ -67,3 +68,20 @@ def test_the_inbox_ids_and_the_queryset_agree(
     from_ids = selectors.open_task_ids(user=mel_staff, limit=100)
     assert from_ids == [t.pk for t in selectors.open_tasks_for(user=mel_staff)]
     assert len(from_ids) == 3
+
+
+def test_the_home_page_counts_open_steps_up_to_the_same_cap(
+    client: Client, roubaix: Commune, mel_staff: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workflows import dashboards
+
+    _contacts(client, roubaix, 2)
+    client.force_login(mel_staff)
+    assert (
+        "<strong>2</strong> étapes vous attendent." in client.get(reverse("home")).content.decode()
+    )
+    _contacts(client, roubaix, 2, first=2)
+    monkeypatch.setattr(dashboards, "INBOX_COUNT_CAP", 3)
+    client.force_login(mel_staff)
+    page = client.get(reverse("home")).content.decode()
+    assert "Plus de <strong>3</strong> étapes vous attendent." in page
