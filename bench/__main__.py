@@ -80,12 +80,14 @@ def main(argv: list[str]) -> int:
         results_dir=results,
     )
     figures: list[Figure] = []
+    datasets = [database.describe(seconds=time.monotonic() - started)]
     for name in _selected(ONCE + EACH_SIZE, args.only):
         figures += _run(name, "baseline", ctx)
     for i, target in enumerate(sizes):
         t0 = time.monotonic()
         ctx.size = database.grow(target)
         ctx.first, ctx.last = False, i == len(sizes) - 1
+        datasets.append(database.describe(seconds=time.monotonic() - t0))
         print(f"Jeu de données : {ctx.size} dossiers ({time.monotonic() - t0:.0f} s pour le faire)")
         for name in _selected(EACH_SIZE, args.only):
             figures += _run(name, "measure", ctx)
@@ -97,6 +99,7 @@ def main(argv: list[str]) -> int:
         "machine": machine(),
         "quick": args.quick,
         "sizes": sizes,
+        "datasets": datasets,
         "seconds": round(time.monotonic() - started),
     }
     save(out, figures, meta)

@@ -52,6 +52,28 @@ def grow(to: int) -> int:
     return Journey.objects.count()
 
 
+def describe(*, seconds: float) -> dict[str, int]:
+    """What the dataset holds now (for the report), and how long it took to make."""
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+    from viewflow.workflow.models import Task
+
+    from accounts.models import Organisation, OrganisationKind, User
+    from notifications.models import Notification
+    from workflows.models import Application, Journey
+
+    return {
+        "dossiers": Journey.objects.count(),
+        "candidatures": Application.objects.count(),
+        "territoires": Organisation.objects.filter(kind=OrganisationKind.COMMITTEE).count(),
+        "utilisateurs": User.objects.count(),
+        "tâches viewflow": Task.objects.count(),
+        "lignes guardian": UserObjectPermission.objects.count()
+        + GroupObjectPermission.objects.count(),
+        "notifications": Notification.objects.count(),
+        "secondes": round(seconds),
+    }
+
+
 class _Null:
     def write(self, *args: object, **kwargs: object) -> None:
         pass

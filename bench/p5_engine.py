@@ -170,7 +170,7 @@ class _InsertLog:
                 self.steps += 1
         elif sql_.startswith("RELEASE SAVEPOINT"):
             self.depth -= 1
-        elif match := INSERT_INTO.match(sql_):
+        elif match := INSERT_INTO.search(sql_):  # also after the audit chain's lock
             self._note(context["connection"].connection, match.group(1))
         return result
 

@@ -91,3 +91,41 @@ def save(path: Path, figures: list[Figure], meta: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"meta": meta, "figures": [asdict(f) for f in figures]}
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def markdown(payload: dict[str, Any]) -> str:
+    """The run saved by ``save`` as the tables of docs/performance.md: the datasets, then
+    every figure with its target and verdict."""
+    meta = payload["meta"]
+    lines = [
+        "| dossiers | candidatures | territoires | utilisateurs | tâches viewflow | "
+        "lignes guardian | notifications | préparation (s) |",
+        "|" + "---|" * 8,
+    ]
+    for d in meta.get("datasets", []):
+        cells = [
+            f"{d[k]:,}".replace(",", " ")
+            for k in (
+                "dossiers",
+                "candidatures",
+                "territoires",
+                "utilisateurs",
+                "tâches viewflow",
+                "lignes guardian",
+                "notifications",
+                "secondes",
+            )
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "| N | id | figure | valeur | cible | verdict |", "|---|---|---|---|---|---|"]
+    for raw in payload["figures"]:
+        f = Figure(**raw)
+        value = _short(f.value).replace("|", "/")
+        lines.append(f"| {f.size} | {f.id} | {f.name} | {value} | {f.target} | {verdict(f)} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # python -m bench.report bench/results/full-….json
+    import sys
+
+    print(markdown(json.loads(Path(sys.argv[1]).read_text())), end="")
