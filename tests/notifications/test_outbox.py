@@ -355,3 +355,19 @@ def test_with_the_broker_down_a_fan_out_waits_once_and_leaves_the_rest_to_the_re
     assert len(attempts) == 1
     pending = Notification.objects.filter(mail_state=MailState.PENDING).count()
     assert pending == len(recipients)  # kept for the relay, none lost
+
+
+def test_an_accented_subject_reads_back_the_same_from_the_raw_message(applicant_a: User) -> None:
+    from email import message_from_bytes
+    from email.header import decode_header, make_header
+
+    from notifications.delivery import _email
+
+    subject = "Financement à décider : « L'épicerie & Cie », coopérative d'habitants de Roubaix"
+    notify(message=_message("accents"), recipient_ids=[applicant_a.pk])
+    row = Notification.objects.get()
+    row.subject = subject
+    raw = _email(row, connection=None).message().as_bytes()
+    parsed = message_from_bytes(raw)
+    assert str(make_header(decode_header(parsed["Subject"]))) == subject
+    assert all(len(line) <= 78 for line in raw.split(b"\n") if line.startswith(b"Subject"))
