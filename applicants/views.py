@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
+from accounts.paging import page_by_keys
 from applicants.forms import ProjectForm, StructureForm
 from applicants.models import Person, Project, Structure
 from applicants.selectors.projects import (
@@ -113,7 +113,7 @@ def _structure_choices(user: User, project: Project) -> QuerySet[Structure]:
 @login_required
 def project_index(request: AuthenticatedRequest) -> HttpResponse:
     """Staff see every project; a support organisation sees its portfolio; others only theirs."""
-    page = Paginator(project_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_by_keys(project_list(user=request.user), request.GET.get("page"), PAGE_SIZE)
     return render(request, "applicants/project_list.html", {"page": page})
 
 

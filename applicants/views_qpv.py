@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -14,6 +13,7 @@ from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
+from accounts.paging import page_by_keys
 from applicants.forms import DONT_KNOW, NONE_OF_THESE, QpvDeclarationForm, QpvVerificationForm
 from applicants.models import Project, QpvArea
 from applicants.selectors.projects import project_detail_queryset
@@ -66,7 +66,7 @@ def qpv_queue(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("applicants.add_qpvdetermination"):
         raise PermissionDenied("Cette liste est réservée à l'équipe de la MEL.")
     projects = projects_awaiting_qpv_verification(user=request.user)
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_by_keys(projects, request.GET.get("page"), PAGE_SIZE)
     return render(request, "applicants/qpv_queue.html", {"page": page})
 
 

@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
+from accounts.paging import page_by_keys
 from audit.selectors import audit_panel
 from notifications.selectors import sent_about
 from notifications.services import notifications_mark_read_for_dossier
@@ -65,7 +65,7 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def journey_index(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(journey_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_by_keys(journey_list(user=request.user), request.GET.get("page"), PAGE_SIZE)
     return render(request, "workflows/journey_list.html", {"page": page})
 
 
@@ -73,7 +73,7 @@ def journey_index(request: AuthenticatedRequest) -> HttpResponse:
 def application_index(request: AuthenticatedRequest) -> HttpResponse:
     stage = request.GET.get("etape", "")
     queryset = application_list(user=request.user, stage=stage)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_by_keys(queryset, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "workflows/application_list.html",

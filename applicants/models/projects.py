@@ -89,6 +89,8 @@ class Project(models.Model):
         verbose_name = _("projet")
         verbose_name_plural = _("projets")
         ordering = ["-created_at", "-pk"]
+        # Lists read the newest first and stop at a page: without it, every project is sorted.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="applicants_project_newest")]
         permissions = [("aggregate_project", _("Consulter les chiffres agrégés des projets"))]
 
     def __str__(self) -> str:
