@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from .context import BenchContext
-from .pages import client_for, url_for
+from .pages import ROLE_PAGES, client_for, url_for
 from .report import Figure
 
 ROLES = ("mel_staff", "incubator", "committee", "financier")
@@ -26,11 +26,11 @@ MAX_RATIO = 1.2
 BIG_TABLE_ROWS = 10_000
 
 
-def _median_ms(client: Any, url: str) -> float:
+def _median_ms(client: Any, url: str, requests: int = REQUESTS) -> float:
     for _ in range(WARM_UP):
         client.get(url)
     times = []
-    for _ in range(REQUESTS):
+    for _ in range(requests):
         start = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
@@ -74,6 +74,34 @@ def _big_seq_scans(client: Any, url: str) -> list[str]:
     return sorted(found)
 
 
+def _other_pages(ctx: BenchContext) -> list[Figure]:
+    """Every other page of P1, timed the same way but fewer times: not judged (the target is
+    the inbox's), shown so that what grows with N is in the table rather than found later."""
+    figures = []
+    for role, names in ROLE_PAGES.items():
+        client = client_for(ctx.persona(role))
+        times = {
+            name.split(":")[-1]: round(_median_ms(client, url_for(name), requests=10), 1)
+            for name in names
+            if name != "workflows:inbox"
+        }
+        first = ctx.state.setdefault("p7_pages_first", {}).setdefault(role, times)
+        growth = {page: round(ms / first[page], 2) for page, ms in times.items()}
+        worst = max(growth, key=lambda page: growth[page])
+        figures.append(
+            Figure(
+                id="P7",
+                name=f"autres pages ({role}) : p50 à N ÷ au départ, la pire (information)",
+                value=f"{growth[worst]:.2f} ({worst}, {times[worst]:.0f} ms)",
+                target="non jugé",
+                passed=None,
+                size=ctx.size,
+                detail={"p50 ms": times, "rapport au départ": growth},
+            )
+        )
+    return figures
+
+
 def measure(ctx: BenchContext) -> list[Figure]:
     if ctx.quick:
         return []
@@ -102,4 +130,4 @@ def measure(ctx: BenchContext) -> list[Figure]:
                 },
             )
         )
-    return figures
+    return figures + _other_pages(ctx)
