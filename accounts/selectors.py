@@ -120,6 +120,9 @@ def filter_visible(
     return queryset.filter(condition)
 
 
+_INTEGER_KEYS = {"AutoField", "BigAutoField", "IntegerField", "BigIntegerField"}
+
+
 def _granted(user: User, model: type[models.Model], perm: str) -> Any:
     """Objects of ``model`` on which ``perm`` is granted to one of the user's organisation
     groups (the only holders of object permissions: ``accounts.services.access_grant``)."""
@@ -137,9 +140,6 @@ def _granted(user: User, model: type[models.Model], perm: str) -> Any:
     if target.get_internal_type() in _INTEGER_KEYS:
         return Q(pk__in=rows.values_list(Cast("object_pk", models.BigIntegerField())))
     return Exists(rows.filter(object_pk=Cast(OuterRef("pk"), CharField())))
-
-
-_INTEGER_KEYS = {"AutoField", "BigAutoField", "IntegerField", "BigIntegerField"}
 
 
 def organisation_members(organisation: Organisation) -> models.QuerySet[Membership]:

@@ -3,10 +3,7 @@ it (docs/performance.md, P7). Beyond ``cap`` rows the page says "plus de 200".""
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 # Eight pages of 25: enough to see one's backlog, and what the inbox reads at most. Each
@@ -16,8 +13,8 @@ INBOX_COUNT_CAP = 200
 
 
 class CappedPaginator(Paginator):
-    """Counts at most ``cap + 1`` rows (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``), so
-    pages after the cap are not offered: nobody works through hundreds of steps by paging."""
+    """Pages a list of ids read up to ``cap + 1`` (``selectors.open_task_ids``), so pages
+    after the cap are not offered: nobody works through hundreds of steps by paging."""
 
     def __init__(self, *args: object, cap: int = INBOX_COUNT_CAP, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -25,10 +22,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        if isinstance(self.object_list, list):  # ids already read, at most cap + 1
-            return min(len(self.object_list), self.cap + 1)
-        rows = cast("QuerySet[Any]", self.object_list)
-        return min(rows[: self.cap + 1].count(), self.cap + 1)
+        return min(len(self.object_list), self.cap + 1)
 
     @property
     def capped(self) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.paginator import Page
@@ -44,7 +43,6 @@ from .models import (
     Scoring,
 )
 from .pagination import INBOX_COUNT_CAP, CappedPaginator
-from .task_urls import task_dossier
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -195,12 +193,12 @@ def inbox_page(*, user: AnyUser, number: Any, per_page: int) -> Page:
     return current
 
 
-def with_dossiers(tasks: Iterable[Task]) -> list[Task]:
+def with_dossiers(tasks: QuerySet[Task]) -> list[Task]:
     """The steps, each with its dossier (``task_urls.task_dossier``) loaded, in one query
     whatever the mix of flows. A scoring's or a funding line's step belongs to the line's
-    application, found by the steps' own query when given a queryset."""
-    if isinstance(tasks, QuerySet):
-        tasks = tasks.annotate(
+    application, found by the steps' own query."""
+    steps = list(
+        tasks.annotate(
             dossier_pk=Coalesce(
                 Subquery(Scoring.objects.filter(pk=OuterRef("process_id")).values("dossier_id")),
                 Subquery(
@@ -210,11 +208,7 @@ def with_dossiers(tasks: Iterable[Task]) -> list[Task]:
                 output_field=BigIntegerField(),
             )
         )
-    steps = list(tasks)
-    for step in steps:
-        if not hasattr(step, "dossier_pk"):
-            dossier = task_dossier(step)
-            step.dossier_pk = dossier.pk if dossier is not None else None
+    )
     shown = ("project__commune", "holder__user")
     wanted = {step.dossier_pk for step in steps if step.dossier_pk}
     related = [f"{kind}__{path}" for kind in ("journey", "application") for path in shown]
