@@ -41,7 +41,7 @@ def grow(to: int) -> int:
     """Grow the dataset to about ``to`` dossiers; returns how many there are."""
     from django.db import connection
 
-    from workflows.demo_scale import seed_scale
+    from demo.scale import seed_scale
     from workflows.models import Journey
 
     missing = to - Journey.objects.count()

@@ -14,10 +14,10 @@ from django.utils import timezone
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune, Sector
 from applicants.services import person_register, project_create
+from demo import seed as demo
 from funding.models import Programme
 from reviewers.models import CommitteeSession, SessionStatus
-from reviewers.services import committee_session_create, committee_session_set_status
-from workflows import demo
+from reviewers.services.sessions import committee_session_create, committee_session_set_status
 from workflows.models import Application, JourneyStage
 
 from .context import DEMO_DOMAIN

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from unittest import mock
 
-from workflows import views_tasks
+from workflows.journey import views as views_tasks
 
 from .context import BenchContext
 from .pages import client_for, measure_page, url_for

@@ -19,11 +19,11 @@ from viewflow.workflow.models import Task
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune, Sector
 from applicants.services import person_register, project_create
-from workflows import demo
+from demo import seed as demo
 from workflows.engine import task_perform
-from workflows.flows import JourneyFlow
+from workflows.journey.flows import JourneyFlow
+from workflows.journey.services import journey_orientation_answer, journey_triage
 from workflows.models import Journey
-from workflows.services import journey_orientation_answer, journey_triage
 
 from . import lifecycle
 from .context import BenchContext

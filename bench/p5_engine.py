@@ -37,8 +37,8 @@ from psycopg import sql
 from accounts.models import Organisation, User
 from audit.models import AuditRecord
 from audit.services import audit_record
+from demo.stamping import GENERIC_REFERENCES, id_space
 from workflows.models import Journey
-from workflows.stamping import GENERIC_REFERENCES, id_space
 
 from . import lifecycle
 from .context import BenchContext

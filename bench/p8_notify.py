@@ -38,8 +38,8 @@ from applicants.models import Commune
 from notifications.catalogue import Event
 from notifications.models import Notification
 from notifications.services import Message, notify
+from workflows.journey.services import FirstContact, first_contact_submit
 from workflows.models import Journey, JourneyStage
-from workflows.services import FirstContact, first_contact_submit
 
 from .context import BenchContext
 from .pages import client_for
@@ -115,7 +115,7 @@ def _new_contact(label: str) -> Journey:
 
 
 def _triage_task(journey: Journey) -> Task:
-    from workflows.flows import JourneyFlow
+    from workflows.journey.flows import JourneyFlow
 
     return Task.objects.get(
         process_id=journey.pk,

@@ -48,7 +48,7 @@ def documents_of_application(*, application: Application) -> QuerySet[Document]:
 def document_checklist(*, application: Application) -> list[ChecklistRow]:
     """One row per document asked of the dossier, in the call's order, each with its files;
     files for codes no longer asked come last under "Autres pièces". Two queries."""
-    from workflows.services_application import checklist_documents
+    from workflows.application.services import checklist_documents
 
     rows = {
         required.code: ChecklistRow(
@@ -68,7 +68,7 @@ def document_checklist(*, application: Application) -> list[ChecklistRow]:
 def documents_may_fill(*, application: Application, user: User) -> bool:
     """The holder, or an advisor acting under an active mandate, while the dossier (or at
     least one of its documents) is still open to edits."""
-    from workflows.services_application import active_mandate, editable_fields
+    from workflows.application.services import active_mandate, editable_fields
 
     allowed = editable_fields(application=application)
     if allowed is not None and not any(name.startswith("doc_") for name in allowed):

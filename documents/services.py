@@ -134,7 +134,7 @@ def document_open(*, document: Document, user: User) -> File:
 
 
 def _fill_check(*, application: Application, actor: User, code: str) -> None:
-    from workflows.services_application import checklist_documents, editable_fields
+    from workflows.application.services import checklist_documents, editable_fields
 
     if not documents_may_fill(application=application, user=actor):
         raise ApplicationError(
@@ -202,7 +202,7 @@ def _write(data: bytes) -> str:
 
 def _checklist_sync(*, application: Application, actor: User, code: str) -> None:
     """Tick the checklist item with the code's latest stored file name, or untick it."""
-    from workflows.services_application import application_save_draft
+    from workflows.application.services import application_save_draft
 
     latest = (
         Document.objects.filter(application=application, code=code, deleted_at__isnull=True)

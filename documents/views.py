@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.http import AuthenticatedRequest
+from workflows.application.views import application_queryset
 from workflows.models import Application
-from workflows.views_application import application_queryset
 
 from .forms import DocumentUploadForm
 from .selectors import document_checklist, documents_may_fill, documents_visible_to

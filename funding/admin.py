@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from .formatting import format_euros, format_percent
-from .models import CallRuleVersion, PlanAxis, Programme, RequiredDocument, ScoringCriterion
+from funding.formatting import format_euros, format_percent
+from funding.models import CallRuleVersion, PlanAxis, Programme, RequiredDocument, ScoringCriterion
 
 
 @admin.register(PlanAxis)

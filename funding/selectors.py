@@ -8,8 +8,7 @@ from django.db.models import F, Q, QuerySet
 
 from accounts.exceptions import ApplicationError
 from applicants.models import LegalForm
-
-from .models import CallRuleVersion, Programme, RequiredDocument, ScoringCriterion
+from funding.models import CallRuleVersion, Programme, RequiredDocument, ScoringCriterion
 
 
 def rule_version_in_force(*, programme: Programme, on_date: datetime.date) -> CallRuleVersion:

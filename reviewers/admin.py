@@ -9,9 +9,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.exceptions import ApplicationError
-
-from .models import CommitteeSession
-from .services import (
+from reviewers.models import CommitteeSession
+from reviewers.services.sessions import (
     committee_session_check,
     committee_session_create,
     committee_session_set_status,

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from accounts.selectors import AnyUser, filter_visible
 from funding.models import Programme
-
-from .models import CommitteeSession, SessionStatus
+from reviewers.models import CommitteeSession, SessionStatus
 
 
 def sessions_visible_to(*, user: AnyUser) -> QuerySet[CommitteeSession]:

@@ -25,6 +25,10 @@ from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
 from documents.models import Document, ScanStatus
 from notifications.models import Notification
+from reviewers.services.selection import (
+    application_instruct,
+    conflict_declare,
+)
 from tests.factories.accounts import make_organisation
 from tests.factories.applicants import commune
 from tests.workflows.stage_helpers import (
@@ -39,10 +43,6 @@ from tests.workflows.stage_helpers import (
     set_grant_financier,
 )
 from workflows.models import Application, FundingLine
-from workflows.services_selection import (
-    application_instruct,
-    conflict_declare,
-)
 
 pytestmark = pytest.mark.django_db
 

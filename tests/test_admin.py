@@ -21,7 +21,7 @@ from accounts.policy import Persona, model_wide_perms
 from applicants.models import Project, QpvArea, QpvDetermination, QpvOutcome, QpvSource, Structure
 from funding.models import CallRuleVersion, Programme
 from reviewers.models import CommitteeSession
-from reviewers.services import committee_session_create
+from reviewers.services.sessions import committee_session_create
 from tests.conftest import login
 from tests.factories.accounts import UserFactory
 from tests.factories.applicants import ProjectFactory

@@ -126,7 +126,7 @@ def _make_sessions(count: int, committee: Organisation) -> None:
     from django.utils import timezone
 
     from funding.models import Programme
-    from reviewers.services import committee_session_create
+    from reviewers.services.sessions import committee_session_create
 
     if not Programme.objects.exists():
         call_command("load_programme_rules", verbosity=0)
@@ -166,8 +166,8 @@ def _make_journeys(count: int, incubator: Organisation) -> None:
 
     from applicants.models import Commune
     from workflows.engine import task_perform
-    from workflows.flows import JourneyFlow
-    from workflows.services import FirstContact, first_contact_submit, journey_triage
+    from workflows.journey.flows import JourneyFlow
+    from workflows.journey.services import FirstContact, first_contact_submit, journey_triage
 
     commune = Commune.objects.get_or_create(
         insee_code="59512", defaults={"name": "Roubaix", "epci_siren": "200093201"}
@@ -240,11 +240,11 @@ def _make_dossiers_for_committee_and_financier(
     """Dossiers whose scorings and funding lines are open, started by the real services."""
     from decimal import Decimal
 
+    from funding.services.award import application_open_funding
+    from reviewers.services.selection import application_open_scoring
     from tests.workflows.application_helpers import make_waiting_applications
     from tests.workflows.stage_helpers import schedule_session, set_grant_financier
     from workflows.models import Application, Deliberation, Outcome
-    from workflows.services_award import application_open_funding
-    from workflows.services_selection import application_open_scoring
 
     set_grant_financier(financier)
     session = schedule_session(committee)

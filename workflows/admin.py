@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import OrientationRule
+from workflows.models import OrientationRule
 
 
 @admin.register(OrientationRule)

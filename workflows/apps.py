@@ -8,4 +8,4 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         # Import the flows at start-up so viewflow registers their nodes and the
         # permissions they add ("manage") exist when post_migrate creates permissions.
-        from . import flows  # noqa: F401
+        from workflows.application import flows  # noqa: F401

@@ -15,10 +15,9 @@ from accounts.selectors import AnyUser, filter_visible, user_organisation_ids, u
 from applicants.models import Person
 from applicants.selectors.projects import person_projects, person_structures, project_list
 from reviewers.models import CommitteeSession, SessionStatus
-
-from .models import Application, ApplicationStatus, Journey
-from .pagination import INBOX_COUNT_CAP
-from .selectors import open_task_ids, open_tasks_for
+from workflows.models import Application, ApplicationStatus, Journey
+from workflows.pagination import INBOX_COUNT_CAP
+from workflows.selectors import open_task_ids, open_tasks_for
 
 PREVIEW_ROWS = 5
 
@@ -107,7 +106,7 @@ def upcoming_sessions(*, user: AnyUser) -> QuerySet[CommitteeSession]:
 
 def scoring_task_count(*, user: AnyUser) -> int:
     """Dossiers the committee member still has to score."""
-    from .flows_committee import ScoringFlow
+    from reviewers.flows import ScoringFlow
 
     return open_tasks_for(user=user).filter(flow_task=ScoringFlow.score).count()
 
@@ -115,7 +114,7 @@ def scoring_task_count(*, user: AnyUser) -> int:
 def funding_task_counts(*, user: User) -> dict[str, int]:
     """Funding lines waiting for the financier's decision, and for their second signature
     (not counting lines they signed first: a colleague countersigns those)."""
-    from .flows_committee import FundingLineFlow
+    from funding.flows import FundingLineFlow
 
     return open_tasks_for(user=user).aggregate(
         decide=Count("pk", filter=Q(flow_task=FundingLineFlow.decide)),

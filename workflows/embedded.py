@@ -21,8 +21,7 @@ def tick(*, last_digest: datetime.date | None) -> datetime.date | None:
     """One round: due timers, the outbox relay, and the digests when their hour has come.
     Returns the day the digests were last sent."""
     from notifications.tasks import relay_outbox, send_digests
-
-    from .tasks import fire_workflow_timers
+    from workflows.tasks import fire_workflow_timers
 
     # Each step on its own: a broken timer must not hold back the mail, nor the reverse.
     _guarded(fire_workflow_timers)

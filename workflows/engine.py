@@ -17,8 +17,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.exceptions import ApplicationError
 from accounts.models import User
-
-from .models import Journey
+from workflows.models import Journey
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
 

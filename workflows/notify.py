@@ -16,9 +16,8 @@ from accounts.models import MembershipRole, Organisation, OrganisationKind, User
 from funding.formatting import format_euros
 from notifications.catalogue import Event
 from notifications.services import Message, notify
-
-from .calendar import local_day
-from .models import (
+from workflows.calendar import local_day
+from workflows.models import (
     Application,
     Deliberation,
     DossierMessage,

@@ -33,8 +33,7 @@ from accounts.selectors import (
     user_organisation_group_ids,
     user_personas,
 )
-
-from .models import (
+from workflows.models import (
     Application,
     ApplicationStatus,
     FundingLine,
@@ -42,7 +41,7 @@ from .models import (
     JourneyEvent,
     Scoring,
 )
-from .pagination import INBOX_COUNT_CAP, CappedPaginator
+from workflows.pagination import INBOX_COUNT_CAP, CappedPaginator
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -95,9 +94,10 @@ def journey_timeline(*, journey: Journey, staff_view: bool) -> QuerySet[JourneyE
 def _step_permissions() -> tuple[frozenset[str], frozenset[str]]:
     """The permissions the flows' human steps ask for: all of them, and those checked on
     the step's object (granted per object to organisation groups)."""
-    from .flows import JourneyFlow
-    from .flows_application import ApplicationFlow
-    from .flows_committee import FundingLineFlow, ScoringFlow
+    from funding.flows import FundingLineFlow
+    from reviewers.flows import ScoringFlow
+    from workflows.application.flows import ApplicationFlow
+    from workflows.journey.flows import JourneyFlow
 
     every, on_objects = set(), set()
     for flow_class in (JourneyFlow, ApplicationFlow, ScoringFlow, FundingLineFlow):
@@ -118,7 +118,7 @@ def _open_step_branches(user: User) -> list[QuerySet[Task]]:
     up in their groups). The user's model-wide permissions and memberships cost one query
     each, kept on the user for the rest of the request; the groups are passed as values, so
     PostgreSQL plans for the size of each group's grants."""
-    from .flows_committee import FundingLineFlow
+    from funding.flows import FundingLineFlow
 
     every, on_objects = _step_permissions()
     held = every & ModelPermissionBackend().get_all_permissions(user)

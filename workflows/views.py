@@ -7,8 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .dashboards import dashboard_context
-from .statistics import project_figures
+from accounts.http import AuthenticatedRequest
+from workflows.dashboards import dashboard_context
+from workflows.selectors import inbox_page
+from workflows.statistics import project_figures
+
+PAGE_SIZE = 25
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,3 +27,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("applicants.aggregate_project"):
         raise PermissionDenied("Ces chiffres sont réservés au pilotage du plan.")
     return render(request, "workflows/statistics.html", {"figures": project_figures()})
+
+
+@login_required
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
+    page = inbox_page(user=request.user, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    return render(request, "workflows/inbox.html", {"page": page})

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "funding",
     "reviewers",
     "workflows",
+    "demo",
     "notifications",
     "documents",
     "audit",

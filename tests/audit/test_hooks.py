@@ -15,6 +15,8 @@ from accounts.models import Organisation, User
 from applicants.models import Commune
 from audit.models import AuditAction, AuditRecord
 from audit.selectors import audit_chain_break, audit_of_dossier
+from funding.services.award import funding_line_decide
+from reviewers.services.selection import application_instruct
 from tests.factories.accounts import PASSWORD
 from tests.workflows.conftest import act, open_task, submit_first_contact
 from tests.workflows.stage_helpers import (
@@ -28,8 +30,6 @@ from tests.workflows.stage_helpers import (
 )
 from workflows.engine import task_perform
 from workflows.models import FundingLine, Outcome
-from workflows.services_award import funding_line_decide
-from workflows.services_selection import application_instruct
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,8 @@ from documents.views import attachment_header
 from tests.documents.conftest import CODE, media_bytes, upload
 from tests.support import sample_files
 from tests.support.fake_clamd import EICAR, FakeClamd, closed_port_url
+from workflows.application.services import mandate_grant
 from workflows.models import Application, ChecklistItem
-from workflows.services_application import mandate_grant
 
 pytestmark = pytest.mark.django_db
 

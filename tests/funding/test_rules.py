@@ -14,7 +14,7 @@ from accounts.exceptions import ApplicationError
 from applicants.models import LegalForm
 from funding.models import CallRuleVersion, Programme
 from funding.selectors import required_documents_for, rule_version_in_force, scoring_grid
-from funding.services import legal_form_is_eligible, requested_amount_check
+from funding.services.rules import legal_form_is_eligible, requested_amount_check
 
 pytestmark = pytest.mark.django_db
 

@@ -19,6 +19,7 @@ from viewflow.workflow.timers import fire_due_timers
 
 from accounts.models import Organisation, User
 from applicants.models import Commune
+from funding.services.award import funding_line_decide
 from notifications.catalogue import Event
 from notifications.models import Notification
 from tests.workflows.application_helpers import staff_step, submitted_application
@@ -34,7 +35,6 @@ from tests.workflows.stage_helpers import (
 )
 from workflows.engine import task_perform
 from workflows.models import FundingLine, Outcome
-from workflows.services_award import funding_line_decide
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_committee_members_financiers_and_holder_are_each_told_their_part(
     application = eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     holder = application.holder.user
     conflicted = add_member(committee, "conflit@comite.example.org")
-    from workflows.services_selection import conflict_declare
+    from reviewers.services.selection import conflict_declare
 
     conflict_declare(application=application, member=conflicted)
     instruct(application, mel_staff)
@@ -181,8 +181,8 @@ def test_a_message_tells_the_other_side_and_a_withdrawal_tells_those_handling_it
     incubator_x_member: User,
 ) -> None:
     from tests.workflows.conftest import act, open_task, submit_first_contact
-    from workflows.messaging import message_send
-    from workflows.services import journey_withdraw
+    from workflows.journey.messaging import message_send
+    from workflows.journey.services import journey_withdraw
 
     journey = submit_first_contact(client, roubaix)
     act(client, mel_staff, open_task(journey, "triage"), {"organisation": incubator_x.pk})
@@ -209,7 +209,7 @@ def test_a_big_grant_asks_the_colleagues_of_the_first_signer_to_countersign(
     financier_member: User,
     settings: Any,
 ) -> None:
-    from workflows.services_application import application_withdraw
+    from workflows.application.services import application_withdraw
 
     settings.FUNDING_SECOND_SIGNATURE_ABOVE_EUR = 5000
     schedule_session(committee)

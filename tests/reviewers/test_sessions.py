@@ -14,7 +14,7 @@ from accounts.models import Organisation, OrganisationKind, User
 from funding.models import PlanAxis, Programme
 from reviewers.models import CommitteeSession, SessionStatus
 from reviewers.selectors import next_open_session, sessions_visible_to
-from reviewers.services import committee_session_create, committee_session_set_status
+from reviewers.services.sessions import committee_session_create, committee_session_set_status
 from tests.factories.accounts import make_organisation
 
 pytestmark = pytest.mark.django_db

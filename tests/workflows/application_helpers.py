@@ -72,7 +72,7 @@ def open_application(client: Client, journey: Journey) -> Application:
 
 
 def documents_data(application: Application, *, skip: str = "") -> dict[str, str]:
-    from workflows.services_application import checklist_documents
+    from workflows.application.services import checklist_documents
 
     return {
         f"doc_{d.code}": f"{d.code}.pdf"
@@ -105,7 +105,7 @@ def post_form(
 
 
 def app_task(application: Application, node: str) -> Task:
-    from workflows.flows_application import ApplicationFlow
+    from workflows.application.flows import ApplicationFlow
 
     return Task.objects.get(
         process_id=application.pk,
@@ -139,9 +139,9 @@ def make_waiting_applications(count: int) -> None:
     """Applications through the real engine, each submitted and waiting for MEL staff's
     completeness check (data filled directly: only the inbox is under test)."""
     from applicants.models import Commune as CommuneModel
+    from workflows.application.flows import ApplicationFlow
     from workflows.engine import task_perform
-    from workflows.flows_application import ApplicationFlow
-    from workflows.services import FirstContact, first_contact_submit
+    from workflows.journey.services import FirstContact, first_contact_submit
 
     place = CommuneModel.objects.get_or_create(
         insee_code="59512", defaults={"name": "Roubaix", "epci_siren": "200093201"}

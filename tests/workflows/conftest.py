@@ -59,7 +59,7 @@ def submit_first_contact(client: Client, commune_obj: Commune, **overrides: str)
 
 
 def open_task(journey: Journey, node: str) -> Task:
-    from workflows.flows import JourneyFlow
+    from workflows.journey.flows import JourneyFlow
 
     return Task.objects.get(
         process_id=journey.pk,

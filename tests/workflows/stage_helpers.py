@@ -23,7 +23,7 @@ from accounts.services import membership_add
 from applicants.models import Commune
 from funding.models import Programme
 from reviewers.models import CommitteeSession
-from reviewers.services import committee_session_create
+from reviewers.services.sessions import committee_session_create
 from tests.factories.accounts import UserFactory
 from tests.workflows.application_helpers import app_task, staff_step, submitted_application
 from workflows.engine import task_perform
@@ -84,7 +84,7 @@ NOTE = "Projet solide, porté par une équipe expérimentée ; budget réaliste.
 
 def instruct(application: Application, staff: User, *, note: str = NOTE) -> None:
     """MEL staff write the instruction note for the dossier's session: scoring opens."""
-    from workflows.services_selection import application_instruct
+    from reviewers.services.selection import application_instruct
 
     session = application.committee_session
     assert session is not None
@@ -106,7 +106,7 @@ def deliberate(
     conditions: str = "",
 ) -> Any:
     """MEL staff record the committee's avis on the dossier (its session must have begun)."""
-    from workflows.services_selection import application_deliberate
+    from reviewers.services.selection import application_deliberate
 
     return perform(
         application,

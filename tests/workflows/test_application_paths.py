@@ -32,10 +32,10 @@ from tests.workflows.application_helpers import (
     submitted_application,
 )
 from tests.workflows.conftest import make_timers_due
+from workflows.application.flows import ApplicationFlow
+from workflows.application.services import application_eligibility_checks
 from workflows.engine import TaskNotOpen, task_perform
-from workflows.flows_application import ApplicationFlow
 from workflows.models import Application, ApplicationEdit, ApplicationStatus
-from workflows.services_application import application_eligibility_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -615,7 +615,7 @@ def test_a_draft_saved_from_a_stale_page_never_undoes_a_submission(
     incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
-    from workflows.services_application import application_save_draft
+    from workflows.application.services import application_save_draft
 
     application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     stale = Application.objects.get(pk=application.pk)
@@ -639,7 +639,7 @@ def test_a_withdrawal_from_a_stale_page_cannot_overwrite_a_decision(
     incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
-    from workflows.services_application import application_withdraw
+    from workflows.application.services import application_withdraw
 
     application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     stale = Application.objects.get(pk=application.pk)
@@ -696,7 +696,7 @@ def test_an_advisor_under_mandate_is_told_only_the_holder_submits(
     incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
-    from workflows.services_application import mandate_grant
+    from workflows.application.services import mandate_grant
 
     journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     application = open_application(client, journey)
@@ -713,7 +713,7 @@ def test_no_mandate_on_a_closed_application(
     incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
-    from workflows.services_application import application_withdraw, mandate_grant
+    from workflows.application.services import application_withdraw, mandate_grant
 
     application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     application_withdraw(application=application, actor=application.holder.user)

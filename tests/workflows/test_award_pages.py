@@ -23,7 +23,13 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
 from funding.models import CallRuleVersion
+from funding.pdf import committee_date
+from funding.services.award import report_submit
+from funding.views import REPORT_STEPS, _send_report, award_context
 from reviewers.models import CommitteeSession
+from reviewers.services.selection import (
+    latest_deliberation,
+)
 from tests.factories.accounts import make_organisation
 from tests.workflows.application_helpers import app_task
 from tests.workflows.stage_helpers import (
@@ -37,9 +43,9 @@ from tests.workflows.stage_helpers import (
     schedule_session,
     set_grant_financier,
 )
-from workflows.documents_award import committee_date
+from workflows.application.flows import ApplicationFlow
+from workflows.application.views import application_queryset
 from workflows.engine import OPEN_STATUSES
-from workflows.flows_application import ApplicationFlow
 from workflows.models import (
     Application,
     ApplicationStatus,
@@ -49,12 +55,6 @@ from workflows.models import (
     LineState,
     Outcome,
 )
-from workflows.services_award import report_submit
-from workflows.services_selection import (
-    latest_deliberation,
-)
-from workflows.views_application import application_queryset
-from workflows.views_award import REPORT_STEPS, _send_report, award_context
 
 pytestmark = pytest.mark.django_db
 

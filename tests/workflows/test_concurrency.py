@@ -18,9 +18,9 @@ from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, User
 from applicants.models import Commune
 from workflows.engine import TaskNotOpen, task_perform
-from workflows.flows import JourneyFlow
+from workflows.journey.flows import JourneyFlow
+from workflows.journey.services import FirstContact, first_contact_submit, journey_triage
 from workflows.models import Journey
-from workflows.services import FirstContact, first_contact_submit, journey_triage
 
 pytestmark = [
     pytest.mark.postgres,
@@ -143,6 +143,7 @@ def _dossier_awaiting_lines(client: Any, commune: Commune, staff: User, trial: i
     from decimal import Decimal
 
     from accounts.models import OrganisationKind
+    from reviewers.services.selection import application_instruct
     from tests.factories.accounts import make_organisation
     from tests.workflows.stage_helpers import (
         add_member,
@@ -154,7 +155,6 @@ def _dossier_awaiting_lines(client: Any, commune: Commune, staff: User, trial: i
         set_grant_financier,
     )
     from workflows.models import FinancingLine, Outcome
-    from workflows.services_selection import application_instruct
 
     committee = make_organisation(f"Comité {trial}", OrganisationKind.COMMITTEE)
     incubator = make_organisation(f"Incubateur {trial}", OrganisationKind.SUPPORT)
@@ -198,9 +198,9 @@ def test_financiers_signing_at_the_same_moment_move_the_dossier_exactly_once(
 ) -> None:
     from decimal import Decimal
 
-    from workflows.flows_application import ApplicationFlow
+    from funding.services.award import funding_line_decide
+    from workflows.application.flows import ApplicationFlow
     from workflows.models import ApplicationStatus, FundingLine
-    from workflows.services_award import funding_line_decide
 
     commune = Commune.objects.create(
         insee_code=f"5998{trial}", name="Ville", epci_siren="200093201", postal_codes="59100"

@@ -19,11 +19,13 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import Organisation, User
+from demo.seed import DEMO_DOMAIN
+from funding.flows import FundingLineFlow
 from funding.models import Programme
+from funding.services.award import tranche_blockers
+from reviewers.flows import ScoringFlow
 from reviewers.models import CommitteeSession, SessionStatus
-from workflows.demo import DEMO_DOMAIN
-from workflows.flows_application import ApplicationFlow
-from workflows.flows_committee import FundingLineFlow, ScoringFlow
+from workflows.application.flows import ApplicationFlow
 from workflows.models import (
     Application,
     ApplicationStatus,
@@ -36,7 +38,6 @@ from workflows.models import (
     Scoring,
 )
 from workflows.selectors import open_tasks_for
-from workflows.services_award import tranche_blockers
 
 pytestmark = pytest.mark.django_db
 
@@ -176,10 +177,10 @@ def test_staff_stage_counts_follow_the_dossiers(demo: None) -> None:
 def _make_dossiers(count: int, committee: Organisation, financier: Organisation) -> None:
     """Dossiers spread over the stages after eligibility, with open scorings and funding
     lines started by the real services, and late reports for those in follow-up."""
+    from funding.services.award import application_open_funding
+    from reviewers.services.selection import application_open_scoring
     from tests.workflows.application_helpers import make_waiting_applications
     from tests.workflows.stage_helpers import schedule_session, set_grant_financier
-    from workflows.services_award import application_open_funding
-    from workflows.services_selection import application_open_scoring
 
     set_grant_financier(financier)
     session = committee.sessions.first() or schedule_session(committee)

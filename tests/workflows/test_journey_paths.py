@@ -404,8 +404,8 @@ def test_orientation_rules_suggest_an_organisation_first_and_staff_can_edit_them
     incubator_x: Organisation,
     incubator_y: Organisation,
 ) -> None:
+    from workflows.journey.services import orientation_suggestions
     from workflows.models import OrientationRule
-    from workflows.services import orientation_suggestions
 
     rule = OrientationRule.objects.create(organisation=incubator_y, sectors="food", priority=1)
     rule.communes.add(roubaix)
@@ -468,8 +468,8 @@ def test_the_journey_page_costs_the_same_with_3_or_40_messages_and_events(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from workflows.messaging import message_send
-    from workflows.services import journey_support_log_session
+    from workflows.journey.messaging import message_send
+    from workflows.journey.services import journey_support_log_session
 
     journey = _in_support(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     client.force_login(incubator_x_member)

@@ -14,13 +14,13 @@ from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Task
 
 from accounts.models import Organisation, OrganisationKind, User
-from workflows.demo import DEMO_DOMAIN
-from workflows.demo_scale import seed_scale
+from demo.scale import seed_scale
+from demo.seed import DEMO_DOMAIN
 from workflows.engine import task_perform
-from workflows.flows import JourneyFlow
+from workflows.journey.flows import JourneyFlow
+from workflows.journey.services import journey_triage
 from workflows.models import Journey, JourneyStage
 from workflows.selectors import journey_list, open_tasks_for
-from workflows.services import journey_triage
 
 COPY = re.compile(r"^[fht][0-9]+-[0-9]+\.")
 TERRITORY_COPY = re.compile(r"^t[0-9]+-[0-9]+\.")

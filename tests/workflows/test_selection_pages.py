@@ -19,6 +19,8 @@ from viewflow.workflow.status import STATUS
 from accounts.models import Organisation, OrganisationKind, User
 from funding.selectors import scoring_grid
 from reviewers.models import CommitteeSession
+from reviewers.pdf import letter_date
+from reviewers.services.selection import application_open_scoring, conflict_declare
 from tests.factories.accounts import make_organisation
 from tests.workflows.application_helpers import make_waiting_applications, staff_step
 from tests.workflows.stage_helpers import (
@@ -28,7 +30,6 @@ from tests.workflows.stage_helpers import (
     schedule_session,
     scoring_of,
 )
-from workflows.documents_selection import letter_date
 from workflows.models import (
     Application,
     ApplicationStatus,
@@ -37,7 +38,6 @@ from workflows.models import (
     Outcome,
     Scoring,
 )
-from workflows.services_selection import application_open_scoring, conflict_declare
 
 pytestmark = pytest.mark.django_db
 

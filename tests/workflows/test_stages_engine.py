@@ -18,6 +18,19 @@ from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, User
 from applicants.models import Commune
 from funding.selectors import scoring_grid
+from funding.services.award import (
+    application_close,
+    application_convention_record,
+    funding_line_countersign,
+    funding_line_decide,
+    report_submit,
+    tranche_blockers,
+    tranche_release,
+)
+from reviewers.services.selection import (
+    conflict_declare,
+    scoring_submit,
+)
 from tests.workflows.application_helpers import app_task
 from tests.workflows.stage_helpers import (
     add_member,
@@ -41,19 +54,6 @@ from workflows.models import (
     Scoring,
 )
 from workflows.selectors import open_tasks_for
-from workflows.services_award import (
-    application_close,
-    application_convention_record,
-    funding_line_countersign,
-    funding_line_decide,
-    report_submit,
-    tranche_blockers,
-    tranche_release,
-)
-from workflows.services_selection import (
-    conflict_declare,
-    scoring_submit,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -260,7 +260,7 @@ def test_a_conflicted_member_never_gets_the_scoring_task(
 def test_adjourned_goes_back_to_the_applicant_then_to_the_next_session(
     on_agenda: Application, mel_staff: User, committee: Organisation
 ) -> None:
-    from workflows.services_application import application_submit
+    from workflows.application.services import application_submit
 
     application = on_agenda
     instruct(application, mel_staff)
@@ -293,9 +293,9 @@ def test_two_financiers_one_declines_the_other_stands_and_big_grants_need_two_si
     settings: Any,
 ) -> None:
     from accounts.models import OrganisationKind
+    from funding.services.award import financing_coverage
     from tests.factories.accounts import make_organisation
     from workflows.models import FinancingLine
-    from workflows.services_award import financing_coverage
 
     settings.FUNDING_SECOND_SIGNATURE_ABOVE_EUR = 10000
     schedule_session(committee)
@@ -365,7 +365,7 @@ def test_two_financiers_one_declines_the_other_stands_and_big_grants_need_two_si
 def test_withdrawing_while_on_the_agenda_cancels_every_member_scoring(
     on_agenda: Application, mel_staff: User, committee_member: User
 ) -> None:
-    from workflows.services_application import application_withdraw
+    from workflows.application.services import application_withdraw
 
     application = on_agenda
     instruct(application, mel_staff)
@@ -382,7 +382,7 @@ def test_withdrawing_while_on_the_agenda_cancels_every_member_scoring(
 def test_no_withdrawal_after_the_committee_decided(
     on_agenda: Application, mel_staff: User, financier_member: User
 ) -> None:
-    from workflows.services_application import application_withdraw
+    from workflows.application.services import application_withdraw
 
     application = _funded_and_advanced(on_agenda, mel_staff, financier_member)
     with pytest.raises(ApplicationError, match="décision"):
@@ -422,8 +422,8 @@ def test_a_member_who_has_not_scored_is_reminded_before_the_session(
 def test_a_withdrawal_follows_the_dossier_to_another_session(
     on_agenda: Application, mel_staff: User, committee: Organisation, committee_member: User
 ) -> None:
-    from reviewers.services import committee_session_set_status
-    from workflows.services_selection import application_move_session
+    from reviewers.services.selection import application_move_session
+    from reviewers.services.sessions import committee_session_set_status
 
     application = on_agenda
     conflict_declare(application=application, member=committee_member, reason="Lien familial.")
@@ -469,9 +469,9 @@ def test_staff_withdraw_a_line_that_will_never_be_decided_and_the_dossier_moves_
     financier_member: User,
 ) -> None:
     from accounts.models import OrganisationKind
+    from funding.services.award import funding_line_cancel
     from tests.factories.accounts import make_organisation
     from workflows.models import FinancingLine
-    from workflows.services_award import funding_line_cancel
 
     schedule_session(committee)
     set_grant_financier(financier_f)
@@ -513,7 +513,7 @@ def test_staff_withdraw_a_line_that_will_never_be_decided_and_the_dossier_moves_
 def test_a_funded_dossier_can_be_closed_before_any_payment_and_only_then(
     on_agenda: Application, mel_staff: User, financier_member: User
 ) -> None:
-    from workflows.services_award import application_close_unpaid
+    from funding.services.award import application_close_unpaid
 
     application = on_agenda
     instruct(application, mel_staff)

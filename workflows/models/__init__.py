@@ -1,6 +1,6 @@
 """The journey's models; one module per flow."""
 
-from .application import (
+from workflows.models.application import (
     Application,
     ApplicationAxis,
     ApplicationEdit,
@@ -16,7 +16,7 @@ from .application import (
     FundingInstrument,
     Mandate,
 )
-from .award import (
+from workflows.models.award import (
     Condition,
     Convention,
     FollowUpReport,
@@ -24,8 +24,14 @@ from .award import (
     LineState,
     Tranche,
 )
-from .committee import ConflictDeclaration, CriterionScore, Deliberation, Outcome, Scoring
-from .journey import (
+from workflows.models.committee import (
+    ConflictDeclaration,
+    CriterionScore,
+    Deliberation,
+    Outcome,
+    Scoring,
+)
+from workflows.models.journey import (
     EventKind,
     Journey,
     JourneyEvent,
@@ -37,7 +43,7 @@ from .journey import (
     SupportMilestone,
     SupportSession,
 )
-from .messaging import DossierMessage, MessageReceipt, PrivateNote
+from workflows.models.messaging import DossierMessage, MessageReceipt, PrivateNote
 
 __all__ = [
     "Application",

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
-from .application import FundingInstrument
+from workflows.models.application import FundingInstrument
 
 
 class LineState(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .journey import Journey
+from workflows.models.journey import Journey
 
 
 class DossierMessage(models.Model):

@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
-from workflows import task_urls
+from workflows import routing as task_urls
 from workflows.models import Application, Journey
 
 register = template.Library()
@@ -47,6 +47,6 @@ def application_of(journey: Journey) -> Application | None:
 @register.simple_tag
 def sessions_taking_dossiers() -> Any:
     """Committee sessions a dossier may be moved to (for the staff form)."""
-    from workflows.services_selection import open_sessions
+    from reviewers.services.selection import open_sessions
 
     return open_sessions()

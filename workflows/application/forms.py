@@ -1,0 +1,136 @@
+"""Forms of the application's steps, in plain French."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from accounts.models import Organisation, OrganisationKind
+from funding.models import RequiredDocument
+from workflows.application.services import FIELD_LABELS
+from workflows.fields import AmountField, FrenchDecimalField
+from workflows.models import ApplicationAxis, FinancingStatus, FundingInstrument
+
+_TOO_MANY_JOBS = "Indiquez au plus 9 999 emplois (équivalents temps plein)."
+
+
+class ApplicationForm(forms.Form):
+    """The application: every field optional here (a draft keeps what was typed); the
+    submission says precisely what is missing. Only ``editable`` fields are open."""
+
+    axis = forms.ChoiceField(
+        label="Volet", choices=[("", "—"), *ApplicationAxis.choices], required=False
+    )
+    requested_amount = AmountField(label="Montant demandé à la MEL (€)", required=False)
+    charges_total = AmountField(label="Budget prévisionnel : total des charges (€)", required=False)
+    produits_total = AmountField(
+        label="Budget prévisionnel : total des produits (€)",
+        help_text="Les produits comprennent la subvention demandée ; ils doivent égaler les charges.",
+        required=False,
+    )
+    jobs_planned_fte = FrenchDecimalField(
+        max_digits=6,
+        error_messages={"max_digits": _TOO_MANY_JOBS, "max_whole_digits": _TOO_MANY_JOBS},
+        label="Emplois prévus (équivalents temps plein)",
+        min_value=0,
+        decimal_places=2,
+        required=False,
+    )
+    social_utility = forms.CharField(
+        label="Utilité sociale du projet", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        documents: list[RequiredDocument],
+        editable: set[str] | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, **kwargs)
+        for document in documents:
+            self.fields[f"doc_{document.code}"] = forms.CharField(
+                label=f"Pièce « {document.label} »"
+                + (" (obligatoire)" if document.is_mandatory else " (facultative)"),
+                help_text="Indiquez le nom du fichier que vous joindrez : le dépôt des fichiers "
+                "arrive bientôt ; pour l'instant cochez la pièce comme « jointe » en "
+                "donnant son nom.",
+                max_length=255,
+                required=False,
+            )
+        if editable is not None:
+            for name, field in self.fields.items():
+                field.disabled = name not in editable
+
+
+def complement_item_choices(documents: list[RequiredDocument]) -> list[tuple[str, str]]:
+    return [
+        *[(name, label[:1].upper() + label[1:]) for name, label in FIELD_LABELS.items()],
+        ("financing_lines", "Le plan de financement (cofinancements)"),
+        *[(f"doc_{d.code}", f"Pièce « {d.label} »") for d in documents],
+    ]
+
+
+class FinancingLineForm(forms.Form):
+    """One co-financing of the plan de financement, sought or obtained."""
+
+    organisation = forms.ModelChoiceField(
+        label="Financeur partenaire de la plateforme",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.FINANCIER, is_active=True),
+        required=False,
+        empty_label="— autre financeur (indiquez son nom) —",
+        help_text="S'il figure dans la liste, il décidera de son financement ici même.",
+    )
+    financier_name = forms.CharField(label="Nom du financeur", max_length=200, required=False)
+    instrument = forms.ChoiceField(label="Type de financement", choices=FundingInstrument.choices)
+    amount = AmountField(label="Montant (€)")
+    status = forms.ChoiceField(label="Statut", choices=FinancingStatus.choices)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("organisation") and not (data.get("financier_name") or "").strip():
+            self.add_error(
+                "financier_name", "Choisissez un financeur partenaire ou indiquez son nom."
+            )
+        return data
+
+
+class CompletenessForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Le dossier est-il complet ?",
+        choices=[
+            ("complete", "Oui, il est complet"),
+            ("complements", "Non, demander des compléments"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    items = forms.MultipleChoiceField(
+        label="Éléments à compléter", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    message = forms.CharField(
+        label="Message au porteur", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    deadline = forms.DateField(
+        label="À fournir avant le (par défaut dans 30 jours)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, data: Any = None, *, documents: list[RequiredDocument], **kwargs: Any):
+        super().__init__(data, **kwargs)
+        self.fields["items"].choices = complement_item_choices(documents)  # type: ignore[attr-defined]
+
+
+class EligibilityForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Décision",
+        choices=[("eligible", "Éligible"), ("ineligible", "Non éligible")],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label="Motifs du refus (repris dans le courrier)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,0 +1,671 @@
+"""Business actions of the application (stages 5 to 7). Typed, keyword-only, never given a
+request. Actions that complete a step are called by ``workflows.engine.task_perform`` inside
+the flow lock, so the change and the move to the next step commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.exceptions import ApplicationError
+from accounts.models import Organisation, OrganisationKind, User
+from accounts.services import access_grant, access_revoke
+from funding.models import CallRuleVersion, Programme, RequiredDocument
+from funding.selectors import required_documents_for, rule_version_in_force
+from funding.services.rules import legal_form_is_eligible, requested_amount_check
+from workflows import notify
+from workflows.models import (
+    Application,
+    ApplicationEdit,
+    ApplicationEvent,
+    ApplicationStatus,
+    BudgetKind,
+    BudgetLine,
+    ChecklistItem,
+    ComplementRequest,
+    EligibilityCheck,
+    FinancingLine,
+    FinancingStatus,
+    Journey,
+    JourneyStage,
+    Mandate,
+)
+
+PROGRAMME_SLUG = "entreprendre-autrement"
+
+# Fields of the form, with the label used in messages and complement requests.
+FIELD_LABELS: dict[str, str] = {
+    "axis": "le volet (démarrage ou développement)",
+    "requested_amount": "le montant demandé",
+    "charges_total": "le total des charges du budget prévisionnel",
+    "produits_total": "le total des produits du budget prévisionnel",
+    "jobs_planned_fte": "les emplois prévus (ETP)",
+    "social_utility": "l'utilité sociale du projet",
+}
+BUDGET_TOTALS = {"charges_total", "produits_total"}
+SCALAR_FIELDS = ("axis", "requested_amount", "jobs_planned_fte", "social_utility")
+# Before the committee's decision: the holder may still edit (when asked) or withdraw.
+OPEN_STATUSES = (
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.INCOMPLETE,
+    ApplicationStatus.COMPLETE,
+    ApplicationStatus.ELIGIBLE,
+    ApplicationStatus.ON_AGENDA,
+    ApplicationStatus.ADJOURNED,
+)
+
+
+def application_event(
+    *, application: Application, message: str, actor: User | None = None, staff_only: bool = False
+) -> None:
+    """Append a line to the application's history (``staff_only``: MEL staff only)."""
+    ApplicationEvent.objects.create(
+        application=application, message=message, actor=actor, staff_only=staff_only
+    )
+
+
+def application_history(*, application: Application, user: User) -> QuerySet[ApplicationEvent]:
+    """The dossier's history as ``user`` may read it: all of it for MEL staff, without the
+    staff-only lines (conflicts, reminders to members, financiers' reasons) for others."""
+    events = application.events.select_related("actor")
+    if user.has_perm("workflows.instruct_application"):
+        return events
+    return events.filter(staff_only=False)
+
+
+def programme() -> Programme:
+    found = Programme.objects.filter(slug=PROGRAMME_SLUG).first()
+    if found is None:
+        raise ApplicationError(
+            "Le programme Entreprendre Autrement n'est pas paramétré : l'équipe de la MEL "
+            "doit charger son règlement."
+        )
+    return found
+
+
+def rule_version_for(*, application: Application) -> CallRuleVersion:
+    """The rule version fixed at submission, or the one in force today for a draft."""
+    if application.rule_version is not None:
+        return application.rule_version
+    return rule_version_in_force(programme=programme(), on_date=timezone.localdate())
+
+
+# Opening ---------------------------------------------------------------------------------
+
+
+def application_open(*, journey: Journey, actor: User) -> Application:
+    """The holder opens the application of a journey that ended ready to apply."""
+    if actor.pk != journey.holder_id:
+        raise ApplicationError("Seul·e le ou la porteur·se du projet peut ouvrir la candidature.")
+    if journey.stage != JourneyStage.READY_TO_APPLY:
+        raise ApplicationError(
+            "La candidature s'ouvre quand la structure d'accompagnement a rendu un avis favorable."
+        )
+    from workflows.application.flows import ApplicationFlow
+
+    with transaction.atomic():
+        # One application per journey, even on a double click: serialise on the journey.
+        Journey.objects.select_for_update().filter(pk=journey.pk).exists()
+        if Application.objects.filter(source_journey=journey).exists():
+            raise ApplicationError("La candidature de ce projet est déjà ouverte.")
+        application: Application = ApplicationFlow.start.run(journey=journey)
+        organisation = journey.project.support_organisation
+        if organisation is not None:
+            access_grant(organisation=organisation, obj=application, actions=("view",))
+        application_event(
+            application=application, actor=actor, message="Candidature ouverte (brouillon)."
+        )
+    return application
+
+
+def application_prepare(*, application: Application, journey: Journey) -> Application:
+    """Fill an application that the flow's start node is about to save (no write here)."""
+    application.source_journey = journey
+    application.project = journey.project
+    application.holder = journey.holder
+    application.stage = ApplicationStatus.DRAFT
+    application.requested_amount = journey.recommended_amount
+    return application
+
+
+# Mandate ---------------------------------------------------------------------------------
+
+
+def active_mandate(*, application: Application) -> Mandate | None:
+    return application.mandates.filter(revoked_at__isnull=True).first()
+
+
+def mandate_grant(*, application: Application, actor: User) -> Mandate:
+    """The holder lets the supporting organisation's advisors fill in the application."""
+    if actor.pk != application.holder_id:
+        raise ApplicationError("Seul·e le ou la porteur·se du projet peut donner un mandat.")
+    organisation = application.project.support_organisation
+    if organisation is None:
+        raise ApplicationError("Aucune structure d'accompagnement ne suit ce projet.")
+    if application.stage not in (ApplicationStatus.DRAFT, ApplicationStatus.INCOMPLETE):
+        raise ApplicationError("La candidature n'est plus modifiable : un mandat n'a plus d'objet.")
+    if active_mandate(application=application) is not None:
+        raise ApplicationError("Un mandat est déjà en cours.")
+    with transaction.atomic():
+        mandate = Mandate.objects.create(
+            application=application, organisation=organisation, granted_by=actor
+        )
+        access_grant(organisation=organisation, obj=application, actions=("view", "fill"))
+        application_event(
+            application=application,
+            actor=actor,
+            message=f"Mandat donné à {organisation.name} pour remplir la candidature.",
+        )
+    return mandate
+
+
+def mandate_revoke(*, application: Application, actor: User) -> Mandate:
+    """The holder withdraws the mandate; the advisors keep read access only."""
+    if actor.pk != application.holder_id:
+        raise ApplicationError("Seul·e le ou la porteur·se du projet peut retirer le mandat.")
+    mandate = active_mandate(application=application)
+    if mandate is None:
+        raise ApplicationError("Aucun mandat n'est en cours.")
+    with transaction.atomic():
+        mandate.revoked_at = timezone.now()
+        mandate.save(update_fields=["revoked_at"])
+        access_revoke(organisation=mandate.organisation, obj=application, actions=("fill",))
+        application_event(application=application, actor=actor, message="Mandat retiré.")
+    return mandate
+
+
+# Filling ---------------------------------------------------------------------------------
+
+
+def editable_fields(*, application: Application) -> set[str] | None:
+    """Fields open to edit: all of them in a draft (``None``), only the requested items
+    while complements are awaited, none otherwise."""
+    if application.stage in (ApplicationStatus.DRAFT, ApplicationStatus.ADJOURNED):
+        return None
+    if application.stage == ApplicationStatus.INCOMPLETE:
+        request = application.complement_requests.filter(answered_at__isnull=True).first()
+        items = set(request.items) if request else set()
+        # The budget must balance: asking for one of its totals opens both.
+        return items | BUDGET_TOTALS if items & BUDGET_TOTALS else items
+    return set()
+
+
+def _budget_total(application: Application, kind: str) -> Decimal | None:
+    lines = [line.amount for line in application.budget_lines.all() if line.kind == kind]
+    return sum(lines, Decimal(0)) if lines else None
+
+
+def application_values(*, application: Application) -> dict[str, Any]:
+    """The current values of the form, checklist included (``doc_<code>`` → file name)."""
+    values: dict[str, Any] = {name: getattr(application, name) for name in SCALAR_FIELDS}
+    values["charges_total"] = _budget_total(application, BudgetKind.CHARGE)
+    values["produits_total"] = _budget_total(application, BudgetKind.PRODUIT)
+    for item in application.checklist_items.select_related("document"):
+        values[f"doc_{item.document.code}"] = item.file_name
+    return values
+
+
+def checklist_documents(*, application: Application) -> list[RequiredDocument]:
+    """Documents asked of this application's structure under the applicable rules."""
+    structure = application.project.structure
+    if structure is None:
+        return []
+    try:
+        version = rule_version_for(application=application)
+    except ApplicationError:
+        return []
+    return list(required_documents_for(rule_version=version, legal_form=structure.legal_form))
+
+
+def _can_fill(application: Application, actor: User) -> Mandate | None:
+    """Raise unless ``actor`` may edit; return the mandate when acting under one."""
+    if actor.pk == application.holder_id:
+        return None
+    mandate = active_mandate(application=application)
+    if mandate is None or not actor.has_perm("workflows.fill_application", application):
+        raise ApplicationError(
+            "Vous ne pouvez remplir cette candidature qu'avec un mandat du porteur."
+        )
+    return mandate
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def application_save_draft(
+    *, application: Application, actor: User, values: dict[str, Any]
+) -> list[str]:
+    """Save what was typed, field by field, each change attributed to ``actor`` (and to the
+    mandate when an advisor acts for the holder). Never completes a step. Returns the names
+    of the fields changed."""
+    from workflows.application.flows import ApplicationFlow
+
+    with ApplicationFlow.lock(application.pk):
+        # Decide on the row as it is now: a submission or a deadline may have changed it
+        # since the page was loaded, and a stale copy must never be written back.
+        application.refresh_from_db()
+        return _save_draft_locked(application, actor, values)
+
+
+def _save_draft_locked(application: Application, actor: User, values: dict[str, Any]) -> list[str]:
+    mandate = _can_fill(application, actor)
+    allowed = editable_fields(application=application)
+    if allowed is not None and not allowed:
+        raise ApplicationError("La candidature n'est plus modifiable à cette étape.")
+    current = application_values(application=application)
+    changed: list[str] = []
+    documents: dict[str, RequiredDocument] | None = None  # read once, when a file is named
+    for name, value in values.items():
+        if name not in current and not name.startswith("doc_"):
+            continue
+        if allowed is not None and name not in allowed:
+            continue
+        old = current.get(name)
+        if _as_text(old) == _as_text(value):
+            continue
+        changed.append(name)
+        ApplicationEdit.objects.create(
+            application=application,
+            field=name,
+            old_value=_as_text(old),
+            new_value=_as_text(value),
+            editor=actor,
+            mandate=mandate,
+        )
+        if name in SCALAR_FIELDS:
+            setattr(application, name, value if value is not None else _empty(name))
+        elif name in ("charges_total", "produits_total"):
+            _set_budget_total(application, name, value)
+        else:
+            if documents is None:
+                documents = {d.code: d for d in checklist_documents(application=application)}
+            _set_checklist(application, documents.get(name.removeprefix("doc_")), value)
+    application.save()
+    return changed
+
+
+def financing_line_add(
+    *,
+    application: Application,
+    actor: User,
+    financier_name: str,
+    instrument: str,
+    amount: Decimal,
+    status: str = FinancingStatus.SOUGHT,
+    organisation: Organisation | None = None,
+) -> FinancingLine:
+    """Add a co-financing (sought or obtained) to the plan, attributed like any edit. A
+    financier working on the platform (``organisation``) will decide its line there after a
+    favourable avis."""
+    mandate = _can_fill(application, actor)
+    allowed = editable_fields(application=application)
+    if allowed is not None and "financing_lines" not in allowed:
+        raise ApplicationError("Le plan de financement n'est pas modifiable à cette étape.")
+    if organisation is not None:
+        if organisation.kind != OrganisationKind.FINANCIER or not organisation.is_active:
+            raise ApplicationError("Ce financeur n'est pas partenaire de la plateforme.")
+        financier_name = financier_name.strip() or organisation.name
+    if not financier_name.strip() or amount is None or amount <= 0:
+        raise ApplicationError("Indiquez le financeur et un montant supérieur à zéro.")
+    line = FinancingLine.objects.create(
+        application=application,
+        organisation=organisation,
+        financier_name=financier_name,
+        instrument=instrument,
+        amount=amount,
+        status=status,
+    )
+    ApplicationEdit.objects.create(
+        application=application,
+        field="financing_lines",
+        new_value=f"{financier_name} — {line.get_instrument_display()} — {amount} €",
+        editor=actor,
+        mandate=mandate,
+    )
+    return line
+
+
+def _empty(name: str) -> Any:
+    return "" if name in ("axis", "social_utility") else None
+
+
+def _set_budget_total(application: Application, name: str, value: Decimal | None) -> None:
+    kind = BudgetKind.CHARGE if name == "charges_total" else BudgetKind.PRODUIT
+    application.budget_lines.filter(kind=kind).delete()
+    if value is not None:
+        label = "Total des charges" if kind == BudgetKind.CHARGE else "Total des produits"
+        BudgetLine.objects.create(application=application, kind=kind, label=label, amount=value)
+    if kind == BudgetKind.CHARGE:
+        application.total_budget = value
+
+
+def _set_checklist(
+    application: Application, document: RequiredDocument | None, file_name: str | None
+) -> None:
+    """The file named for one required document: replaced, or removed when blank."""
+    if document is None:
+        return
+    ChecklistItem.objects.filter(application=application, document=document).delete()
+    if file_name:
+        ChecklistItem.objects.create(
+            application=application, document=document, file_name=file_name
+        )
+
+
+def application_missing(*, application: Application) -> list[str]:
+    """What still prevents the submission, as precise French sentences."""
+    values = application_values(application=application)
+    problems = [
+        f"Il manque {label}."
+        for name, label in FIELD_LABELS.items()
+        if values.get(name) in (None, "")
+    ]
+    if application.project.structure is None:
+        problems.append("Il manque la structure qui porte le projet (fiche structure).")
+    for document in checklist_documents(application=application):
+        if document.is_mandatory and not values.get(f"doc_{document.code}"):
+            problems.append(f"Il manque la pièce « {document.label} ».")
+    charges, produits = values["charges_total"], values["produits_total"]
+    if charges is not None and produits is not None and charges != produits:
+        problems.append(
+            f"Le budget prévisionnel n'est pas équilibré : {charges} € de charges pour "
+            f"{produits} € de produits."
+        )
+    if values["requested_amount"] is not None and charges is not None:
+        try:
+            version = rule_version_for(application=application)
+        except ApplicationError as error:
+            problems.append(error.message)
+        else:
+            problems += requested_amount_check(
+                rule_version=version, requested=values["requested_amount"], budget=charges
+            )
+    return problems
+
+
+def application_submit(*, application: Application, actor: User) -> Application:
+    """Submit the application (the holder only), fixing the rule version in force today.
+    Refused with the full list of what is missing."""
+    if actor.pk != application.holder_id:
+        raise ApplicationError("Seul·e le ou la porteur·se du projet peut déposer la candidature.")
+    problems = application_missing(application=application)
+    if problems:
+        raise ApplicationError("Candidature incomplète : " + " ".join(problems))
+    today = timezone.localdate()
+    if application.stage == ApplicationStatus.DRAFT:
+        application.rule_version = rule_version_in_force(programme=programme(), on_date=today)
+        application.submitted_at = timezone.now()
+        message = "Candidature déposée."
+    elif application.stage == ApplicationStatus.ADJOURNED:
+        application.stage = ApplicationStatus.ELIGIBLE
+        application.save()
+        application_event(
+            application=application,
+            actor=actor,
+            message="Candidature retravaillée après l'ajournement : elle repart en comité.",
+        )
+        notify.application_submitted(application=application, again=True)
+        return application
+    else:
+        application.complement_requests.filter(answered_at__isnull=True).update(
+            answered_at=timezone.now()
+        )
+        message = "Compléments envoyés."
+    again = application.stage != ApplicationStatus.DRAFT
+    application.stage = ApplicationStatus.SUBMITTED
+    application.save()
+    application_event(application=application, actor=actor, message=message)
+    notify.application_submitted(application=application, again=again)
+    return application
+
+
+# Completeness ----------------------------------------------------------------------------
+
+
+def application_completeness(
+    *,
+    application: Application,
+    actor: User,
+    complete: bool,
+    items: list[str] | None = None,
+    message: str = "",
+    deadline: datetime.date | None = None,
+) -> Application:
+    """MEL staff declare the dossier complete, or ask for the listed complements."""
+    if complete:
+        application.stage = ApplicationStatus.COMPLETE
+        application.save(update_fields=["stage"])
+        application_event(application=application, actor=actor, message="Dossier complet.")
+        return application
+    if not items:
+        raise ApplicationError("Cochez les éléments à compléter.", field="items")
+    if not message.strip():
+        raise ApplicationError("Expliquez au porteur ce qu'il doit fournir.", field="message")
+    request = ComplementRequest(
+        application=application, items=items, message=message, requested_by=actor
+    )
+    if deadline is not None:
+        if deadline <= timezone.localdate():
+            raise ApplicationError("La date limite doit être dans le futur.", field="deadline")
+        request.deadline = deadline
+    request.save()
+    application.stage = ApplicationStatus.INCOMPLETE
+    application.save(update_fields=["stage"])
+    notify.complements_requested(
+        application=application, message=message, deadline=f"{request.deadline:%d/%m/%Y}"
+    )
+    application_event(
+        application=application,
+        actor=actor,
+        message=f"Compléments demandés avant le {request.deadline:%d/%m/%Y} : {message}",
+    )
+    return application
+
+
+def complement_due(*, application: Application) -> datetime.datetime:
+    """End of the deadline day of the pending complement request."""
+    request = application.complement_requests.filter(answered_at__isnull=True).first()
+    day = request.deadline if request else timezone.localdate()
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(end)
+
+
+def application_complements_remind(*, application: Application) -> None:
+    """The complement deadline passed: remind the applicant, the grace period starts."""
+    grace = settings.COMPLEMENT_GRACE_DAYS
+    application.complement_requests.filter(answered_at__isnull=True).update(
+        reminded_at=timezone.now()
+    )
+    application_event(
+        application=application,
+        message=f"Relance : les compléments demandés n'ont pas été reçus. Sans réponse dans "
+        f"les {grace} jours, le dossier sera classé sans suite.",
+    )
+    notify.complements_reminder(application=application)
+
+
+def application_close_no_follow_up(*, application: Application) -> None:
+    """No complements even after the reminder: the dossier is closed with a notice."""
+    application.stage = ApplicationStatus.CLOSED_NO_FOLLOW_UP
+    application.closed_notice = (
+        "Votre candidature est classée sans suite : les compléments demandés n'ont pas été "
+        "reçus malgré la relance. Vous pouvez reprendre contact avec l'équipe de la MEL."
+    )
+    application.save(update_fields=["stage", "closed_notice"])
+    application_event(application=application, message=application.closed_notice)
+    notify.dossier_closed(application=application, notice=application.closed_notice)
+
+
+# Eligibility -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    rule: str
+    label: str
+    passed: bool
+    detail: str
+
+
+def application_eligibility_checks(application: Application) -> list[CheckResult]:
+    """Each eligibility rule of the applicable version, with its result and why."""
+    version = rule_version_for(application=application)
+    structure = application.project.structure
+    checks: list[CheckResult] = []
+    if structure is None:
+        return [CheckResult("structure", "Structure porteuse", False, "Aucune structure.")]
+    form = structure.legal_form
+    ok = legal_form_is_eligible(rule_version=version, legal_form=form)
+    checks.append(
+        CheckResult(
+            "legal_form",
+            "Forme juridique éligible",
+            ok,
+            f"{form.label} : {'éligible' if ok else 'non éligible'} ({version.label}).",
+        )
+    )
+    age = structure.age_in_years
+    if form.is_commercial_company and version.esus_required_after_years is not None:
+        limit = version.esus_required_after_years
+        # Required of companies older than the limit; a pending request is accepted (the
+        # balance of the grant then waits for the agrément).
+        needs_esus = age is not None and age > limit
+        esus_ok = not needs_esus or structure.esus_status in ("granted", "requested")
+        checks.append(
+            CheckResult(
+                "esus",
+                "Agrément ESUS des sociétés commerciales",
+                esus_ok,
+                f"Société de {age if age is not None else '?'} an(s) ; agrément exigé au-delà "
+                f"de {limit} an(s) : {structure.get_esus_status_display()}.",
+            )
+        )
+    if application.axis == "startup":
+        age_limit = version.startup_age_limit_years
+        ok = age is None or age <= age_limit
+        checks.append(
+            CheckResult(
+                "startup_age",
+                "Âge de la structure (volet démarrage)",
+                ok,
+                f"Structure de {age if age is not None else 0} an(s) ; au plus "
+                f"{age_limit} an(s) pour le volet démarrage.",
+            )
+        )
+    commune = structure.commune or application.project.commune
+    in_mel = bool(commune and commune.in_mel)
+    checks.append(
+        CheckResult(
+            "commune",
+            "Implantation dans la Métropole Européenne de Lille",
+            in_mel,
+            f"{commune.name if commune else 'Commune inconnue'} : "
+            f"{'dans' if in_mel else 'hors de'} la MEL.",
+        )
+    )
+    problems = requested_amount_check(
+        rule_version=version,
+        requested=application.requested_amount or Decimal(0),
+        budget=application.total_budget or Decimal(0),
+    )
+    checks.append(
+        CheckResult(
+            "amount",
+            "Montant dans les plafonds",
+            not problems,
+            " ".join(problems) or f"Dans les plafonds du {version.label.lower()}.",
+        )
+    )
+    return checks
+
+
+def application_eligibility_decide(
+    *, application: Application, actor: User, eligible: bool, reasons: str = ""
+) -> Application:
+    """Record each check and the decision; a refusal needs its reasons (for the letter)."""
+    checks = application_eligibility_checks(application)
+    if not eligible and not reasons.strip():
+        raise ApplicationError("Motivez le refus : il figure dans le courrier.", field="reasons")
+    if eligible and not all(c.passed for c in checks):
+        raise ApplicationError(
+            "Une règle d'éligibilité n'est pas respectée : le dossier ne peut pas être déclaré "
+            "éligible."
+        )
+    application.eligibility_checks.all().delete()
+    EligibilityCheck.objects.bulk_create(
+        EligibilityCheck(
+            application=application, rule=c.rule, label=c.label, passed=c.passed, detail=c.detail
+        )
+        for c in checks
+    )
+    application.stage = ApplicationStatus.ELIGIBLE if eligible else ApplicationStatus.INELIGIBLE
+    application.refusal_reasons = "" if eligible else reasons
+    application.save(update_fields=["stage", "refusal_reasons"])
+    application_event(
+        application=application,
+        actor=actor,
+        message="Éligible — inscription en comité à venir."
+        if eligible
+        else f"Non éligible : {reasons}",
+    )
+    if not eligible:
+        notify.dossier_closed(
+            application=application,
+            notice=f"Votre candidature n'est pas éligible : {reasons} Le courrier motivé est "
+            "sur la page du dossier.",
+        )
+    return application
+
+
+# Withdrawal ------------------------------------------------------------------------------
+
+
+def application_withdraw(*, application: Application, actor: User, reason: str = "") -> Application:
+    """The holder withdraws before a decision: every open step is cancelled."""
+    if actor.pk != application.holder_id:
+        raise ApplicationError("Seul·e le ou la porteur·se du projet peut retirer sa candidature.")
+    from workflows.application.flows import ApplicationFlow
+
+    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+        # Re-read under the lock: a decision may have landed since the page was loaded.
+        application.refresh_from_db()
+        if application.stage not in OPEN_STATUSES or application.status != "NEW":
+            raise ApplicationError("Une décision a déjà été prise sur cette candidature.")
+        ApplicationFlow.instance.cancel(application)
+        scorers = list(
+            application.scorings.filter(status="NEW").values_list("member_id", flat=True)
+        )
+        notify.withdrawn(
+            application=application,
+            journey=application.source_journey,
+            reason=reason,
+            scorer_ids=scorers,
+        )
+        from reviewers.services.selection import scorings_close_open
+
+        scorings_close_open(application=application)
+        application.refresh_from_db()
+        mandate = active_mandate(application=application)
+        if mandate is not None:
+            mandate.revoked_at = timezone.now()
+            mandate.save(update_fields=["revoked_at"])
+            access_revoke(organisation=mandate.organisation, obj=application, actions=("fill",))
+        application.stage, application.withdrawn_reason = ApplicationStatus.WITHDRAWN, reason
+        application.save()
+        application_event(
+            application=application,
+            actor=actor,
+            message="Candidature retirée." + (f" Motif : {reason}" if reason else ""),
+        )
+    return application

@@ -1,0 +1,426 @@
+"""Pages of the application: the dossier, filling it in (drafts, submission), the staff
+steps (completeness, eligibility), the mandate, withdrawal and the refusal letter.
+
+Every page checks the application per object (hidden → 404, forbidden → 403) and completes
+steps only through ``workflows.engine.task_perform``.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, cast
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from viewflow.workflow.models import Task
+
+from accounts.access import get_visible_or_404
+from accounts.exceptions import ApplicationError
+from accounts.forms import add_application_error
+from accounts.http import AuthenticatedRequest
+from accounts.paging import page_by_keys
+from audit.selectors import audit_panel
+from funding.views import AWARD_STEPS, REPORT_STEPS, award_context, award_step, report_step
+from reviewers.selection_views import SELECTION_STEPS, selection_context, selection_step
+from workflows.application import services
+from workflows.application.forms import (
+    ApplicationForm,
+    CompletenessForm,
+    EligibilityForm,
+    FinancingLineForm,
+)
+from workflows.engine import OPEN_STATUSES, TaskNotOpen, task_can_act, task_perform
+from workflows.journey.forms import WithdrawForm
+from workflows.models import Application, ApplicationStatus, Journey
+from workflows.panels import sent_notifications_panel
+from workflows.selectors import application_list, journey_detail_queryset
+
+PAGE_SIZE = 25
+APPLICANT_STEPS = ("fill", "complements", "complements_grace", "improve")
+
+
+def application_queryset() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "project__structure__legal_form",
+        "project__structure__commune",
+        "project__commune",
+        "project__support_organisation",
+        "holder__user",
+        "rule_version",
+    )
+
+
+def _open_tasks(application: Application) -> list[Task]:
+    return list(
+        Task.objects.filter(
+            process_id=application.pk, flow_task_type="HUMAN", status__in=OPEN_STATUSES
+        ).select_related("owner")
+    )
+
+
+def _applicant_task(application: Application) -> Task | None:
+    for task in _open_tasks(application):
+        if task.flow_task.name in APPLICANT_STEPS:
+            return task
+    return None
+
+
+@require_POST
+@login_required
+def application_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    journey: Journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=pk)
+    if journey.holder_id != request.user.pk:
+        raise PermissionDenied("Seul·e le ou la porteur·se du projet peut ouvrir la candidature.")
+    try:
+        application = services.application_open(journey=journey, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("workflows:journey_detail", pk=journey.pk)
+    messages.success(request, "Votre candidature est ouverte : remplissez-la à votre rythme.")
+    return redirect("workflows:application_edit", pk=application.pk)
+
+
+@login_required
+def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = get_visible_or_404(request.user, application_queryset(), pk=pk)
+    is_holder = application.holder_id == request.user.pk
+    tasks = [t for t in _open_tasks(application) if task_can_act(task=t, user=request.user)]
+    return render(
+        request,
+        "workflows/application/detail.html",
+        {
+            "application": application,
+            "is_holder": is_holder,
+            "my_tasks": tasks,
+            "can_fill": _may_fill(request, application),
+            "mandate": services.active_mandate(application=application),
+            "values": services.application_values(application=application),
+            "checks": application.eligibility_checks.all(),
+            "financing_lines": application.financing_lines.all(),
+            "events": services.application_history(application=application, user=request.user),
+            "edits": application.edits.select_related("editor", "mandate")[:50],
+            "can_withdraw": is_holder and application.stage in services.OPEN_STATUSES,
+            "withdraw_form": WithdrawForm(),
+            "sent_notifications": sent_notifications_panel(
+                request, f"workflows.application:{application.pk}"
+            ),
+            "audit_records": audit_panel(
+                user=request.user, dossier_ref=f"workflows.application:{application.pk}"
+            ),
+            **selection_context(application=application, user=request.user),
+            **award_context(application=application, user=request.user),
+        },
+    )
+
+
+def _may_fill(request: AuthenticatedRequest, application: Application) -> bool:
+    if services.editable_fields(application=application) == set():
+        return False
+    if application.holder_id == request.user.pk:
+        return True
+    return services.active_mandate(application=application) is not None and request.user.has_perm(
+        "workflows.fill_application", application
+    )
+
+
+@login_required
+def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Fill in the application: "save draft" keeps what was typed without completing the
+    step; "submit" (the holder only) completes it when nothing is missing."""
+    application = get_visible_or_404(request.user, application_queryset(), pk=pk)
+    if not _may_fill(request, application):
+        if application.holder_id == request.user.pk and request.method == "POST":
+            messages.error(request, "Cette candidature a déjà été déposée : rien n'a été modifié.")
+            return redirect("workflows:application_detail", pk=application.pk)
+        raise PermissionDenied("Vous ne pouvez pas modifier cette candidature.")
+    documents = services.checklist_documents(application=application)
+    editable = services.editable_fields(application=application)
+    form = ApplicationForm(
+        request.POST or None,
+        documents=documents,
+        editable=editable,
+        initial=services.application_values(application=application),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_save_draft(
+                application=application, actor=request.user, values=form.cleaned_data
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("workflows:application_detail", pk=application.pk)
+        if request.POST.get("action") != "submit":
+            messages.success(request, "Brouillon enregistré.")
+            return redirect("workflows:application_edit", pk=application.pk)
+        if _submit(request, application):
+            return redirect("workflows:application_detail", pk=application.pk)
+        return redirect("workflows:application_edit", pk=application.pk)
+    return _edit_page(request, application, form, FinancingLineForm())
+
+
+def _edit_page(
+    request: AuthenticatedRequest,
+    application: Application,
+    form: ApplicationForm,
+    financing_form: FinancingLineForm,
+) -> HttpResponse:
+    return render(
+        request,
+        "workflows/application/edit.html",
+        {
+            "application": application,
+            "form": form,
+            "is_holder": application.holder_id == request.user.pk,
+            "request_": application.complement_requests.filter(answered_at__isnull=True).first(),
+            "financing_lines": application.financing_lines.select_related("organisation"),
+            "financing_form": financing_form,
+        },
+    )
+
+
+def _submit(request: AuthenticatedRequest, application: Application) -> bool:
+    if application.holder_id != request.user.pk:
+        messages.error(request, "Seul·e le ou la porteur·se du projet peut déposer la candidature.")
+        return False
+    task = _applicant_task(application)
+    if task is None:
+        messages.error(request, "Cette candidature a déjà été déposée : rien n'a été modifié.")
+        return True
+    try:
+        task_perform(
+            task=task,
+            user=request.user,
+            perform=lambda process: services.application_submit(
+                application=cast(Application, process), actor=request.user
+            ),
+        )
+    except TaskNotOpen as error:
+        messages.error(request, error.message)
+        return True
+    except PermissionDenied:
+        messages.error(request, "Seul·e le ou la porteur·se du projet peut déposer la candidature.")
+        return False
+    except ApplicationError as error:
+        messages.error(request, f"{error.message} Votre brouillon est enregistré.")
+        return False
+    messages.success(request, "Votre candidature est déposée. L'équipe de la MEL la vérifie.")
+    return True
+
+
+@login_required
+def application_step(request: AuthenticatedRequest, task_pk: int, **kwargs: Any) -> HttpResponse:
+    """A step of the application: staff steps here; the applicant's go to the form."""
+    task = get_object_or_404(
+        Task.objects.select_related("process"), pk=task_pk, flow_task_type="HUMAN"
+    )
+    application = get_visible_or_404(request.user, application_queryset(), pk=task.process_id)
+    name = task.flow_task.name
+    if name in APPLICANT_STEPS:
+        return redirect("workflows:application_edit", pk=application.pk)
+    if name in REPORT_STEPS:
+        return report_step(request, task, application)
+    if not task_can_act(task=task, user=request.user):
+        if task.status not in OPEN_STATUSES:
+            messages.info(request, "Cette étape a déjà été traitée.")
+            return redirect("workflows:application_detail", pk=application.pk)
+        raise PermissionDenied("Cette étape ne vous est pas confiée.")
+    if name in SELECTION_STEPS:
+        return selection_step(request, task, application)
+    if name in AWARD_STEPS:
+        return award_step(request, task, application)
+    documents = services.checklist_documents(application=application)
+    form: CompletenessForm | EligibilityForm
+    if name == "completeness":
+        form = CompletenessForm(request.POST or None, documents=documents)
+    elif name == "eligibility":
+        form = EligibilityForm(request.POST or None)
+    else:
+        raise Http404("Étape inconnue.")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def perform(process: Any) -> Any:
+            app = cast(Application, process)
+            if name == "completeness":
+                return services.application_completeness(
+                    application=app,
+                    actor=request.user,
+                    complete=data["decision"] == "complete",
+                    items=data["items"],
+                    message=data["message"],
+                    deadline=data["deadline"],
+                )
+            return services.application_eligibility_decide(
+                application=app,
+                actor=request.user,
+                eligible=data["decision"] == "eligible",
+                reasons=data["reasons"],
+            )
+
+        try:
+            task_perform(task=task, user=request.user, perform=perform)
+        except TaskNotOpen as error:
+            messages.error(request, error.message)
+            return redirect("workflows:application_detail", pk=application.pk)
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, "C'est enregistré. Merci !")
+            return redirect("workflows:inbox")
+    checks = services.application_eligibility_checks(application) if name == "eligibility" else []
+    return render(
+        request,
+        "workflows/application/step.html",
+        {
+            "task": task,
+            "application": application,
+            "form": form,
+            "checks": checks,
+            "values": services.application_values(application=application),
+            "documents": documents,
+        },
+    )
+
+
+@require_POST
+@login_required
+def financing_line_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = get_visible_or_404(request.user, application_queryset(), pk=pk)
+    if not _may_fill(request, application):
+        raise PermissionDenied("Vous ne pouvez pas modifier cette candidature.")
+    form = FinancingLineForm(request.POST)
+    if not form.is_valid():
+        # Show the page again with what was typed and the errors next to each field.
+        messages.error(
+            request, "Le cofinancement n'a pas été ajouté : vérifiez les champs signalés."
+        )
+        editable = services.editable_fields(application=application)
+        application_form = ApplicationForm(
+            documents=services.checklist_documents(application=application),
+            editable=editable,
+            initial=services.application_values(application=application),
+        )
+        return _edit_page(request, application, application_form, form)
+    else:
+        try:
+            services.financing_line_add(
+                application=application, actor=request.user, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Le cofinancement est ajouté au plan de financement.")
+    return redirect("workflows:application_edit", pk=application.pk)
+
+
+@require_POST
+@login_required
+def application_mandate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = get_visible_or_404(request.user, application_queryset(), pk=pk)
+    if application.holder_id != request.user.pk:
+        raise PermissionDenied("Seul·e le ou la porteur·se du projet peut gérer le mandat.")
+    try:
+        if request.POST.get("action") == "revoke":
+            services.mandate_revoke(application=application, actor=request.user)
+            messages.success(request, "Le mandat est retiré.")
+        else:
+            services.mandate_grant(application=application, actor=request.user)
+            messages.success(
+                request, "Votre structure d'accompagnement peut maintenant remplir avec vous."
+            )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("workflows:application_detail", pk=application.pk)
+
+
+@require_POST
+@login_required
+def application_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = get_visible_or_404(request.user, application_queryset(), pk=pk)
+    if application.holder_id != request.user.pk:
+        raise PermissionDenied("Seul·e le ou la porteur·se du projet peut retirer sa candidature.")
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.application_withdraw(
+            application=application, actor=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Votre candidature est retirée.")
+    return redirect("workflows:application_detail", pk=application.pk)
+
+
+@login_required
+def application_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The motivated refusal letter, as a PDF download."""
+    application = get_visible_or_404(request.user, application_queryset(), pk=pk)
+    if application.stage != ApplicationStatus.INELIGIBLE:
+        raise Http404("Aucun courrier de refus pour cette candidature.")
+    response = HttpResponse(refusal_letter_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="courrier-refus-candidature-{application.pk}.pdf"'
+    )
+    return response
+
+
+def refusal_letter_pdf(application: Application) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    buffer = io.BytesIO()
+    styles = getSampleStyleSheet()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title="Courrier de refus")
+    holder = application.holder.user
+    story: list[Any] = [
+        Paragraph("Métropole Européenne de Lille — Entreprendre Autrement", styles["Title"]),
+        Spacer(1, 12),
+        Paragraph(f"À l'attention de {holder}", styles["Normal"]),
+        Paragraph(f"Projet : {application.project.title}", styles["Normal"]),
+        Spacer(1, 12),
+        Paragraph(
+            "Après examen, votre candidature ne remplit pas les conditions d'éligibilité "
+            f"du {application.rule_version.label if application.rule_version else 'règlement'}.",
+            styles["Normal"],
+        ),
+        Spacer(1, 8),
+        Paragraph("Motifs :", styles["Heading3"]),
+        Paragraph(application.refusal_reasons.replace("\n", "<br/>"), styles["Normal"]),
+    ]
+    failed = [c for c in application.eligibility_checks.all() if not c.passed]
+    for check in failed:
+        story.append(Paragraph(f"• {check.label} : {check.detail}", styles["Normal"]))
+    story += [
+        Spacer(1, 12),
+        Paragraph(
+            "Vous pouvez contester cette décision dans un délai de deux mois auprès de la MEL.",
+            styles["Normal"],
+        ),
+    ]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+@login_required
+def application_index(request: AuthenticatedRequest) -> HttpResponse:
+    stage = request.GET.get("etape", "")
+    queryset = application_list(user=request.user, stage=stage)
+    page = page_by_keys(queryset, request.GET.get("page"), PAGE_SIZE)
+    return render(
+        request,
+        "workflows/application_list.html",
+        {
+            "page": page,
+            "stage": stage,
+            "stages": ApplicationStatus.choices,
+            "page_query": urlencode({"etape": stage}) + "&" if stage else "",
+        },
+    )

@@ -1,0 +1,68 @@
+"""Messages and private notes on a journey: who may read and write them, and read status."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.exceptions import ApplicationError
+from accounts.models import User
+from workflows import notify
+from workflows.models import DossierMessage, Journey, MessageReceipt, PrivateNote
+
+MAX_LENGTH = 5000
+
+
+def can_read_private_notes(*, user: User, journey: Journey) -> bool:
+    """MEL staff and the organisation supporting the project; never the applicant."""
+    if journey.holder_id == user.pk:
+        return False
+    return user.has_perm("workflows.triage_journey") or user.has_perm(
+        "workflows.support_journey", journey
+    )
+
+
+def message_send(*, journey: Journey, author: User, body: str) -> DossierMessage:
+    """Post a message on the journey (the caller has checked the author may see it)."""
+    text = body.strip()
+    if not text:
+        raise ApplicationError("Le message est vide.", field="body")
+    if len(text) > MAX_LENGTH:
+        raise ApplicationError(f"Le message dépasse {MAX_LENGTH} caractères.", field="body")
+    with transaction.atomic():  # the message and its notifications together
+        message = DossierMessage.objects.create(journey=journey, author=author, body=text)
+        MessageReceipt.objects.create(message=message, reader=author)  # one's own is read
+        notify.message_posted(journey=journey, posted=message, reader_ids=_readers(journey))
+    return message
+
+
+def _readers(journey: Journey) -> list[int]:
+    """Who is told of a new message: the holder and the supporting organisation, or MEL
+    staff while no organisation supports the project yet."""
+    support = journey.project.support_organisation
+    others = notify.member_ids(support) if support is not None else notify.staff_ids()
+    return [journey.holder_id, *others]
+
+
+def messages_for(*, journey: Journey, reader: User) -> QuerySet[DossierMessage]:
+    """The conversation, each message annotated with whether ``reader`` has read it."""
+    read = MessageReceipt.objects.filter(message=OuterRef("pk"), reader=reader)
+    return journey.messages.select_related("author").annotate(is_read=Exists(read))
+
+
+@transaction.atomic
+def messages_mark_read(*, journey: Journey, reader: User) -> int:
+    """Record that ``reader`` has seen every message of the journey; returns how many new."""
+    unread = journey.messages.exclude(receipts__reader=reader).values_list("pk", flat=True)
+    receipts = [MessageReceipt(message_id=pk, reader=reader) for pk in unread]
+    MessageReceipt.objects.bulk_create(receipts, ignore_conflicts=True)
+    return len(receipts)
+
+
+def note_add(*, journey: Journey, author: User, body: str) -> PrivateNote:
+    if not can_read_private_notes(user=author, journey=journey):
+        raise ApplicationError("Vous ne pouvez pas écrire de note privée sur ce parcours.")
+    text = body.strip()
+    if not text:
+        raise ApplicationError("La note est vide.", field="body")
+    return PrivateNote.objects.create(journey=journey, author=author, body=text[:MAX_LENGTH])

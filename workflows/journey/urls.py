@@ -1,0 +1,17 @@
+"""First contact, triage, orientation and support: the journey's pages."""
+
+from django.urls import URLPattern, path
+
+from workflows.journey import views
+
+urlpatterns: list[URLPattern] = [
+    path("premier-contact/", views.first_contact, name="first_contact"),
+    path("taches/<int:task_pk>/", views.task_page, name="task"),
+    path("parcours/", views.journey_index, name="journey_list"),
+    path("parcours/<int:pk>/", views.journey_detail, name="journey_detail"),
+    path("parcours/<int:pk>/seances/", views.support_session_add, name="support_session_add"),
+    path("parcours/<int:pk>/plan/", views.support_plan_update, name="support_plan_update"),
+    path("parcours/<int:pk>/retrait/", views.journey_withdraw, name="withdraw"),
+    path("parcours/<int:pk>/messages/", views.message_post, name="message_post"),
+    path("parcours/<int:pk>/notes/", views.note_post, name="note_post"),
+]
