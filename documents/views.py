@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.http import AuthenticatedRequest
-from workflows.application.views import application_queryset
+from workflows.application.selectors import application_queryset
 from workflows.models import Application
 
 from .forms import DocumentUploadForm

@@ -17,7 +17,7 @@ from viewflow import this
 from viewflow.workflow import act, flow
 
 from funding.services.award import funding_line_prepare, funding_line_settled
-from funding.views import funding_line_step
+from funding.steps import CountersignStep, DecideStep
 from workflows.locking import process_row_lock
 from workflows.models import FundingLine
 
@@ -39,7 +39,7 @@ class FundingLineFlow(flow.Flow):
         .Next(this.decide)
     )
     decide = (
-        flow.View(funding_line_step)
+        flow.View(DecideStep.as_view())
         .Annotation(title=_("Décider et signer"))
         .Permission("workflows.sign_fundingline", obj=as_line)
         .Next(this.needs_countersign)
@@ -51,7 +51,7 @@ class FundingLineFlow(flow.Flow):
         .Else(this.settle)
     )
     countersign = (
-        flow.View(funding_line_step)
+        flow.View(CountersignStep.as_view())
         .Annotation(title=_("Seconde signature"))
         .Permission("workflows.sign_fundingline", obj=as_line)
         .Next(this.is_confirmed)

@@ -1,18 +1,12 @@
-"""URLs of the pages after a favourable avis (stages 9 to 11), in the ``workflows`` namespace."""
+"""The award's pages (stages 9 to 11), mounted by ``workflows.urls`` in its namespace."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from funding import dossier_actions
 from funding import views as views_award
 
 urlpatterns: list[URLPattern] = [
-    path(
-        "financements/taches/<int:task_pk>/",
-        views_award.funding_line_step,
-        name="funding_line_step",
-    ),
     path(
         "candidatures/<int:pk>/convention.pdf",
         views_award.convention_pdf,
@@ -25,17 +19,12 @@ urlpatterns: list[URLPattern] = [
     ),
     path(
         "candidatures/<int:pk>/lignes/<int:line_pk>/retrait/",
-        dossier_actions.line_cancel,
+        views_award.line_cancel,
         name="funding_line_cancel",
     ),
     path(
         "candidatures/<int:pk>/cloture-sans-versement/",
-        dossier_actions.close_unpaid,
+        views_award.close_unpaid,
         name="application_close_unpaid",
-    ),
-    path(
-        "candidatures/<int:pk>/report-de-seance/",
-        dossier_actions.move_session,
-        name="application_move_session",
     ),
 ]

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from reviewers.selection_views import scoring_step
 from reviewers.services.selection import scoring_prepare, scoring_remind
+from reviewers.steps import ScoringStep
 from workflows.locking import process_row_lock
 from workflows.models import Scoring
 
@@ -52,7 +52,7 @@ class ScoringFlow(flow.Flow):
         .Next(this.score)
     )
     score = (
-        flow.View(scoring_step)
+        flow.View(ScoringStep.as_view())
         .Annotation(title=_("Noter le dossier"))
         .Assign(scoring_member)
         .OnTimeout(scoring_reminder_at, this.remind, interrupting=False, title=_("Avant la séance"))

@@ -1,15 +1,27 @@
-"""Reads of committee sessions, filtered per object for the user."""
+"""Reads of committee sessions, their members and their dossiers' scorings and avis."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
+from accounts.exceptions import ApplicationError
+from accounts.models import User
 from accounts.selectors import AnyUser, filter_visible
-from funding.models import Programme
+from funding.models import Programme, ScoringCriterion
+from funding.selectors import scoring_grid
 from reviewers.models import CommitteeSession, SessionStatus
+from workflows.application.services import application_values, programme, rule_version_for
+from workflows.models import Application, ConflictDeclaration, CriterionScore, Deliberation, Scoring
+
+CENT = Decimal("0.01")
 
 
 def sessions_visible_to(*, user: AnyUser) -> QuerySet[CommitteeSession]:
@@ -43,3 +55,152 @@ def next_open_session(*, programme: Programme, on_date: datetime.date) -> Commit
         .order_by("starts_at", "pk")
         .first()
     )
+
+
+def open_sessions() -> QuerySet[CommitteeSession]:
+    """Planned sessions of the programme that have not started, soonest first (staff may
+    still add a dossier after the agenda cut-off at the instruction step)."""
+    return (
+        CommitteeSession.objects.filter(
+            programme=programme(), status=SessionStatus.PLANNED, starts_at__gt=timezone.now()
+        )
+        .select_related("committee")
+        .order_by("starts_at", "pk")
+    )
+
+
+def committee_members(*, session: CommitteeSession) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation=session.committee,
+        memberships__organisation__is_active=True,
+    ).order_by("last_name", "first_name", "pk")
+
+
+def counted_scorings(*, application: Application) -> QuerySet[Scoring]:
+    """Submitted scorings of the current session, members who withdrew left out."""
+    withdrawn = ConflictDeclaration.objects.filter(
+        application=OuterRef("dossier"), member=OuterRef("member")
+    )
+    return Scoring.objects.filter(
+        dossier=application, session=application.committee_session, submitted_at__isnull=False
+    ).exclude(Exists(withdrawn))
+
+
+def latest_deliberation(*, application: Application) -> Deliberation | None:
+    return application.deliberations.select_related("session").last()
+
+
+# What the committee's pages read ------------------------------------------------------------
+
+
+def session_of(application: Application) -> CommitteeSession | None:
+    if application.committee_session_id is None:
+        return None
+    return (
+        CommitteeSession.objects.select_related("committee")
+        .filter(pk=application.committee_session_id)
+        .first()
+    )
+
+
+def dossier_for_committee(application: Application) -> dict[str, Any]:
+    """What the committee reads of a dossier (rendered from the dossier itself, never a
+    link to its page: members have no permission on the application)."""
+    return {
+        "dossier": application,
+        "values": application_values(application=application),
+        "journey": application.source_journey,
+        "financing_lines": list(application.financing_lines.all()),
+    }
+
+
+def scoring_grid_of(application: Application) -> list[ScoringCriterion]:
+    try:
+        return list(scoring_grid(rule_version=rule_version_for(application=application)))
+    except ApplicationError:
+        return []
+
+
+def submitted_scorings(queryset: QuerySet[Scoring]) -> list[Scoring]:
+    return list(
+        queryset.select_related("member")
+        .prefetch_related(
+            Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion"))
+        )
+        .order_by("member__last_name", "member__first_name", "pk")
+    )
+
+
+def average_score(scorings: Sequence[Scoring]) -> Decimal | None:
+    scores = [s.weighted_score for s in scorings if s.weighted_score is not None]
+    if not scores:
+        return None
+    return (sum(scores, Decimal(0)) / len(scores)).quantize(CENT)
+
+
+def committee_figures(application: Application, session: CommitteeSession | None) -> dict[str, Any]:
+    """Submitted scorings, their average, who withdrew and who has not scored yet."""
+    if session is None:
+        return {"scorings": [], "average": None, "withdrawn": [], "pending": []}
+    scorings = submitted_scorings(counted_scorings(application=application))
+    withdrawn = list(
+        ConflictDeclaration.objects.filter(session=session, application=application)
+        .select_related("member")
+        .order_by("member__last_name", "pk")
+    )
+    pending = committee_members(session=session).exclude(
+        pk__in=[s.member_id for s in scorings] + [c.member_id for c in withdrawn]
+    )
+    return {
+        "scorings": scorings,
+        "average": average_score(scorings),
+        "withdrawn": withdrawn,
+        "pending": list(pending),
+    }
+
+
+def scoring_for(user: User, task: Task) -> Scoring:
+    """The scoring of this step, for its member or MEL staff (read only); 404 for anyone
+    else, and for a member who withdrew or left the committee."""
+    scoring = (
+        Scoring.objects.select_related(
+            "dossier__project__commune",
+            "dossier__holder__user",
+            "dossier__source_journey",
+            "dossier__rule_version",
+            "session__committee",
+            "member",
+        )
+        .filter(pk=task.process_id)
+        .first()
+    )
+    if scoring is None:
+        raise Http404("Page introuvable.")
+    if scoring.member_id != user.pk:
+        if not user.has_perm("workflows.view_scoring"):
+            raise Http404("Page introuvable.")
+        return scoring
+    if has_withdrawn(scoring) or not (
+        committee_members(session=scoring.session).filter(pk=user.pk).exists()
+    ):
+        raise Http404("Page introuvable.")
+    return scoring
+
+
+def has_withdrawn(scoring: Scoring) -> bool:
+    return ConflictDeclaration.objects.filter(
+        session=scoring.session_id, application=scoring.dossier_id, member=scoring.member_id
+    ).exists()
+
+
+def scorings_beside(scoring: Scoring) -> dict[str, Any]:
+    """Once a member has scored: their scoring, the others' and the average (blind before)."""
+    others = counted_scorings(application=scoring.dossier).filter(session=scoring.session_id)
+    scorings = submitted_scorings(others)
+    mine = next((s for s in scorings if s.pk == scoring.pk), None)
+    return {
+        "mine": mine or submitted_scorings(Scoring.objects.filter(pk=scoring.pk))[0],
+        "others": [s for s in scorings if s.pk != scoring.pk],
+        "average": average_score(scorings),
+    }

@@ -1,19 +1,276 @@
-"""Committee pages: a member sees only the sessions of its own committee."""
+"""Committee pages: sessions (a member sees only its own committee's), a session's agenda,
+conflicts of interest, the procès-verbal and the decision letter, and the committee section
+of the dossier page. The selection's steps are in ``reviewers.steps``."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
 
-from reviewers.selectors import sessions_visible_to
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from viewflow.workflow.models import Task
+
+from accounts.access import get_visible_or_404
+from accounts.exceptions import ApplicationError
+from accounts.http import AuthenticatedRequest
+from accounts.models import User
+from accounts.selectors import user_organisation_ids
+from reviewers import selectors
+from reviewers.forms import ConflictForm
+from reviewers.models import CommitteeSession
+from reviewers.pdf import MinutesRow, decision_letter_pdf, session_minutes_pdf
+from reviewers.services import selection as services
+from workflows.application.selectors import application_queryset
+from workflows.engine import OPEN_STATUSES
+from workflows.models import (
+    Application,
+    ConflictDeclaration,
+    Deliberation,
+    Scoring,
+)
 
 PAGE_SIZE = 25
+STAFF_PERM = "workflows.instruct_application"
 
 
 @login_required
 def session_list(request: HttpRequest) -> HttpResponse:
-    sessions = sessions_visible_to(user=request.user)
+    sessions = selectors.sessions_visible_to(user=request.user)
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reviewers/session_list.html", {"sessions": page, "page": page})
+
+
+# The dossier page's committee section ------------------------------------------------------
+
+
+def selection_context(*, application: Application, user: Any) -> dict[str, Any]:
+    """Extra context for the dossier page (its own section template): the session, the
+    latest avis and, for MEL staff, the instruction note and the scoring's progress."""
+    session = selectors.session_of(application)
+    context: dict[str, Any] = {
+        "selection_session": session,
+        "deliberation": selectors.latest_deliberation(application=application),
+        "selection_staff": bool(user.has_perm(STAFF_PERM)),
+    }
+    if context["selection_staff"] and session is not None:
+        context["scoring_progress"] = {
+            "opened": Scoring.objects.filter(dossier=application, session=session).count(),
+            "submitted": selectors.counted_scorings(application=application).count(),
+            "withdrawn": list(
+                ConflictDeclaration.objects.filter(
+                    session=session, application=application
+                ).select_related("member")
+            ),
+        }
+    return context
+
+
+# The session's agenda and conflicts of interest --------------------------------------------
+
+
+@dataclass
+class AgendaRow:
+    """A dossier on the agenda, with the reader's own status (member) or the figures
+    (staff)."""
+
+    application: Application
+    deliberation: Deliberation | None = None
+    scoring: Scoring | None = None
+    task: Task | None = None
+    withdrawn: bool = False
+    opened: int = 0
+    submitted: int = 0
+    withdrawals: int = 0
+
+
+def agenda_queryset(session: CommitteeSession) -> QuerySet[Application]:
+    """Dossiers on the session's agenda, and those it deliberated (an adjourned dossier
+    leaves the session once the avis is recorded)."""
+    deliberated = Deliberation.objects.filter(session=session).values("application_id")
+    return (
+        Application.objects.filter(Q(committee_session=session) | Q(pk__in=deliberated))
+        .select_related("project__commune", "holder__user")
+        .order_by("project__title", "pk")
+    )
+
+
+def _member_rows(rows: list[AgendaRow], session: CommitteeSession, user: User) -> None:
+    scorings = {s.dossier_id: s for s in Scoring.objects.filter(session=session, member=user)}
+    tasks: dict[int, Task] = {}
+    for task in Task.objects.filter(
+        process_id__in=[s.pk for s in scorings.values()], flow_task_type="HUMAN"
+    ).order_by("pk"):
+        tasks[task.process_id] = task  # the latest step of each scoring
+    conflicts = set(
+        ConflictDeclaration.objects.filter(session=session, member=user).values_list(
+            "application_id", flat=True
+        )
+    )
+    for row in rows:
+        row.scoring = scorings.get(row.application.pk)
+        row.task = tasks.get(row.scoring.pk) if row.scoring else None
+        row.withdrawn = row.application.pk in conflicts
+
+
+def _staff_rows(rows: list[AgendaRow], session: CommitteeSession) -> None:
+    withdrawn = ConflictDeclaration.objects.filter(
+        session=OuterRef("session"), application=OuterRef("dossier"), member=OuterRef("member")
+    )
+    counts = {
+        c["dossier_id"]: c
+        for c in Scoring.objects.filter(session=session)
+        .exclude(Exists(withdrawn))
+        .values("dossier_id")
+        .annotate(opened=Count("pk"), submitted=Count("pk", filter=Q(submitted_at__isnull=False)))
+    }
+    conflicts = dict(
+        ConflictDeclaration.objects.filter(session=session)
+        .values("application_id")
+        .annotate(n=Count("pk"))
+        .values_list("application_id", "n")
+    )
+    for row in rows:
+        figures = counts.get(row.application.pk, {})
+        row.opened = figures.get("opened", 0)
+        row.submitted = figures.get("submitted", 0)
+        row.withdrawals = conflicts.get(row.application.pk, 0)
+
+
+@login_required
+def session_agenda(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The dossiers of a session: a member's own status on each, or staff's figures."""
+    session = get_visible_or_404(
+        request.user, CommitteeSession.objects.select_related("committee", "programme"), pk=pk
+    )
+    is_staff = request.user.has_perm(STAFF_PERM)
+    # The user's memberships are read once per request already (menus): no query here.
+    is_member = session.committee_id in user_organisation_ids(request.user)
+    deliberations = {d.application_id: d for d in Deliberation.objects.filter(session=session)}
+    rows = [
+        AgendaRow(application=a, deliberation=deliberations.get(a.pk))
+        for a in agenda_queryset(session)
+    ]
+    if is_member:
+        _member_rows(rows, session, request.user)
+    if is_staff:
+        _staff_rows(rows, session)
+    return render(
+        request,
+        "workflows/selection/agenda.html",
+        {
+            "session": session,
+            "rows": rows,
+            "is_member": is_member,
+            "is_staff": is_staff,
+            "conflict_form": ConflictForm(),
+            "open_statuses": OPEN_STATUSES,
+        },
+    )
+
+
+@require_POST
+@login_required
+def conflict_declare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A member withdraws from a dossier of their session (« se déporte »)."""
+    application = Application.objects.select_related("committee_session").filter(pk=pk).first()
+    session = application.committee_session if application else None
+    if (
+        application is None
+        or session is None
+        or not selectors.committee_members(session=session).filter(pk=request.user.pk).exists()
+    ):
+        raise Http404("Page introuvable.")
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Le motif fait au plus 300 caractères : rien n'a été modifié.")
+        return redirect("workflows:session_agenda", pk=session.pk)
+    try:
+        services.conflict_declare(
+            application=application, member=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "Vous vous êtes déporté·e de ce dossier : vous ne le notez pas et ne prenez pas "
+            "part à l'avis.",
+        )
+    return redirect("workflows:session_agenda", pk=session.pk)
+
+
+# Documents ---------------------------------------------------------------------------------
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def session_minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The session's procès-verbal (MEL staff only)."""
+    session = get_visible_or_404(
+        request.user, CommitteeSession.objects.select_related("committee"), pk=pk
+    )
+    if not request.user.has_perm(STAFF_PERM):
+        raise PermissionDenied("Le procès-verbal est réservé à l'équipe de la MEL.")
+    withdrawn: dict[int, list[User]] = defaultdict(list)
+    for conflict in (
+        ConflictDeclaration.objects.filter(session=session)
+        .select_related("member")
+        .order_by("member__last_name", "pk")
+    ):
+        withdrawn[conflict.application_id].append(conflict.member)
+    deliberations = Deliberation.objects.filter(session=session).select_related(
+        "application__project__commune", "application__holder__user", "recorded_by"
+    )
+    rows = [
+        MinutesRow(deliberation=d, withdrawn=withdrawn[d.application_id]) for d in deliberations
+    ]
+    content = session_minutes_pdf(session=session, rows=rows)
+    return _pdf(
+        content, f"proces-verbal-comite-{timezone.localtime(session.starts_at):%Y-%m-%d}.pdf"
+    )
+
+
+@login_required
+def decision_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The letter of the committee's latest avis, for anyone who may see the dossier."""
+    application = get_visible_or_404(request.user, application_queryset(), pk=pk)
+    deliberation = selectors.latest_deliberation(application=application)
+    if deliberation is None:
+        raise Http404("Le comité n'a pas encore rendu son avis sur cette candidature.")
+    content = decision_letter_pdf(application=application, deliberation=deliberation)
+    return _pdf(content, f"courrier-avis-comite-candidature-{application.pk}.pdf")
+
+
+@require_POST
+@login_required
+def move_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = get_visible_or_404(request.user, application_queryset(), pk=pk)
+    if not request.user.has_perm(STAFF_PERM):
+        raise PermissionDenied("Réservé à l'équipe de la MEL.")
+    session = CommitteeSession.objects.filter(pk=request.POST.get("session") or 0).first()
+    if session is None:
+        messages.error(request, "Choisissez la séance à laquelle reporter le dossier.")
+    else:
+        try:
+            services.application_move_session(
+                application=application, actor=request.user, session=session
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Le dossier est reporté à la séance choisie.")
+    return redirect("workflows:application_detail", pk=application.pk)

@@ -229,7 +229,13 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         "workflows:message_post": journey,
         "workflows:note_post": journey,
         "workflows:application_open": journey,
-        "workflows:task": [([journey_task.pk], dossier_viewers(w, "a"))],
+        # One route for every step, each checked on its own dossier.
+        "workflows:task": [
+            ([journey_task.pk], dossier_viewers(w, "a")),
+            ([instruction_b.pk], STAFF),
+            ([scoring_task.pk], STAFF | {"committee"}),
+            ([decide.pk], STAFF | {"financier_f"}),
+        ],
         # Applications
         "workflows:application_detail": app,
         "workflows:application_chart": app,
@@ -244,9 +250,6 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         "workflows:application_close_unpaid": staff_only_app,
         "workflows:application_move_session": staff_only_app,
         "workflows:funding_line_cancel": [([a.pk, line.pk], STAFF)],
-        "workflows:application_step": [([instruction_b.pk], STAFF)],
-        "workflows:scoring_step": [([scoring_task.pk], STAFF | {"committee"})],
-        "workflows:funding_line_step": [([decide.pk], STAFF | {"financier_f"})],
         "workflows:conflict_declare": [([b.pk], STAFF | {"committee", "committee_conflicted"})],
         "workflows:session_agenda": committee_session,
         "workflows:session_minutes": committee_session,

@@ -7,7 +7,7 @@ longer open once it holds the lock, and gets a clear message instead of a second
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,9 +17,10 @@ from viewflow.workflow.status import STATUS
 
 from accounts.exceptions import ApplicationError
 from accounts.models import User
-from workflows.models import Journey
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
+
+Result = TypeVar("Result")
 
 
 class TaskNotOpen(ApplicationError):
@@ -35,8 +36,9 @@ def task_can_act(*, task: Task, user: User) -> bool:
     return bool(task.flow_task.can_assign(user, task))
 
 
-def task_perform(*, task: Task, user: User, perform: Callable[[Journey], Any]) -> Any:
-    """Run ``perform`` on the journey and complete the step, or change nothing at all."""
+def task_perform(*, task: Task, user: User, perform: Callable[[Any], Result]) -> Result:
+    """Run ``perform`` on the step's process (the journey, the application, a scoring or a
+    funding line) and complete the step, or change nothing at all."""
     try:
         with transaction.atomic(), task.activation() as activation:
             if task.status not in OPEN_STATUSES:

@@ -1,27 +1,40 @@
-"""Where each open step is handled, and which dossier it belongs to, chosen by its flow."""
+"""One route for every step: ``workflows:task`` calls the page its node was bound to.
+
+Each human node declares its page in its flow (``flow.View(SomeStep.as_view())``); this route
+is the whole routing table, generated from the flows: a new node needs no URL and a renamed
+one cannot leave a page behind. viewflow's own URL viewsets are not mounted (their pages are
+gated on model-wide permissions only).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
+from accounts.http import AuthenticatedRequest
+from workflows.steps import step_class
+
+
+@login_required
+def task_page(request: AuthenticatedRequest, task_pk: int) -> HttpResponse:
+    """The page of a human step, as its node declares it."""
+    task = get_object_or_404(
+        Task.objects.select_related("process"), pk=task_pk, flow_task_type="HUMAN"
+    )
+    if step_class(task) is None:
+        raise Http404("Étape inconnue.")
+    response: HttpResponse = task.flow_task.view(request, task=task)
+    return response
+
 
 def task_url(task: Task) -> str:
-    """The page handling ``task``, chosen by its flow."""
-    from funding.flows import FundingLineFlow
-    from reviewers.flows import ScoringFlow
-    from workflows.application.flows import ApplicationFlow
-
-    flow_class = task.flow_task.flow_class
-    if flow_class is ApplicationFlow:
-        return reverse("workflows:application_step", args=[task.pk])
-    if flow_class is ScoringFlow:
-        return reverse("workflows:scoring_step", args=[task.pk])
-    if flow_class is FundingLineFlow:
-        return reverse("workflows:funding_line_step", args=[task.pk])
+    """The page handling ``task``."""
     return reverse("workflows:task", args=[task.pk])
 
 

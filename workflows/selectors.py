@@ -1,4 +1,4 @@
-"""Reads of journeys and of the steps waiting for someone, filtered per object in SQL."""
+"""Reads of the steps waiting for someone, filtered per object in SQL (the inbox)."""
 
 from __future__ import annotations
 
@@ -29,65 +29,16 @@ from accounts.permissions import permission_ids
 from accounts.policy import Scope, allows
 from accounts.selectors import (
     AnyUser,
-    filter_visible,
     user_organisation_group_ids,
     user_personas,
 )
 from workflows.models import (
-    Application,
-    ApplicationStatus,
     FundingLine,
-    Journey,
-    JourneyEvent,
     Scoring,
 )
 from workflows.pagination import INBOX_COUNT_CAP, CappedPaginator
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
-
-
-def journey_list(*, user: AnyUser) -> QuerySet[Journey]:
-    """Journeys the user may see, with what a list row shows, in one query."""
-    queryset = Journey.objects.select_related(
-        "project__commune",
-        "project__current_qpv",
-        "holder__user",
-        "proposed_organisation",
-        "project__support_organisation",
-    ).order_by("-created", "-pk")
-    return filter_visible(user, queryset)
-
-
-def application_list(*, user: AnyUser, stage: str = "") -> QuerySet[Application]:
-    """Applications the user may see (all for MEL staff, its portfolio for a support
-    organisation, the dossiers shared with a financier, their own for a holder), optionally
-    at one stage, with what a list row shows, in one query."""
-    queryset = Application.objects.select_related(
-        "project__commune",
-        "project__current_qpv",
-        "project__support_organisation",
-        "holder__user",
-        "committee_session",
-    ).order_by("-created", "-pk")
-    if stage in ApplicationStatus.values:
-        queryset = queryset.filter(stage=stage)
-    return filter_visible(user, queryset)
-
-
-def journey_detail_queryset() -> QuerySet[Journey]:
-    return Journey.objects.select_related(
-        "project__commune",
-        "project__current_qpv",
-        "project__structure",
-        "holder__user",
-        "proposed_organisation",
-        "project__support_organisation",
-    )
-
-
-def journey_timeline(*, journey: Journey, staff_view: bool) -> QuerySet[JourneyEvent]:
-    events = journey.events.select_related("actor")
-    return events if staff_view else events.filter(visible_to_applicant=True)
 
 
 @functools.cache
@@ -220,27 +171,3 @@ def with_dossiers(tasks: QuerySet[Task]) -> list[Task]:
     for step in steps:
         step.dossier_cache = dossiers.get(step.dossier_pk)
     return steps
-
-
-def open_tasks_of_journey(*, journey: Journey) -> QuerySet[Task]:
-    return journey.task_set.filter(flow_task_type="HUMAN", status__in=OPEN).select_related("owner")
-
-
-DEADLINE_LABELS = {
-    "triage": "Réponse de l'équipe de la MEL attendue",
-    "orientation": "Réponse de la structure d'accompagnement attendue",
-    "support": "Prochain point d'étape de l'accompagnement",
-}
-
-
-def next_deadline(*, journey: Journey) -> tuple[str, Any] | None:
-    """The earliest scheduled deadline of the journey's open steps, with a plain label."""
-    timer = (
-        journey.task_set.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED)
-        .order_by("scheduled")
-        .first()
-    )
-    if timer is None or timer.scheduled is None:
-        return None
-    host = timer.flow_task.name.removesuffix("__timeout")
-    return DEADLINE_LABELS.get(host, "Prochaine échéance"), timer.scheduled

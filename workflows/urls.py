@@ -4,8 +4,8 @@ step, diagrams, figures) and each stage's, in the order of the journey."""
 from django.urls import path
 
 from funding import urls as award_urls
-from reviewers import selection_urls
-from workflows import charts, views
+from reviewers import urls as selection_urls
+from workflows import charts, routing, views
 from workflows.application import urls as application_urls
 from workflows.journey import urls as journey_urls
 
@@ -13,12 +13,13 @@ app_name = "workflows"
 
 urlpatterns = [
     path("taches/", views.inbox, name="inbox"),
+    path("taches/<int:task_pk>/", routing.task_page, name="task"),
     path("parcours/<int:pk>/schema.svg", charts.journey_chart, name="journey_chart"),
     path("candidatures/<int:pk>/schema.svg", charts.application_chart, name="application_chart"),
     path("schemas/<slug:name>.bpmn", charts.flow_bpmn, name="flow_bpmn"),
     path("pilotage/chiffres/", views.statistics, name="statistics"),
     *journey_urls.urlpatterns,
     *application_urls.urlpatterns,
-    *selection_urls.urlpatterns,
+    *selection_urls.dossier_urlpatterns,
     *award_urls.urlpatterns,
 ]

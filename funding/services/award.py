@@ -23,7 +23,7 @@ from accounts.models import OrganisationKind, User
 from accounts.services import access_grant_all
 from funding.formatting import format_euros
 from notifications.catalogue import Event
-from reviewers.services.selection import latest_deliberation
+from reviewers.selectors import latest_deliberation
 from workflows import notify
 from workflows.application.services import application_event, programme, rule_version_for
 from workflows.models import (

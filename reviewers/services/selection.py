@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
@@ -20,7 +20,12 @@ from funding.formatting import format_euros
 from funding.selectors import scoring_grid
 from funding.services.rules import requested_amount_check
 from reviewers.models import CommitteeSession, SessionStatus
-from reviewers.selectors import next_open_session
+from reviewers.selectors import (
+    committee_members,
+    counted_scorings,
+    next_open_session,
+    open_sessions,
+)
 from workflows import notify
 from workflows.application.services import application_event, programme, rule_version_for
 from workflows.calendar import local_day
@@ -55,18 +60,6 @@ def application_place_on_session(*, application: Application) -> Application:
         else "Aucune séance du comité n'est programmée : l'équipe de la MEL en choisira une.",
     )
     return application
-
-
-def open_sessions() -> QuerySet[CommitteeSession]:
-    """Planned sessions of the programme that have not started, soonest first (staff may
-    still add a dossier after the agenda cut-off at the instruction step)."""
-    return (
-        CommitteeSession.objects.filter(
-            programme=programme(), status=SessionStatus.PLANNED, starts_at__gt=timezone.now()
-        )
-        .select_related("committee")
-        .order_by("starts_at", "pk")
-    )
 
 
 def application_instruct(
@@ -143,14 +136,6 @@ def application_move_session(
 
 
 # Conflicts of interest and scoring --------------------------------------------------------
-
-
-def committee_members(*, session: CommitteeSession) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation=session.committee,
-        memberships__organisation__is_active=True,
-    ).order_by("last_name", "first_name", "pk")
 
 
 def _automatic_conflicts(application: Application, session: CommitteeSession) -> None:
@@ -306,16 +291,6 @@ def scoring_remind(*, scoring: Scoring) -> None:
     )
 
 
-def counted_scorings(*, application: Application) -> QuerySet[Scoring]:
-    """Submitted scorings of the current session, members who withdrew left out."""
-    withdrawn = ConflictDeclaration.objects.filter(
-        application=OuterRef("dossier"), member=OuterRef("member")
-    )
-    return Scoring.objects.filter(
-        dossier=application, session=application.committee_session, submitted_at__isnull=False
-    ).exclude(Exists(withdrawn))
-
-
 # Deliberation ------------------------------------------------------------------------------
 
 
@@ -445,7 +420,3 @@ def application_deliberate(
     )
     notify.decision(application=application, deliberation=deliberation)
     return deliberation
-
-
-def latest_deliberation(*, application: Application) -> Deliberation | None:
-    return application.deliberations.select_related("session").last()

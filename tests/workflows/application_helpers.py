@@ -118,9 +118,7 @@ def staff_step(
     client: Client, staff: User, application: Application, node: str, data: dict[str, Any]
 ) -> Any:
     client.force_login(staff)
-    return client.post(
-        reverse("workflows:application_step", args=[app_task(application, node).pk]), data
-    )
+    return client.post(reverse("workflows:task", args=[app_task(application, node).pk]), data)
 
 
 def submitted_application(

@@ -92,8 +92,8 @@ def test_happy_path_to_eligible(
     inbox = client.get(reverse("workflows:inbox")).content.decode()
     assert "Cantine solidaire" in inbox
     task = app_task(application, "completeness")
-    assert reverse("workflows:application_step", args=[task.pk]) in inbox
-    assert client.get(reverse("workflows:application_step", args=[task.pk])).status_code == 200
+    assert reverse("workflows:task", args=[task.pk]) in inbox
+    assert client.get(reverse("workflows:task", args=[task.pk])).status_code == 200
     assert (
         staff_step(
             client, mel_staff, application, "completeness", {"decision": "complete"}
@@ -103,9 +103,7 @@ def test_happy_path_to_eligible(
     application.refresh_from_db()
     assert application.stage == ApplicationStatus.COMPLETE
 
-    page = client.get(
-        reverse("workflows:application_step", args=[app_task(application, "eligibility").pk])
-    )
+    page = client.get(reverse("workflows:task", args=[app_task(application, "eligibility").pk]))
     assert "Forme juridique éligible" in page.content.decode()
     assert (
         staff_step(
@@ -406,7 +404,7 @@ def test_others_cannot_see_the_application(
     urls = [
         reverse("workflows:application_detail", args=[application.pk]),
         reverse("workflows:application_edit", args=[application.pk]),
-        reverse("workflows:application_step", args=[task.pk]),
+        reverse("workflows:task", args=[task.pk]),
         reverse("workflows:application_chart", args=[application.pk]),
     ]
     for user in (applicant_b, incubator_y_member, committee_member):
@@ -484,7 +482,7 @@ def test_a_failed_rule_is_shown_and_forbids_declaring_the_dossier_eligible(
     staff_step(client, mel_staff, application, "completeness", {"decision": "complete"})
     client.force_login(mel_staff)
     page = client.get(
-        reverse("workflows:application_step", args=[app_task(application, "eligibility").pk])
+        reverse("workflows:task", args=[app_task(application, "eligibility").pk])
     ).content.decode()
     assert "Non respectée" in page
     assert "non éligible (Règlement 2024)" in page
@@ -546,7 +544,9 @@ def test_the_inbox_with_application_steps_costs_the_same_for_3_and_60(
     make_waiting_applications(3)
     with CaptureQueriesContext(connection) as small:
         page = client.get(url).content.decode()
-    assert page.count("/candidatures/taches/") == 3
+    waiting = Task.objects.filter(flow_task=ApplicationFlow.completeness, status=STATUS.NEW)
+    assert waiting.count() == 3
+    assert all(reverse("workflows:task", args=[t.pk]) in page for t in waiting)
     make_waiting_applications(57)
     with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200

@@ -8,6 +8,7 @@ import datetime
 import html
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -25,11 +26,10 @@ from applicants.models import Commune
 from funding.models import CallRuleVersion
 from funding.pdf import committee_date
 from funding.services.award import report_submit
-from funding.views import REPORT_STEPS, _send_report, award_context
+from funding.steps import ReportStep
+from funding.views import award_context
 from reviewers.models import CommitteeSession
-from reviewers.services.selection import (
-    latest_deliberation,
-)
+from reviewers.selectors import latest_deliberation
 from tests.factories.accounts import make_organisation
 from tests.workflows.application_helpers import app_task
 from tests.workflows.stage_helpers import (
@@ -44,7 +44,7 @@ from tests.workflows.stage_helpers import (
     set_grant_financier,
 )
 from workflows.application.flows import ApplicationFlow
-from workflows.application.views import application_queryset
+from workflows.application.selectors import application_queryset
 from workflows.engine import OPEN_STATUSES
 from workflows.models import (
     Application,
@@ -55,6 +55,7 @@ from workflows.models import (
     LineState,
     Outcome,
 )
+from workflows.steps import is_step
 
 pytestmark = pytest.mark.django_db
 
@@ -85,11 +86,11 @@ def _deliberate(
 
 
 def _line_url(line: FundingLine) -> str:
-    return reverse("workflows:funding_line_step", args=[open_task_of(line).pk])
+    return reverse("workflows:task", args=[open_task_of(line).pk])
 
 
 def _step_url(application: Application, node: str) -> str:
-    return reverse("workflows:application_step", args=[app_task(application, node).pk])
+    return reverse("workflows:task", args=[app_task(application, node).pk])
 
 
 def _decide(client: Client, user: User, line: FundingLine, data: dict[str, str]) -> Any:
@@ -575,7 +576,7 @@ def _report_tasks(application: Application, *statuses: Any) -> list[str]:
     tasks = Task.objects.filter(
         process_id=application.pk, flow_task_type="HUMAN", status__in=statuses
     )
-    return [t.flow_task.name for t in tasks if t.flow_task.name in REPORT_STEPS]
+    return [t.flow_task.name for t in tasks if is_step(t, ReportStep)]
 
 
 def test_a_report_typed_on_the_last_day_is_sent_after_the_due_date_passed(
@@ -632,12 +633,11 @@ def test_a_report_sent_as_the_due_date_passes_lands_on_the_step_open_now(
     request.user = holder
     values = {"jobs_created_fte": Decimal(2), "still_active": True, "beneficiaries": 40}
 
-    report = _send_report(
-        cast(AuthenticatedRequest, request),
-        stale,
-        application,
-        lambda p: report_submit(application=p, actor=holder, values=values),
-    )
+    step = ReportStep()
+    step.request, step.task, step.process = cast(AuthenticatedRequest, request), stale, application
+    form = SimpleNamespace(cleaned_data=values)
+
+    report = step.perform_task(cast(Any, form))
 
     assert report.submitted_by == holder
     assert _report_tasks(application, STATUS.DONE) == ["report_late"]
@@ -676,7 +676,7 @@ def test_applicant_b_gets_404_on_everything_of_applicant_a(
     for url in (
         reverse("workflows:application_detail", args=[application.pk]),
         reverse("workflows:convention_pdf", args=[application.pk]),
-        reverse("workflows:funding_line_step", args=[line_task.pk]),
+        reverse("workflows:task", args=[line_task.pk]),
         _step_url(application, "report"),
     ):
         assert client.get(url).status_code == 404, url

@@ -49,7 +49,7 @@ def _as(client: Client, user: User) -> Client:
 
 
 def _step(client: Client, user: User, application: Application, node: str, data: Any) -> Any:
-    url = reverse("workflows:application_step", args=[app_task(application, node).pk])
+    url = reverse("workflows:task", args=[app_task(application, node).pk])
     return _as(client, user).post(url, data)
 
 
@@ -80,7 +80,7 @@ def _score(client: Client, member: User, application: Application, value: int) -
     scoring = scoring_of(application, member)
     grid = scoring_grid(rule_version=application.rule_version)
     data = {f"score_{c.pk}": str(min(value, c.max_score)) for c in grid}
-    url = reverse("workflows:scoring_step", args=[open_task_of(scoring).pk])
+    url = reverse("workflows:task", args=[open_task_of(scoring).pk])
     assert _as(client, member).post(url, data).status_code == 302
 
 
@@ -91,7 +91,7 @@ def _deliberate(client: Client, staff: User, application: Application, **data: s
 
 
 def _decide(client: Client, user: User, line: FundingLine, data: dict[str, str]) -> Any:
-    url = reverse("workflows:funding_line_step", args=[open_task_of(line).pk])
+    url = reverse("workflows:task", args=[open_task_of(line).pk])
     return _as(client, user).post(url, data)
 
 
@@ -112,7 +112,7 @@ def test_happy_path_to_closure_each_persona_on_its_own_pages(
 
     _instruct(client, mel_staff, application)
     scoring = scoring_of(application, committee_member)
-    scoring_url = reverse("workflows:scoring_step", args=[open_task_of(scoring).pk])
+    scoring_url = reverse("workflows:task", args=[open_task_of(scoring).pk])
     assert _inbox_has(client, committee_member, open_task_of(scoring))
     page = _as(client, committee_member).get(scoring_url).content.decode()
     assert NOTE in page  # the member reads the instruction note on the scoring page
@@ -263,7 +263,7 @@ def test_one_financier_declines_while_another_signs(
     # Each financier sees its own line only.
     assert _inbox_has(client, banker, open_task_of(loan))
     assert not _inbox_has(client, banker, open_task_of(grant))
-    grant_url = reverse("workflows:funding_line_step", args=[open_task_of(grant).pk])
+    grant_url = reverse("workflows:task", args=[open_task_of(grant).pk])
     assert _status(client, banker, grant_url) == 404
 
     refused = _decide(client, banker, loan, {"decision": "decline", "reason": "Risque trop élevé."})
@@ -308,7 +308,7 @@ def test_late_report_reminded_then_escalated_then_received_then_closure(
     assert report.escalated_at is None
     assert _inbox_has(client, holder, app_task(application, "report_late"))
     page = _as(client, holder).get(
-        reverse("workflows:application_step", args=[app_task(application, "report_late").pk])
+        reverse("workflows:task", args=[app_task(application, "report_late").pk])
     )
     assert "retard" in page.content.decode()
     assert _fire(application) == 1  # still nothing after the reminder: escalation

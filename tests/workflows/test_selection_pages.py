@@ -70,9 +70,7 @@ def instruct(client: Client, staff: User, application: Application, *, note: str
 
 
 def scoring_url(application: Application, member: User) -> str:
-    return reverse(
-        "workflows:scoring_step", args=[open_task_of(scoring_of(application, member)).pk]
-    )
+    return reverse("workflows:task", args=[open_task_of(scoring_of(application, member)).pk])
 
 
 def scores_data(application: Application, *, score: int | None = None, **extra: str) -> dict:
@@ -107,7 +105,7 @@ def test_staff_read_the_dossier_and_the_support_avis_on_the_instruction_page(
 
     client.force_login(mel_staff)
     task = app_task(on_agenda, "instruction")
-    response = client.get(reverse("workflows:application_step", args=[task.pk]))
+    response = client.get(reverse("workflows:task", args=[task.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     assert "Projet solide." in page  # the support organisation's avis
@@ -125,9 +123,7 @@ def test_the_session_list_shows_the_day_of_the_session_in_lille(
     CommitteeSession.objects.filter(pk=on_agenda.committee_session_id).update(starts_at=late)
     client.force_login(mel_staff)
     task = app_task(on_agenda, "instruction")
-    page = html.unescape(
-        client.get(reverse("workflows:application_step", args=[task.pk])).content.decode()
-    )
+    page = html.unescape(client.get(reverse("workflows:task", args=[task.pk])).content.decode())
     assert "15/06/2030 — Hôtel de la Métropole, Lille" in page
     assert "14/06/2030" not in page
 
@@ -418,7 +414,7 @@ def test_the_deliberation_page_shows_scorings_withdrawals_and_who_has_not_scored
     conflict_declare(application=instructed, member=second_member, reason="Ancien associé.")
     client.force_login(mel_staff)
     task = app_task(instructed, "deliberation")
-    page = client.get(reverse("workflows:application_step", args=[task.pk])).content.decode()
+    page = client.get(reverse("workflows:task", args=[task.pk])).content.decode()
     scored, _, rest = page.partition("Membres déportés")
     withdrew, _, rest = rest.partition("Membres qui n'ont pas noté")
     pending = rest.partition("Le dossier")[0]

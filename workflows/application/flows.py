@@ -51,14 +51,23 @@ from funding.services.award import (
     report_opens_at,
     report_remind,
 )
+from funding.steps import (
+    AdvanceStep,
+    BalanceStep,
+    ConventionStep,
+    EscalatedReportStep,
+    LateReportStep,
+    ReportStep,
+)
 from reviewers.services.selection import application_open_scoring, application_place_on_session
+from reviewers.steps import DeliberationStep, InstructionStep
 from workflows.application.services import (
     application_close_no_follow_up,
     application_complements_remind,
     application_prepare,
     complement_due,
 )
-from workflows.application.views import application_step
+from workflows.application.steps import CompletenessStep, EligibilityStep, FillStep
 from workflows.locking import process_row_lock
 from workflows.models import Application
 
@@ -106,14 +115,14 @@ class ApplicationFlow(flow.Flow):
     )
 
     fill = (
-        flow.View(application_step)
+        flow.View(FillStep.as_view())
         .Annotation(title=_("Remplir et déposer la candidature"))
         .Assign(holder_user)
         .Next(this.completeness)
     )
 
     completeness = (
-        flow.View(application_step)
+        flow.View(CompletenessStep.as_view())
         .Annotation(title=_("Vérification de la complétude"))
         .Permission("workflows.instruct_application")
         .Next(this.is_complete)
@@ -126,7 +135,7 @@ class ApplicationFlow(flow.Flow):
     )
 
     complements = (
-        flow.View(application_step)
+        flow.View(FillStep.as_view())
         .Annotation(title=_("Fournir les compléments"))
         .Assign(holder_user)
         .OnTimeout(complements_deadline, this.complements_reminder, title=_("Date limite"))
@@ -138,7 +147,7 @@ class ApplicationFlow(flow.Flow):
         .Next(this.complements_grace)
     )
     complements_grace = (
-        flow.View(application_step)
+        flow.View(FillStep.as_view())
         .Annotation(title=_("Fournir les compléments (après relance)"))
         .Assign(holder_user)
         .OnTimeout(grace_deadline, this.close_no_follow_up, title=_("Délai de grâce"))
@@ -152,7 +161,7 @@ class ApplicationFlow(flow.Flow):
     closed_no_follow_up = flow.End().Annotation(title=_("Classée sans suite"))
 
     eligibility = (
-        flow.View(application_step)
+        flow.View(EligibilityStep.as_view())
         .Annotation(title=_("Examen de l'éligibilité"))
         .Permission("workflows.instruct_application")
         .Next(this.is_eligible)
@@ -172,7 +181,7 @@ class ApplicationFlow(flow.Flow):
         .Next(this.instruction)
     )
     instruction = (
-        flow.View(application_step)
+        flow.View(InstructionStep.as_view())
         .Annotation(title=_("Note d'instruction"))
         .Permission("workflows.instruct_application")
         .Next(this.open_scoring)
@@ -183,7 +192,7 @@ class ApplicationFlow(flow.Flow):
         .Next(this.deliberation)
     )
     deliberation = (
-        flow.View(application_step)
+        flow.View(DeliberationStep.as_view())
         .Annotation(title=_("Délibération du comité"))
         .Permission("workflows.instruct_application")
         .Next(this.committee_avis)
@@ -196,7 +205,7 @@ class ApplicationFlow(flow.Flow):
         .Default(this.rejected)
     )
     improve = (
-        flow.View(application_step)
+        flow.View(FillStep.as_view())
         .Annotation(title=_("Retravailler la candidature"))
         .Assign(holder_user)
         .Next(this.place_on_session)
@@ -224,13 +233,13 @@ class ApplicationFlow(flow.Flow):
 
     # Convention and disbursement (stage 10)
     convention = (
-        flow.View(application_step)
+        flow.View(ConventionStep.as_view())
         .Annotation(title=_("Convention"))
         .Permission("workflows.instruct_application")
         .Next(this.advance)
     )
     advance = (
-        flow.View(application_step)
+        flow.View(AdvanceStep.as_view())
         .Annotation(title=_("Versement de l'avance"))
         .Permission("workflows.instruct_application")
         .Next(this.next_report)
@@ -246,7 +255,7 @@ class ApplicationFlow(flow.Flow):
         flow.Function(this.open_report).Annotation(title=_("Prévenir le porteur")).Next(this.report)
     )
     report = (
-        flow.View(application_step)
+        flow.View(ReportStep.as_view())
         .Annotation(title=_("Rapport de suivi"))
         .Assign(holder_user)
         .OnTimeout(report_due, this.report_reminder, title=_("Échéance du rapport"))
@@ -258,7 +267,7 @@ class ApplicationFlow(flow.Flow):
         .Next(this.report_late)
     )
     report_late = (
-        flow.View(application_step)
+        flow.View(LateReportStep.as_view())
         .Annotation(title=_("Rapport de suivi (en retard)"))
         .Assign(holder_user)
         .OnTimeout(escalation_delay, this.report_escalation, title=_("Délai après relance"))
@@ -270,7 +279,7 @@ class ApplicationFlow(flow.Flow):
         .Next(this.report_escalated)
     )
     report_escalated = (
-        flow.View(application_step)
+        flow.View(EscalatedReportStep.as_view())
         .Annotation(title=_("Rapport de suivi (signalé)"))
         .Assign(holder_user)
         .Next(this.more_reports)
@@ -282,7 +291,7 @@ class ApplicationFlow(flow.Flow):
         .Else(this.balance)
     )
     balance = (
-        flow.View(application_step)
+        flow.View(BalanceStep.as_view())
         .Annotation(title=_("Versement du solde et clôture"))
         .Permission("workflows.instruct_application")
         .Next(this.closed)

@@ -21,5 +21,4 @@ urlpatterns: list[URLPattern] = [
         views.financing_line_add,
         name="application_financing_add",
     ),
-    path("candidatures/taches/<int:task_pk>/", views.application_step, name="application_step"),
 ]

@@ -7,53 +7,39 @@ steps only through ``workflows.engine.task_perform``.
 
 from __future__ import annotations
 
-import io
-from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
 from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
-from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 from accounts.paging import page_by_keys
 from audit.selectors import audit_panel
-from funding.views import AWARD_STEPS, REPORT_STEPS, award_context, award_step, report_step
-from reviewers.selection_views import SELECTION_STEPS, selection_context, selection_step
+from funding.views import award_context
+from reviewers.views import selection_context
 from workflows.application import services
 from workflows.application.forms import (
     ApplicationForm,
-    CompletenessForm,
-    EligibilityForm,
     FinancingLineForm,
 )
+from workflows.application.letters import refusal_letter_pdf
+from workflows.application.selectors import application_list, application_queryset
+from workflows.application.steps import FillStep
 from workflows.engine import OPEN_STATUSES, TaskNotOpen, task_can_act, task_perform
 from workflows.journey.forms import WithdrawForm
+from workflows.journey.selectors import journey_detail_queryset
 from workflows.models import Application, ApplicationStatus, Journey
 from workflows.panels import sent_notifications_panel
-from workflows.selectors import application_list, journey_detail_queryset
+from workflows.steps import is_step
 
 PAGE_SIZE = 25
-APPLICANT_STEPS = ("fill", "complements", "complements_grace", "improve")
-
-
-def application_queryset() -> QuerySet[Application]:
-    return Application.objects.select_related(
-        "project__structure__legal_form",
-        "project__structure__commune",
-        "project__commune",
-        "project__support_organisation",
-        "holder__user",
-        "rule_version",
-    )
 
 
 def _open_tasks(application: Application) -> list[Task]:
@@ -65,10 +51,7 @@ def _open_tasks(application: Application) -> list[Task]:
 
 
 def _applicant_task(application: Application) -> Task | None:
-    for task in _open_tasks(application):
-        if task.flow_task.name in APPLICANT_STEPS:
-            return task
-    return None
+    return next((t for t in _open_tasks(application) if is_step(t, FillStep)), None)
 
 
 @require_POST
@@ -196,8 +179,8 @@ def _submit(request: AuthenticatedRequest, application: Application) -> bool:
         task_perform(
             task=task,
             user=request.user,
-            perform=lambda process: services.application_submit(
-                application=cast(Application, process), actor=request.user
+            perform=lambda application: services.application_submit(
+                application=application, actor=request.user
             ),
         )
     except TaskNotOpen as error:
@@ -211,81 +194,6 @@ def _submit(request: AuthenticatedRequest, application: Application) -> bool:
         return False
     messages.success(request, "Votre candidature est déposée. L'équipe de la MEL la vérifie.")
     return True
-
-
-@login_required
-def application_step(request: AuthenticatedRequest, task_pk: int, **kwargs: Any) -> HttpResponse:
-    """A step of the application: staff steps here; the applicant's go to the form."""
-    task = get_object_or_404(
-        Task.objects.select_related("process"), pk=task_pk, flow_task_type="HUMAN"
-    )
-    application = get_visible_or_404(request.user, application_queryset(), pk=task.process_id)
-    name = task.flow_task.name
-    if name in APPLICANT_STEPS:
-        return redirect("workflows:application_edit", pk=application.pk)
-    if name in REPORT_STEPS:
-        return report_step(request, task, application)
-    if not task_can_act(task=task, user=request.user):
-        if task.status not in OPEN_STATUSES:
-            messages.info(request, "Cette étape a déjà été traitée.")
-            return redirect("workflows:application_detail", pk=application.pk)
-        raise PermissionDenied("Cette étape ne vous est pas confiée.")
-    if name in SELECTION_STEPS:
-        return selection_step(request, task, application)
-    if name in AWARD_STEPS:
-        return award_step(request, task, application)
-    documents = services.checklist_documents(application=application)
-    form: CompletenessForm | EligibilityForm
-    if name == "completeness":
-        form = CompletenessForm(request.POST or None, documents=documents)
-    elif name == "eligibility":
-        form = EligibilityForm(request.POST or None)
-    else:
-        raise Http404("Étape inconnue.")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-
-        def perform(process: Any) -> Any:
-            app = cast(Application, process)
-            if name == "completeness":
-                return services.application_completeness(
-                    application=app,
-                    actor=request.user,
-                    complete=data["decision"] == "complete",
-                    items=data["items"],
-                    message=data["message"],
-                    deadline=data["deadline"],
-                )
-            return services.application_eligibility_decide(
-                application=app,
-                actor=request.user,
-                eligible=data["decision"] == "eligible",
-                reasons=data["reasons"],
-            )
-
-        try:
-            task_perform(task=task, user=request.user, perform=perform)
-        except TaskNotOpen as error:
-            messages.error(request, error.message)
-            return redirect("workflows:application_detail", pk=application.pk)
-        except ApplicationError as error:
-            add_application_error(form, error)
-        else:
-            messages.success(request, "C'est enregistré. Merci !")
-            return redirect("workflows:inbox")
-    checks = services.application_eligibility_checks(application) if name == "eligibility" else []
-    return render(
-        request,
-        "workflows/application/step.html",
-        {
-            "task": task,
-            "application": application,
-            "form": form,
-            "checks": checks,
-            "values": services.application_values(application=application),
-            "documents": documents,
-        },
-    )
 
 
 @require_POST
@@ -369,44 +277,6 @@ def application_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         f'attachment; filename="courrier-refus-candidature-{application.pk}.pdf"'
     )
     return response
-
-
-def refusal_letter_pdf(application: Application) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-
-    buffer = io.BytesIO()
-    styles = getSampleStyleSheet()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title="Courrier de refus")
-    holder = application.holder.user
-    story: list[Any] = [
-        Paragraph("Métropole Européenne de Lille — Entreprendre Autrement", styles["Title"]),
-        Spacer(1, 12),
-        Paragraph(f"À l'attention de {holder}", styles["Normal"]),
-        Paragraph(f"Projet : {application.project.title}", styles["Normal"]),
-        Spacer(1, 12),
-        Paragraph(
-            "Après examen, votre candidature ne remplit pas les conditions d'éligibilité "
-            f"du {application.rule_version.label if application.rule_version else 'règlement'}.",
-            styles["Normal"],
-        ),
-        Spacer(1, 8),
-        Paragraph("Motifs :", styles["Heading3"]),
-        Paragraph(application.refusal_reasons.replace("\n", "<br/>"), styles["Normal"]),
-    ]
-    failed = [c for c in application.eligibility_checks.all() if not c.passed]
-    for check in failed:
-        story.append(Paragraph(f"• {check.label} : {check.detail}", styles["Normal"]))
-    story += [
-        Spacer(1, 12),
-        Paragraph(
-            "Vous pouvez contester cette décision dans un délai de deux mois auprès de la MEL.",
-            styles["Normal"],
-        ),
-    ]
-    doc.build(story)
-    return buffer.getvalue()
 
 
 @login_required

@@ -32,7 +32,7 @@ from workflows.journey.services import (
     journey_prepare,
     journey_support_checkin,
 )
-from workflows.journey.views import task_page
+from workflows.journey.steps import OrientationStep, SupportStep, TriageStep
 from workflows.locking import process_row_lock
 from workflows.models import Journey
 
@@ -73,7 +73,7 @@ class JourneyFlow(flow.Flow):
     )
 
     triage = (
-        flow.View(task_page)
+        flow.View(TriageStep.as_view())
         .Annotation(title=_("Tri par l'équipe MEL"))
         .Permission("workflows.triage_journey")
         .OnTimeout(
@@ -97,7 +97,7 @@ class JourneyFlow(flow.Flow):
     redirected = flow.End().Annotation(title=_("Réorienté ailleurs"))
 
     orientation = (
-        flow.View(task_page)
+        flow.View(OrientationStep.as_view())
         .Annotation(title=_("Réponse de la structure proposée"))
         .Permission("workflows.orient_journey", obj=as_journey)
         .OnTimeout(orientation_deadline, this.expire_orientation, title=_("Délai de réponse"))
@@ -116,7 +116,7 @@ class JourneyFlow(flow.Flow):
     )
 
     support = (
-        flow.View(task_page)
+        flow.View(SupportStep.as_view())
         .Annotation(title=_("Accompagnement"))
         .Permission("workflows.support_journey", obj=as_journey)
         .OnTimeout(checkin_deadline, this.checkin, title=_("Point d'étape"))

@@ -6,7 +6,6 @@ from workflows.journey import views
 
 urlpatterns: list[URLPattern] = [
     path("premier-contact/", views.first_contact, name="first_contact"),
-    path("taches/<int:task_pk>/", views.task_page, name="task"),
     path("parcours/", views.journey_index, name="journey_list"),
     path("parcours/<int:pk>/", views.journey_detail, name="journey_detail"),
     path("parcours/<int:pk>/seances/", views.support_session_add, name="support_session_add"),

@@ -13,10 +13,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from viewflow.workflow.models import Task
 
 from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
@@ -24,27 +23,24 @@ from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 from accounts.paging import page_by_keys
 from audit.selectors import audit_panel
-from workflows.engine import TaskNotOpen, task_can_act, task_perform
+from workflows.engine import task_can_act
 from workflows.journey import messaging, services
 from workflows.journey.forms import (
     FirstContactForm,
     MessageForm,
-    OrientationAnswerForm,
-    SupportConclusionForm,
     SupportPlanForm,
     SupportSessionForm,
-    TriageForm,
     WithdrawForm,
 )
-from workflows.models import Journey
-from workflows.panels import sent_notifications_panel
-from workflows.selectors import (
+from workflows.journey.selectors import (
     journey_detail_queryset,
     journey_list,
     journey_timeline,
     next_deadline,
     open_tasks_of_journey,
 )
+from workflows.models import Journey
+from workflows.panels import sent_notifications_panel
 
 PAGE_SIZE = 25
 
@@ -99,73 +95,6 @@ def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "note_form": MessageForm(),
         },
     )
-
-
-# One page per step -----------------------------------------------------------------------
-
-
-def _step_form(task: Task, journey: Journey, data: Any) -> forms.Form:
-    name = task.flow_task.name
-    if name == "triage":
-        return TriageForm(data, organisations=services.orientation_suggestions(journey=journey))
-    if name == "orientation":
-        return OrientationAnswerForm(data)
-    if name == "support":
-        return SupportConclusionForm(data)
-    raise Http404("Étape inconnue.")
-
-
-def _step_action(task: Task, form: forms.Form, user: Any) -> Callable[[Journey], Any]:
-    data, name = form.cleaned_data, task.flow_task.name
-    if name == "triage":
-        return lambda journey: services.journey_triage(
-            journey=journey,
-            actor=user,
-            organisation=data["organisation"],
-            redirect_reason=data["redirect_reason"],
-            redirect_guidance=data["redirect_guidance"],
-            note=data["note"],
-        )
-    if name == "orientation":
-        return lambda journey: services.journey_orientation_answer(
-            journey=journey, actor=user, accept=data["answer"] == "accept", reason=data["reason"]
-        )
-    return lambda journey: services.journey_support_conclude(
-        journey=journey,
-        actor=user,
-        conclusion=data["conclusion"],
-        reason=data["reason"],
-        opinion=data["opinion"],
-        recommended_amount=data["recommended_amount"],
-    )
-
-
-@login_required
-def task_page(request: AuthenticatedRequest, task_pk: int, **kwargs: Any) -> HttpResponse:
-    task = get_object_or_404(
-        Task.objects.select_related("process"), pk=task_pk, flow_task_type="HUMAN"
-    )
-    journey = get_visible_or_404(request.user, journey_detail_queryset(), pk=task.process_id)
-    if not task_can_act(task=task, user=request.user):
-        if task.status not in ("NEW", "ASSIGNED"):
-            messages.info(request, "Cette étape a déjà été traitée.")
-            return redirect("workflows:journey_detail", pk=journey.pk)
-        raise PermissionDenied("Cette étape ne vous est pas confiée.")
-    form = _step_form(task, journey, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            task_perform(
-                task=task, user=request.user, perform=_step_action(task, form, request.user)
-            )
-        except TaskNotOpen as error:
-            messages.error(request, error.message)
-            return redirect("workflows:journey_detail", pk=journey.pk)
-        except ApplicationError as error:
-            add_application_error(form, error)
-        else:
-            messages.success(request, "C'est enregistré. Merci !")
-            return redirect("workflows:inbox")
-    return render(request, "workflows/task.html", {"task": task, "journey": journey, "form": form})
 
 
 # Support log and withdrawal (not steps: they do not move the journey on) ------------------

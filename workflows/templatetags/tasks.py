@@ -10,6 +10,7 @@ from viewflow.workflow.models import Task
 
 from workflows import routing as task_urls
 from workflows.models import Application, Journey
+from workflows.steps import step_class
 
 register = template.Library()
 
@@ -31,9 +32,8 @@ def dossier_url(task: Task) -> str:
     dossier = task_urls.task_dossier(task)
     if isinstance(dossier, Journey):
         return reverse("workflows:journey_detail", args=[dossier.pk])
-    if isinstance(dossier, Application) and task.process_id == dossier.pk:
-        return reverse("workflows:application_detail", args=[dossier.pk])
-    if isinstance(dossier, Application) and task.flow_task.name in ("decide", "countersign"):
+    step = step_class(task)
+    if isinstance(dossier, Application) and (step is None or step.follows_on_dossier_page):
         return reverse("workflows:application_detail", args=[dossier.pk])
     return task_urls.task_url(task)
 
@@ -47,6 +47,6 @@ def application_of(journey: Journey) -> Application | None:
 @register.simple_tag
 def sessions_taking_dossiers() -> Any:
     """Committee sessions a dossier may be moved to (for the staff form)."""
-    from reviewers.services.selection import open_sessions
+    from reviewers.selectors import open_sessions
 
     return open_sessions()
