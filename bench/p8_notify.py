@@ -38,7 +38,8 @@ from applicants.models import Commune
 from notifications.catalogue import Event
 from notifications.models import Notification
 from notifications.services import Message, notify
-from workflows.journey.services import FirstContact, first_contact_submit
+from workflows.journey.flows import first_contact_submit
+from workflows.journey.services import FirstContact
 from workflows.models import Journey, JourneyStage
 
 from .context import BenchContext

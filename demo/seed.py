@@ -59,11 +59,10 @@ from reviewers.services.selection import (
     scoring_submit,
 )
 from reviewers.services.sessions import committee_session_create, committee_session_set_status
-from workflows.application.flows import ApplicationFlow
+from workflows.application.flows import ApplicationFlow, application_open
 from workflows.application.services import (
     application_completeness,
     application_eligibility_decide,
-    application_open,
     application_save_draft,
     application_submit,
     checklist_documents,

@@ -16,10 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import act, flow
 
-from funding.services.award import funding_line_prepare, funding_line_settled
+from funding.services.award import (
+    funding_line_opened,
+    funding_line_prepare,
+    funding_line_settled,
+    funding_line_specs,
+    funding_lines_opened,
+)
 from funding.steps import CountersignStep, DecideStep
 from workflows.locking import process_row_lock
-from workflows.models import FundingLine
+from workflows.models import Application, FundingLine
 
 
 def as_line(process: Any) -> FundingLine:
@@ -74,3 +80,15 @@ class FundingLineFlow(flow.Flow):
 
     def report_to_dossier(self, activation: Any) -> None:
         funding_line_settled(line=activation.process)
+
+
+def funding_lines_start(*, application: Application) -> list[FundingLine]:
+    """Start one funding line per financier (the one place lines start: the dossier's
+    ``open_funding`` node)."""
+    lines: list[FundingLine] = []
+    for spec in funding_line_specs(application=application):
+        line: FundingLine = FundingLineFlow.start.run(dossier=application, **spec)
+        funding_line_opened(line=line)
+        lines.append(line)
+    funding_lines_opened(application=application, lines=lines)
+    return lines

@@ -18,10 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from reviewers.services.selection import scoring_prepare, scoring_remind
+from reviewers.services.selection import (
+    scoring_members_to_open,
+    scoring_prepare,
+    scoring_remind,
+    scorings_opened,
+)
 from reviewers.steps import ScoringStep
 from workflows.locking import process_row_lock
-from workflows.models import Scoring
+from workflows.models import Application, Scoring
 
 
 def as_scoring(process: Any) -> Scoring:
@@ -71,3 +76,15 @@ class ScoringFlow(flow.Flow):
 
     def send_reminder(self, activation: Any) -> None:
         scoring_remind(scoring=activation.process)
+
+
+def scorings_start(*, application: Application) -> list[Scoring]:
+    """Start one scoring per committee member who has not withdrawn from the dossier (the
+    one place scorings start: the dossier's ``open_scoring`` node, or a change of session)."""
+    session, members = scoring_members_to_open(application=application)
+    started: list[Scoring] = [
+        ScoringFlow.start.run(dossier=application, session=session, member=member)
+        for member in members
+    ]
+    scorings_opened(application=application, scorings=started)
+    return started

@@ -29,6 +29,7 @@ from reviewers.forms import ConflictForm
 from reviewers.models import CommitteeSession
 from reviewers.pdf import MinutesRow, decision_letter_pdf, session_minutes_pdf
 from reviewers.services import selection as services
+from workflows.application.flows import application_move_session
 from workflows.application.selectors import application_queryset
 from workflows.engine import OPEN_STATUSES
 from workflows.models import (
@@ -266,9 +267,7 @@ def move_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choisissez la séance à laquelle reporter le dossier.")
     else:
         try:
-            services.application_move_session(
-                application=application, actor=request.user, session=session
-            )
+            application_move_session(application=application, actor=request.user, session=session)
         except ApplicationError as error:
             messages.error(request, error.message)
         else:

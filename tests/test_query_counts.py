@@ -166,8 +166,8 @@ def _make_journeys(count: int, incubator: Organisation) -> None:
 
     from applicants.models import Commune
     from workflows.engine import task_perform
-    from workflows.journey.flows import JourneyFlow
-    from workflows.journey.services import FirstContact, first_contact_submit, journey_triage
+    from workflows.journey.flows import JourneyFlow, first_contact_submit
+    from workflows.journey.services import FirstContact, journey_triage
 
     commune = Commune.objects.get_or_create(
         insee_code="59512", defaults={"name": "Roubaix", "epci_siren": "200093201"}
@@ -240,8 +240,8 @@ def _make_dossiers_for_committee_and_financier(
     """Dossiers whose scorings and funding lines are open, started by the real services."""
     from decimal import Decimal
 
-    from funding.services.award import application_open_funding
-    from reviewers.services.selection import application_open_scoring
+    from funding.flows import funding_lines_start
+    from reviewers.flows import scorings_start
     from tests.workflows.application_helpers import make_waiting_applications
     from tests.workflows.stage_helpers import schedule_session, set_grant_financier
     from workflows.models import Application, Deliberation, Outcome
@@ -253,7 +253,7 @@ def _make_dossiers_for_committee_and_financier(
     for application in Application.objects.exclude(pk__in=before):
         application.committee_session = session
         application.save(update_fields=["committee_session"])
-        application_open_scoring(application=application)
+        scorings_start(application=application)
         Deliberation.objects.create(
             application=application,
             session=session,
@@ -261,7 +261,7 @@ def _make_dossiers_for_committee_and_financier(
             proposed_amount=Decimal(10000),
             recorded_by=staff,
         )
-        application_open_funding(application=application)
+        funding_lines_start(application=application)
 
 
 @pytest.mark.parametrize("persona", ["committee_member", "financier_member"])

@@ -7,12 +7,15 @@ longer open once it holds the lock, and gets a clear message instead of a second
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from viewflow.workflow.exceptions import FlowLockFailed
-from viewflow.workflow.models import Task
+from viewflow.workflow.flow.nodes import Handle
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from accounts.exceptions import ApplicationError
@@ -58,3 +61,38 @@ def task_perform(*, task: Task, user: User, perform: Callable[[Any], Result]) ->
             "Ce dossier est en cours de modification par quelqu'un d'autre : réessayez dans "
             "un instant."
         ) from error
+
+
+def process_lock(process: Process) -> AbstractContextManager[Any]:
+    """The lock of ``process``'s flow on it (the row lock of ``workflows.locking``): what a
+    service holds while it changes a dossier outside a step. Re-entrant within a transaction."""
+    lock: AbstractContextManager[Any] = process.flow_class.lock(process.pk)
+    return lock
+
+
+def process_cancel(process: Process) -> None:
+    """Cancel every open step of ``process`` through its own flow (call under its lock)."""
+    process.flow_class.instance.cancel(process)
+
+
+def processes_cancel_open(processes: QuerySet[Any]) -> int:
+    """Cancel the processes of ``processes`` still running, each under its own lock (child
+    processes of a dossier: scorings when the committee has deliberated, or on withdrawal)."""
+    cancelled = 0
+    for process in processes.filter(status=STATUS.NEW):
+        with process_lock(process):
+            process.refresh_from_db()
+            if process.status == STATUS.NEW:
+                process_cancel(process)
+                cancelled += 1
+    return cancelled
+
+
+def process_resume(process: Process) -> bool:
+    """Run the wait (a ``Handle`` node) where ``process`` stands, if it stands at one: a child
+    process telling its parent it may go on. Call under ``process``'s lock."""
+    for task in process.task_set.filter(status=STATUS.NEW, flow_task_type="FUNCTION"):
+        if isinstance(task.flow_task, Handle):
+            task.flow_task.run(task)
+            return True
+    return False

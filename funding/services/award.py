@@ -26,6 +26,7 @@ from notifications.catalogue import Event
 from reviewers.selectors import latest_deliberation
 from workflows import notify
 from workflows.application.services import application_event, programme, rule_version_for
+from workflows.engine import process_cancel, process_lock, process_resume
 from workflows.models import (
     Application,
     ApplicationStatus,
@@ -46,11 +47,9 @@ CENT = Decimal("0.01")
 # Funding lines -----------------------------------------------------------------------------
 
 
-def application_open_funding(*, application: Application) -> list[FundingLine]:
-    """Start one funding line per financier: the programme's grant for the amount the
-    committee proposed, and each co-financer of the plan that works on the platform."""
-    from funding.flows import FundingLineFlow
-
+def funding_line_specs(*, application: Application) -> list[dict[str, Any]]:
+    """One funding line per financier: the programme's grant for the amount the committee
+    proposed, and each co-financer of the plan that works on the platform."""
     deliberation = latest_deliberation(application=application)
     grant_financier = programme().grant_financier
     if deliberation is None or deliberation.proposed_amount is None or grant_financier is None:
@@ -77,22 +76,25 @@ def application_open_funding(*, application: Application) -> list[FundingLine]:
         }
         for line in co_financing
     ]
-    lines = []
-    for spec in specs:
-        line = FundingLineFlow.start.run(dossier=application, **spec)
-        access_grant_all(
-            organisation=spec["organisation"],
-            grants=[(line, ("view", "sign")), (application, ("view",))],
-        )
-        notify.funding_line_to_sign(line=line)
-        lines.append(line)
+    return specs
+
+
+def funding_line_opened(*, line: FundingLine) -> None:
+    """The financier's members may see and sign their line, and see the dossier."""
+    access_grant_all(
+        organisation=line.organisation,
+        grants=[(line, ("view", "sign")), (line.dossier, ("view",))],
+    )
+    notify.funding_line_to_sign(line=line)
+
+
+def funding_lines_opened(*, application: Application, lines: list[FundingLine]) -> None:
     application_event(
         application=application,
         message="Dossier transmis aux financeurs : "
         + ", ".join(f"{line.organisation} ({format_euros(line.proposed_amount)})" for line in lines)
         + ".",
     )
-    return lines
 
 
 def funding_line_prepare(*, line: FundingLine, dossier: Application, **fields: Any) -> FundingLine:
@@ -197,37 +199,30 @@ def funding_line_countersign(
 
 
 def funding_line_settled(*, line: FundingLine) -> None:
-    """Tell the dossier a line is settled; the last one lets the dossier move on. Serialised
-    on the dossier's lock, so exactly one of two lines settled at once moves it."""
-    from workflows.application.flows import ApplicationFlow
-
-    with ApplicationFlow.lock(line.dossier_id):
-        unsettled = FundingLine.objects.filter(dossier_id=line.dossier_id).exclude(
+    """Tell the dossier a line is settled; the last one lets the dossier move on (it waits
+    for its lines at a ``Handle``). Serialised on the dossier's lock, so exactly one of two
+    lines settled at once moves it."""
+    dossier = line.dossier
+    with process_lock(dossier):
+        unsettled = FundingLine.objects.filter(dossier_id=dossier.pk).exclude(
             state__in=[LineState.GRANTED, LineState.DECLINED, LineState.CANCELLED]
         )
-        if unsettled.exists():
-            return
-        waiting = line.dossier.task_set.filter(
-            flow_task=ApplicationFlow.await_funding, status="NEW"
-        ).first()
-        if waiting is not None:
-            ApplicationFlow.await_funding.run(waiting)
+        if not unsettled.exists():
+            process_resume(dossier)
 
 
 def funding_line_cancel(*, line: FundingLine, actor: User, reason: str) -> FundingLine:
     """MEL staff withdraw a line that will not be decided (a financier that never answers,
     or one that cannot sign twice): the dossier moves on as if it were settled."""
-    from funding.flows import FundingLineFlow
-
     if not reason.strip():
         raise ApplicationError("Indiquez pourquoi cette ligne est retirée.", field="reason")
-    with transaction.atomic(), FundingLineFlow.lock(line.pk):
+    with transaction.atomic(), process_lock(line):
         line.refresh_from_db()
         if line.is_settled:
             raise ApplicationError(
                 "Ce financeur a déjà décidé : la ligne ne peut plus être retirée."
             )
-        FundingLineFlow.instance.cancel(line)
+        process_cancel(line)
         line.refresh_from_db()
         line.state, line.reason = LineState.CANCELLED, reason.strip()
         line.save(update_fields=["state", "reason"])
@@ -460,11 +455,9 @@ def tranche_blockers(*, tranche: Tranche) -> list[str]:
 
 def application_conditions_met(*, application: Application, actor: User, note: str) -> None:
     """MEL staff record that the committee's conditions are fulfilled."""
-    from workflows.application.flows import ApplicationFlow
-
     if not note.strip():
         raise ApplicationError("Indiquez comment les conditions ont été levées.", field="note")
-    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+    with transaction.atomic(), process_lock(application):
         application.refresh_from_db()
         if application.conditions_met_at is not None:
             raise ApplicationError("Les conditions du comité sont déjà levées.")
@@ -526,18 +519,16 @@ def application_close(*, application: Application, actor: User, note: str = "") 
 def application_close_unpaid(*, application: Application, actor: User, reason: str) -> Application:
     """Close a funded dossier before any payment (convention never signed, bank details
     never given, project abandoned): every open step is cancelled."""
-    from workflows.application.flows import ApplicationFlow
-
     if not reason.strip():
         raise ApplicationError("Expliquez pourquoi le dossier est clôturé sans versement.")
-    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+    with transaction.atomic(), process_lock(application):
         application.refresh_from_db()
         paid = application.tranches.filter(released_at__isnull=False).exists()
         if application.stage != ApplicationStatus.CONVENTION or paid:
             raise ApplicationError(
                 "Seul un dossier financé dont rien n'est encore versé peut être clôturé ainsi."
             )
-        ApplicationFlow.instance.cancel(application)
+        process_cancel(application)
         application.refresh_from_db()
         application.stage = ApplicationStatus.CLOSED
         application.closed_notice = f"Dossier clôturé sans versement : {reason.strip()}"

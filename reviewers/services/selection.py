@@ -10,9 +10,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, OuterRef
+from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
-from viewflow.workflow.status import STATUS
 
 from accounts.exceptions import ApplicationError
 from accounts.models import Membership, User
@@ -29,6 +28,7 @@ from reviewers.selectors import (
 from workflows import notify
 from workflows.application.services import application_event, programme, rule_version_for
 from workflows.calendar import local_day
+from workflows.engine import process_lock, processes_cancel_open
 from workflows.models import (
     Application,
     ApplicationStatus,
@@ -102,11 +102,9 @@ def application_move_session(
     *, application: Application, actor: User, session: CommitteeSession
 ) -> Application:
     """Move a dossier waiting for its committee to another session (its session was
-    cancelled or postponed). Scorings already opened are closed and opened again for the
-    members of the new session; withdrawals stay."""
-    from workflows.application.flows import ApplicationFlow
-
-    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+    cancelled or postponed). Scorings already opened are closed (the caller opens them again
+    for the members of the new session: ``ApplicationFlow``); withdrawals stay."""
+    with transaction.atomic(), process_lock(application):
         application.refresh_from_db()
         if application.stage != ApplicationStatus.ON_AGENDA:
             raise ApplicationError("Seul un dossier en attente du comité peut changer de séance.")
@@ -117,11 +115,7 @@ def application_move_session(
                 "Cette séance ne prend plus de dossiers : choisissez une séance à venir.",
                 field="session",
             )
-        # Scoring opens once the instruction note is written (the deliberation then waits).
-        scoring_was_open = application.task_set.filter(
-            flow_task=ApplicationFlow.deliberation, status__in=[STATUS.NEW, STATUS.ASSIGNED]
-        ).exists()
-        scorings_close_open(application=application)
+        processes_cancel_open(application.scorings.all())
         application.committee_session = session
         application.save(update_fields=["committee_session"])
         application_event(
@@ -130,8 +124,6 @@ def application_move_session(
             message=f"Dossier reporté à la séance du {local_day(session.starts_at)}.",
         )
         notify.on_agenda(application=application)
-        if scoring_was_open:
-            application_open_scoring(application=application)
     return application
 
 
@@ -161,10 +153,10 @@ def _automatic_conflicts(application: Application, session: CommitteeSession) ->
     )
 
 
-def application_open_scoring(*, application: Application) -> list[Scoring]:
-    """Start one scoring per committee member who has not withdrawn from the dossier."""
-    from reviewers.flows import ScoringFlow
-
+def scoring_members_to_open(*, application: Application) -> tuple[CommitteeSession, QuerySet[User]]:
+    """The session and the committee members who get a scoring of the dossier: every member
+    who has not withdrawn (automatically when they work for the supporting organisation) and
+    has none yet for this session."""
     session = application.committee_session
     if session is None:
         raise ApplicationError("Choisissez la séance du comité avant d'ouvrir la notation.")
@@ -174,16 +166,16 @@ def application_open_scoring(*, application: Application) -> list[Scoring]:
     withdrawn = ConflictDeclaration.objects.filter(application=application).values("member_id")
     already = Scoring.objects.filter(dossier=application, session=session).values("member_id")
     members = committee_members(session=session).exclude(pk__in=withdrawn).exclude(pk__in=already)
-    started = [
-        ScoringFlow.start.run(dossier=application, session=session, member=member)
-        for member in members
-    ]
+    return session, members
+
+
+def scorings_opened(*, application: Application, scorings: list[Scoring]) -> None:
+    """History and notices once the members' scorings are open."""
     application_event(
         application=application,
-        message=f"Notation ouverte pour {len(started)} membre(s) du comité.",
+        message=f"Notation ouverte pour {len(scorings)} membre(s) du comité.",
     )
-    notify.scoring_opened(application=application, member_ids=[s.member_id for s in started])
-    return started
+    notify.scoring_opened(application=application, member_ids=[s.member_id for s in scorings])
 
 
 def scoring_prepare(
@@ -199,10 +191,7 @@ def conflict_declare(
 ) -> ConflictDeclaration:
     """A member withdraws from a dossier of their session: their scoring, open or not, is
     cancelled or left out, and no scoring is opened for them afterwards."""
-    from reviewers.flows import ScoringFlow
-    from workflows.application.flows import ApplicationFlow
-
-    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+    with transaction.atomic(), process_lock(application):
         # Decided on the dossier as it is now: the deliberation may have been recorded since.
         application.refresh_from_db()
         session = application.committee_session
@@ -217,12 +206,9 @@ def conflict_declare(
             member=member,
             defaults={"reason": reason.strip()},
         )
-        scoring = Scoring.objects.filter(dossier=application, session=session, member=member)
-        for open_scoring in scoring.filter(status=STATUS.NEW):
-            with ScoringFlow.lock(open_scoring.pk):
-                open_scoring.refresh_from_db()
-                if open_scoring.status == STATUS.NEW:
-                    ScoringFlow.instance.cancel(open_scoring)
+        processes_cancel_open(
+            Scoring.objects.filter(dossier=application, session=session, member=member)
+        )
         application_event(
             application=application,
             actor=member,
@@ -292,20 +278,6 @@ def scoring_remind(*, scoring: Scoring) -> None:
 
 
 # Deliberation ------------------------------------------------------------------------------
-
-
-def scorings_close_open(*, application: Application) -> int:
-    """Cancel the scorings still open (deliberation held, or dossier withdrawn)."""
-    from reviewers.flows import ScoringFlow
-
-    closed = 0
-    for scoring in Scoring.objects.filter(dossier=application, status=STATUS.NEW):
-        with ScoringFlow.lock(scoring.pk):
-            scoring.refresh_from_db()
-            if scoring.status == STATUS.NEW:
-                ScoringFlow.instance.cancel(scoring)
-                closed += 1
-    return closed
 
 
 def _check_outcome(
@@ -380,7 +352,7 @@ def application_deliberate(
             "s'enregistre pendant ou après la séance."
         )
     _check_outcome(application, outcome, proposed_amount, conditions, reasons)
-    scorings_close_open(application=application)
+    processes_cancel_open(application.scorings.all())
     figures = counted_scorings(application=application).aggregate(
         average=Avg("weighted_score"), count=Count("pk")
     )

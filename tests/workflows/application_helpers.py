@@ -139,7 +139,8 @@ def make_waiting_applications(count: int) -> None:
     from applicants.models import Commune as CommuneModel
     from workflows.application.flows import ApplicationFlow
     from workflows.engine import task_perform
-    from workflows.journey.services import FirstContact, first_contact_submit
+    from workflows.journey.flows import first_contact_submit
+    from workflows.journey.services import FirstContact
 
     place = CommuneModel.objects.get_or_create(
         insee_code="59512", defaults={"name": "Roubaix", "epci_siren": "200093201"}

@@ -18,8 +18,8 @@ from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, User
 from applicants.models import Commune
 from workflows.engine import TaskNotOpen, task_perform
-from workflows.journey.flows import JourneyFlow
-from workflows.journey.services import FirstContact, first_contact_submit, journey_triage
+from workflows.journey.flows import JourneyFlow, first_contact_submit
+from workflows.journey.services import FirstContact, journey_triage
 from workflows.models import Journey
 
 pytestmark = [

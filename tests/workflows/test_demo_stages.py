@@ -177,8 +177,8 @@ def test_staff_stage_counts_follow_the_dossiers(demo: None) -> None:
 def _make_dossiers(count: int, committee: Organisation, financier: Organisation) -> None:
     """Dossiers spread over the stages after eligibility, with open scorings and funding
     lines started by the real services, and late reports for those in follow-up."""
-    from funding.services.award import application_open_funding
-    from reviewers.services.selection import application_open_scoring
+    from funding.flows import funding_lines_start
+    from reviewers.flows import scorings_start
     from tests.workflows.application_helpers import make_waiting_applications
     from tests.workflows.stage_helpers import schedule_session, set_grant_financier
 
@@ -191,7 +191,7 @@ def _make_dossiers(count: int, committee: Organisation, financier: Organisation)
     for rank, application in enumerate(Application.objects.exclude(pk__in=before)):
         application.committee_session = session
         application.save(update_fields=["committee_session"])
-        application_open_scoring(application=application)
+        scorings_start(application=application)
         Deliberation.objects.create(
             application=application,
             session=session,
@@ -199,7 +199,7 @@ def _make_dossiers(count: int, committee: Organisation, financier: Organisation)
             proposed_amount=Decimal(10000),
             recorded_by=staff,
         )
-        application_open_funding(application=application)
+        funding_lines_start(application=application)
         stage = [ApplicationStatus.ON_AGENDA, ApplicationStatus.FOLLOW_UP][rank % 2]
         Application.objects.filter(pk=application.pk).update(stage=stage)
         FollowUpReport.objects.create(application=application, months=6, due_on=late)

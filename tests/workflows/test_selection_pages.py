@@ -18,9 +18,10 @@ from viewflow.workflow.status import STATUS
 
 from accounts.models import Organisation, OrganisationKind, User
 from funding.selectors import scoring_grid
+from reviewers.flows import scorings_start
 from reviewers.models import CommitteeSession
 from reviewers.pdf import letter_date
-from reviewers.services.selection import application_open_scoring, conflict_declare
+from reviewers.services.selection import conflict_declare
 from tests.factories.accounts import make_organisation
 from tests.workflows.application_helpers import make_waiting_applications, staff_step
 from tests.workflows.stage_helpers import (
@@ -340,7 +341,7 @@ def _put_on_agenda(session: CommitteeSession, count: int) -> None:
     )
     for application in Application.objects.filter(committee_session=session):
         if not Scoring.objects.filter(dossier=application).exists():
-            application_open_scoring(application=application)
+            scorings_start(application=application)
 
 
 def test_the_agenda_costs_the_same_queries_for_2_or_15_dossiers(
@@ -406,7 +407,7 @@ def test_the_deliberation_page_shows_scorings_withdrawals_and_who_has_not_scored
     from tests.workflows.application_helpers import app_task
 
     third = add_member(committee, "troisieme@comite.example.org")
-    application_open_scoring(application=instructed)  # the newcomer gets a scoring too
+    scorings_start(application=instructed)  # the newcomer gets a scoring too
     client.force_login(committee_member)
     client.post(
         scoring_url(instructed, committee_member), scores_data(instructed, comment="Solide.")

@@ -422,8 +422,8 @@ def test_a_member_who_has_not_scored_is_reminded_before_the_session(
 def test_a_withdrawal_follows_the_dossier_to_another_session(
     on_agenda: Application, mel_staff: User, committee: Organisation, committee_member: User
 ) -> None:
-    from reviewers.services.selection import application_move_session
     from reviewers.services.sessions import committee_session_set_status
+    from workflows.application.flows import application_move_session
 
     application = on_agenda
     conflict_declare(application=application, member=committee_member, reason="Lien familial.")

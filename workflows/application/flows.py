@@ -38,13 +38,15 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import act, flow
 
+from accounts.models import User
+from funding.flows import funding_lines_start
 from funding.services.award import (
     application_funding_close,
-    application_open_funding,
     report_due_at,
     report_escalate,
     report_open,
@@ -59,17 +61,23 @@ from funding.steps import (
     LateReportStep,
     ReportStep,
 )
-from reviewers.services.selection import application_open_scoring, application_place_on_session
+from reviewers.flows import scorings_start
+from reviewers.models import CommitteeSession
+from reviewers.services.selection import application_move_session as session_move
+from reviewers.services.selection import application_place_on_session
 from reviewers.steps import DeliberationStep, InstructionStep
 from workflows.application.services import (
     application_close_no_follow_up,
     application_complements_remind,
+    application_open_check,
+    application_opened,
     application_prepare,
     complement_due,
 )
 from workflows.application.steps import CompletenessStep, EligibilityStep, FillStep
+from workflows.engine import OPEN_STATUSES
 from workflows.locking import process_row_lock
-from workflows.models import Application
+from workflows.models import Application, Journey
 
 
 def as_application(process: Any) -> Application:
@@ -311,10 +319,10 @@ class ApplicationFlow(flow.Flow):
         application_place_on_session(application=activation.process)
 
     def start_scorings(self, activation: Any) -> None:
-        application_open_scoring(application=activation.process)
+        scorings_start(application=activation.process)
 
     def start_funding_lines(self, activation: Any) -> None:
-        application_open_funding(application=activation.process)
+        funding_lines_start(application=activation.process)
 
     def funding_settled(self, activation: Any) -> None:
         application_funding_close(application=activation.process)
@@ -327,3 +335,29 @@ class ApplicationFlow(flow.Flow):
 
     def escalate_report(self, activation: Any) -> None:
         report_escalate(application=activation.process)
+
+
+def application_open(*, journey: Journey, actor: User) -> Application:
+    """The holder opens the application of a journey that ended ready to apply (the one
+    place applications start); a double click opens one."""
+    with transaction.atomic():
+        application_open_check(journey=journey, actor=actor)
+        application: Application = ApplicationFlow.start.run(journey=journey)
+        application_opened(application=application, journey=journey, actor=actor)
+    return application
+
+
+def application_move_session(
+    *, application: Application, actor: User, session: CommitteeSession
+) -> Application:
+    """Move a dossier waiting for its committee to another session; when its scoring was
+    already open (the instruction note written), it opens again for the new session's
+    members."""
+    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+        scoring_was_open = application.task_set.filter(
+            flow_task=ApplicationFlow.deliberation, status__in=OPEN_STATUSES
+        ).exists()
+        session_move(application=application, actor=actor, session=session)
+        if scoring_was_open:
+            scorings_start(application=application)
+    return application

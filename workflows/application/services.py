@@ -22,6 +22,7 @@ from funding.models import CallRuleVersion, Programme, RequiredDocument
 from funding.selectors import required_documents_for, rule_version_in_force
 from funding.services.rules import legal_form_is_eligible, requested_amount_check
 from workflows import notify
+from workflows.engine import process_cancel, process_lock, processes_cancel_open
 from workflows.models import (
     Application,
     ApplicationEdit,
@@ -102,29 +103,29 @@ def rule_version_for(*, application: Application) -> CallRuleVersion:
 # Opening ---------------------------------------------------------------------------------
 
 
-def application_open(*, journey: Journey, actor: User) -> Application:
-    """The holder opens the application of a journey that ended ready to apply."""
+def application_open_check(*, journey: Journey, actor: User) -> None:
+    """Whether ``actor`` may open the application of ``journey`` now: its holder, once the
+    support ended ready to apply, and only once (call inside the transaction that opens it:
+    it serialises on the journey, so a double click opens one application)."""
     if actor.pk != journey.holder_id:
         raise ApplicationError("Seul·e le ou la porteur·se du projet peut ouvrir la candidature.")
     if journey.stage != JourneyStage.READY_TO_APPLY:
         raise ApplicationError(
             "La candidature s'ouvre quand la structure d'accompagnement a rendu un avis favorable."
         )
-    from workflows.application.flows import ApplicationFlow
+    Journey.objects.select_for_update().filter(pk=journey.pk).exists()
+    if Application.objects.filter(source_journey=journey).exists():
+        raise ApplicationError("La candidature de ce projet est déjà ouverte.")
 
-    with transaction.atomic():
-        # One application per journey, even on a double click: serialise on the journey.
-        Journey.objects.select_for_update().filter(pk=journey.pk).exists()
-        if Application.objects.filter(source_journey=journey).exists():
-            raise ApplicationError("La candidature de ce projet est déjà ouverte.")
-        application: Application = ApplicationFlow.start.run(journey=journey)
-        organisation = journey.project.support_organisation
-        if organisation is not None:
-            access_grant(organisation=organisation, obj=application, actions=("view",))
-        application_event(
-            application=application, actor=actor, message="Candidature ouverte (brouillon)."
-        )
-    return application
+
+def application_opened(*, application: Application, journey: Journey, actor: User) -> None:
+    """The application just opened: the supporting organisation sees it, history says so."""
+    organisation = journey.project.support_organisation
+    if organisation is not None:
+        access_grant(organisation=organisation, obj=application, actions=("view",))
+    application_event(
+        application=application, actor=actor, message="Candidature ouverte (brouillon)."
+    )
 
 
 def application_prepare(*, application: Application, journey: Journey) -> Application:
@@ -249,9 +250,7 @@ def application_save_draft(
     """Save what was typed, field by field, each change attributed to ``actor`` (and to the
     mandate when an advisor acts for the holder). Never completes a step. Returns the names
     of the fields changed."""
-    from workflows.application.flows import ApplicationFlow
-
-    with ApplicationFlow.lock(application.pk):
+    with process_lock(application):
         # Decide on the row as it is now: a submission or a deadline may have changed it
         # since the page was loaded, and a stale copy must never be written back.
         application.refresh_from_db()
@@ -635,14 +634,12 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
     """The holder withdraws before a decision: every open step is cancelled."""
     if actor.pk != application.holder_id:
         raise ApplicationError("Seul·e le ou la porteur·se du projet peut retirer sa candidature.")
-    from workflows.application.flows import ApplicationFlow
-
-    with transaction.atomic(), ApplicationFlow.lock(application.pk):
+    with transaction.atomic(), process_lock(application):
         # Re-read under the lock: a decision may have landed since the page was loaded.
         application.refresh_from_db()
         if application.stage not in OPEN_STATUSES or application.status != "NEW":
             raise ApplicationError("Une décision a déjà été prise sur cette candidature.")
-        ApplicationFlow.instance.cancel(application)
+        process_cancel(application)
         scorers = list(
             application.scorings.filter(status="NEW").values_list("member_id", flat=True)
         )
@@ -652,9 +649,7 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
             reason=reason,
             scorer_ids=scorers,
         )
-        from reviewers.services.selection import scorings_close_open
-
-        scorings_close_open(application=application)
+        processes_cancel_open(application.scorings.all())
         application.refresh_from_db()
         mandate = active_mandate(application=application)
         if mandate is not None:

@@ -25,6 +25,7 @@ from audit.selectors import audit_panel
 from funding.views import award_context
 from reviewers.views import selection_context
 from workflows.application import services
+from workflows.application.flows import application_open as open_application
 from workflows.application.forms import (
     ApplicationForm,
     FinancingLineForm,
@@ -61,7 +62,7 @@ def application_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if journey.holder_id != request.user.pk:
         raise PermissionDenied("Seul·e le ou la porteur·se du projet peut ouvrir la candidature.")
     try:
-        application = services.application_open(journey=journey, actor=request.user)
+        application = open_application(journey=journey, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("workflows:journey_detail", pk=journey.pk)

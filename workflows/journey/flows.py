@@ -20,6 +20,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
@@ -27,7 +28,12 @@ from viewflow.workflow import act, flow
 
 from workflows.calendar import add_working_days
 from workflows.journey.services import (
+    FirstContact,
+    FirstContactResult,
+    first_contact_duplicate,
+    first_contact_project,
     journey_escalate_triage,
+    journey_opened,
     journey_orientation_expire,
     journey_prepare,
     journey_support_checkin,
@@ -149,3 +155,18 @@ class JourneyFlow(flow.Flow):
         journey_support_checkin(
             journey=activation.process, inactivity_days=settings.SUPPORT_CHECKIN_DAYS
         )
+
+
+def first_contact_submit(*, contact: FirstContact) -> FirstContactResult:
+    """Receive a first contact: create or link the account by e-mail, record the project and
+    start its journey — unless the same e-mail or SIRET already has a journey under way, in
+    which case the contact is attached to it and staff see it on that journey. Journeys
+    start here and nowhere else."""
+    existing = first_contact_duplicate(contact=contact)
+    if existing is not None:
+        return FirstContactResult(journey=existing, duplicate=True)
+    project = first_contact_project(contact=contact)
+    with transaction.atomic():
+        journey: Journey = JourneyFlow.start.run(project=project, needs=contact.needs)
+        journey_opened(journey=journey)
+    return FirstContactResult(journey=journey, duplicate=False)

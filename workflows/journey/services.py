@@ -29,6 +29,7 @@ from applicants.services import (
 )
 from applicants.validators import compact
 from workflows import notify
+from workflows.engine import process_cancel, process_lock
 from workflows.models import (
     EventKind,
     Journey,
@@ -94,10 +95,9 @@ class FirstContactResult:
     duplicate: bool
 
 
-def first_contact_submit(*, contact: FirstContact) -> FirstContactResult:
-    """Receive a first contact: create or link the account by e-mail, record the project and
-    start its journey — unless the same e-mail or SIRET already has a journey under way, in
-    which case the contact is attached to it and staff see it on that journey."""
+def first_contact_duplicate(*, contact: FirstContact) -> Journey | None:
+    """The journey already under way for the same e-mail or SIRET, with the new contact
+    attached to it for staff to see; ``None`` when the contact starts a journey of its own."""
     existing = _journey_under_way(email=contact.email, siret=compact(contact.siret))
     if existing is not None:
         journey_event(
@@ -109,7 +109,11 @@ def first_contact_submit(*, contact: FirstContact) -> FirstContactResult:
                 f"({contact.email}) pour « {contact.title} » : {contact.needs}"
             ),
         )
-        return FirstContactResult(journey=existing, duplicate=True)
+    return existing
+
+
+def first_contact_project(*, contact: FirstContact) -> Project:
+    """Create or link the account by e-mail and record the project of a first contact."""
     person = person_register(
         email=contact.email,
         first_name=contact.first_name,
@@ -117,7 +121,7 @@ def first_contact_submit(*, contact: FirstContact) -> FirstContactResult:
         phone=contact.phone,
     )
     consent_record(person=person, purpose=ConsentPurpose.PRIVACY_NOTICE, granted=True)
-    project = project_create(
+    return project_create(
         holder=person,
         actor=person.user,
         title=contact.title,
@@ -129,19 +133,18 @@ def first_contact_submit(*, contact: FirstContact) -> FirstContactResult:
         postal_code=contact.postal_code,
         structure=_structure_from_contact(person, contact),
     )
-    from workflows.journey.flows import JourneyFlow
 
-    with transaction.atomic():
-        journey = JourneyFlow.start.run(project=project, needs=contact.needs)
-        journey_event(
-            journey=journey,
-            kind=EventKind.FIRST_CONTACT,
-            actor=person.user,
-            message="Votre premier contact est bien reçu. L'équipe de la MEL vous répond "
-            "sous quelques jours ouvrés.",
-        )
-        notify.first_contact_received(journey=journey)
-    return FirstContactResult(journey=journey, duplicate=False)
+
+def journey_opened(*, journey: Journey) -> None:
+    """Acknowledge the first contact on the journey just started, and tell MEL staff."""
+    journey_event(
+        journey=journey,
+        kind=EventKind.FIRST_CONTACT,
+        actor=journey.holder.user,
+        message="Votre premier contact est bien reçu. L'équipe de la MEL vous répond "
+        "sous quelques jours ouvrés.",
+    )
+    notify.first_contact_received(journey=journey)
 
 
 def _journey_under_way(*, email: str, siret: str) -> Journey | None:
@@ -464,10 +467,8 @@ def journey_withdraw(*, journey: Journey, actor: User, reason: str = "") -> Jour
         raise ApplicationError("Seul·e le ou la porteur·se du projet peut le retirer.")
     if journey.stage in CLOSED_STAGES:
         raise ApplicationError("Ce parcours est déjà terminé.")
-    from workflows.journey.flows import JourneyFlow
-
-    with transaction.atomic():
-        JourneyFlow.instance.cancel(journey)
+    with transaction.atomic(), process_lock(journey):
+        process_cancel(journey)
         journey.refresh_from_db()
         notify.withdrawn(application=None, journey=journey, reason=reason, scorer_ids=[])
         for orientation in journey.orientations.filter(outcome=OrientationOutcome.PENDING):

@@ -25,6 +25,7 @@ from accounts.paging import page_by_keys
 from audit.selectors import audit_panel
 from workflows.engine import task_can_act
 from workflows.journey import messaging, services
+from workflows.journey.flows import first_contact_submit
 from workflows.journey.forms import (
     FirstContactForm,
     MessageForm,
@@ -247,7 +248,7 @@ def first_contact(request: HttpRequest) -> HttpResponse:
             siret=data["siret"],
         )
         try:
-            result = services.first_contact_submit(contact=contact)
+            result = first_contact_submit(contact=contact)
         except ApplicationError as error:
             add_application_error(form, error)
         else:
