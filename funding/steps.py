@@ -34,7 +34,7 @@ from reviewers.selectors import latest_deliberation
 from workflows.application.services import application_values, rule_version_for
 from workflows.application.steps import ApplicationStep
 from workflows.engine import OPEN_STATUSES, TaskNotOpen, task_can_act, task_perform
-from workflows.models import Application, Condition, FundingLine, LineState
+from workflows.models import Application, Condition, FollowUpReport, FundingLine, LineState
 from workflows.steps import StepView, is_step, step_class
 
 
@@ -267,9 +267,10 @@ class ReportStep(AwardStep):
         return None
 
     def get_form(self) -> BaseForm:
-        self.report = services.current_report(application=self.process)
-        if self.report is None:
+        report = services.current_report(application=self.process)
+        if report is None:
             raise Http404("Aucun rapport n'est attendu.")
+        self.report: FollowUpReport = report
         return ReportForm(self.request.POST or None)
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:

@@ -150,7 +150,7 @@ class ScoringStep(StepView[Scoring]):
             return "closed"
         return "open"
 
-    def render_scoring(self, *, form: ScoringForm | None, state: str) -> HttpResponse:
+    def render_scoring(self, *, form: BaseForm | None, state: str) -> HttpResponse:
         scoring = self.process
         context: dict[str, Any] = {
             "task": self.task,
