@@ -11,6 +11,7 @@ from viewflow.workflow import chart
 from accounts.access import get_visible_or_404
 from accounts.http import AuthenticatedRequest
 
+from . import bpmn
 from .flows import JourneyFlow
 from .flows_application import ApplicationFlow
 from .flows_committee import FundingLineFlow, ScoringFlow
@@ -55,11 +56,6 @@ def flow_bpmn(request: AuthenticatedRequest, name: str) -> HttpResponse:
     flow_class = FLOWS.get(name)
     if flow_class is None:
         raise Http404("Schéma inconnu.")
-    response = HttpResponse(
-        chart.grid_to_bpmn(chart.calc_layout_data(flow_class))
-        .replace(' name="yes" ', ' name="oui" ')
-        .replace(' name="no" ', ' name="non" '),
-        content_type="application/xml",
-    )
+    response = HttpResponse(bpmn.flow_bpmn(flow_class), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{name}.bpmn"'
     return response
