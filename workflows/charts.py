@@ -10,19 +10,9 @@ from viewflow.workflow import chart
 
 from accounts.access import get_visible_or_404
 from accounts.http import AuthenticatedRequest
-from funding.flows import FundingLineFlow
-from reviewers.flows import ScoringFlow
-from workflows.application.flows import ApplicationFlow
-from workflows.journey.flows import JourneyFlow
+from workflows import bpmn
+from workflows.catalogue import FLOWS
 from workflows.models import Application, Journey
-
-# Flows exported by name.
-FLOWS = {
-    "parcours": JourneyFlow,
-    "candidature": ApplicationFlow,
-    "notation": ScoringFlow,
-    "ligne-de-financement": FundingLineFlow,
-}
 
 
 # viewflow's If gateway hard-codes English captions on its two edges; the diagram is read
@@ -40,13 +30,13 @@ def _process_chart(flow_class: Any, process_pk: int) -> HttpResponse:
 @login_required
 def journey_chart(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     journey = get_visible_or_404(request.user, Journey.objects.all(), pk=pk)
-    return _process_chart(JourneyFlow, journey.pk)
+    return _process_chart(journey.flow_class, journey.pk)
 
 
 @login_required
 def application_chart(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = get_visible_or_404(request.user, Application.objects.all(), pk=pk)
-    return _process_chart(ApplicationFlow, application.pk)
+    return _process_chart(application.flow_class, application.pk)
 
 
 @login_required
@@ -55,11 +45,6 @@ def flow_bpmn(request: AuthenticatedRequest, name: str) -> HttpResponse:
     flow_class = FLOWS.get(name)
     if flow_class is None:
         raise Http404("Schéma inconnu.")
-    response = HttpResponse(
-        chart.grid_to_bpmn(chart.calc_layout_data(flow_class))
-        .replace(' name="yes" ', ' name="oui" ')
-        .replace(' name="no" ', ' name="non" '),
-        content_type="application/xml",
-    )
+    response = HttpResponse(bpmn.flow_bpmn(flow_class), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{name}.bpmn"'
     return response

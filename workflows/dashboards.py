@@ -14,10 +14,13 @@ from accounts.policy import Persona
 from accounts.selectors import AnyUser, filter_visible, user_organisation_ids, user_personas
 from applicants.models import Person
 from applicants.selectors.projects import person_projects, person_structures, project_list
+from funding.flows import FundingLineFlow
+from reviewers.flows import ScoringFlow
 from reviewers.models import CommitteeSession, SessionStatus
+from reviewers.selectors import sessions_visible_to
+from workflows.inbox import open_task_ids, open_tasks_for
 from workflows.models import Application, ApplicationStatus, Journey
 from workflows.pagination import INBOX_COUNT_CAP
-from workflows.selectors import open_task_ids, open_tasks_for
 
 PREVIEW_ROWS = 5
 
@@ -83,8 +86,6 @@ def applicant_applications(*, person: Person) -> QuerySet[Application]:
 def upcoming_sessions(*, user: AnyUser) -> QuerySet[CommitteeSession]:
     """Sessions still ahead that the user may see (their committee's, or all for MEL
     staff), each with the number of dossiers on its agenda."""
-    from reviewers.selectors import sessions_visible_to
-
     on_agenda = (
         Application.objects.filter(
             committee_session=OuterRef("pk"), stage=ApplicationStatus.ON_AGENDA
@@ -106,16 +107,12 @@ def upcoming_sessions(*, user: AnyUser) -> QuerySet[CommitteeSession]:
 
 def scoring_task_count(*, user: AnyUser) -> int:
     """Dossiers the committee member still has to score."""
-    from reviewers.flows import ScoringFlow
-
     return open_tasks_for(user=user).filter(flow_task=ScoringFlow.score).count()
 
 
 def funding_task_counts(*, user: User) -> dict[str, int]:
     """Funding lines waiting for the financier's decision, and for their second signature
     (not counting lines they signed first: a colleague countersigns those)."""
-    from funding.flows import FundingLineFlow
-
     return open_tasks_for(user=user).aggregate(
         decide=Count("pk", filter=Q(flow_task=FundingLineFlow.decide)),
         countersign=Count(

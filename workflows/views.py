@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from accounts.http import AuthenticatedRequest
 from workflows.dashboards import dashboard_context
-from workflows.selectors import inbox_page
+from workflows.inbox import inbox_page
 from workflows.statistics import project_figures
 
 PAGE_SIZE = 25

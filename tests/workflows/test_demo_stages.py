@@ -26,6 +26,7 @@ from funding.services.award import tranche_blockers
 from reviewers.flows import ScoringFlow
 from reviewers.models import CommitteeSession, SessionStatus
 from workflows.application.flows import ApplicationFlow
+from workflows.inbox import open_tasks_for
 from workflows.models import (
     Application,
     ApplicationStatus,
@@ -37,7 +38,6 @@ from workflows.models import (
     Outcome,
     Scoring,
 )
-from workflows.selectors import open_tasks_for
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import Organisation, User
 from applicants.models import Commune
 from tests.workflows.conftest import act, open_task, submit_first_contact
-from workflows import selectors
+from workflows import inbox as selectors
 
 pytestmark = pytest.mark.django_db
 

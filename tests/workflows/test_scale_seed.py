@@ -17,11 +17,11 @@ from accounts.models import Organisation, OrganisationKind, User
 from demo.scale import seed_scale
 from demo.seed import DEMO_DOMAIN
 from workflows.engine import task_perform
+from workflows.inbox import open_tasks_for
 from workflows.journey.flows import JourneyFlow
 from workflows.journey.selectors import journey_list
 from workflows.journey.services import journey_triage
 from workflows.models import Journey, JourneyStage
-from workflows.selectors import open_tasks_for
 
 COPY = re.compile(r"^[fht][0-9]+-[0-9]+\.")
 TERRITORY_COPY = re.compile(r"^t[0-9]+-[0-9]+\.")

@@ -45,6 +45,7 @@ from tests.workflows.stage_helpers import (
     set_grant_financier,
 )
 from workflows.engine import task_perform
+from workflows.inbox import open_tasks_for
 from workflows.models import (
     Application,
     ApplicationStatus,
@@ -53,7 +54,6 @@ from workflows.models import (
     Outcome,
     Scoring,
 )
-from workflows.selectors import open_tasks_for
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from django import template
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
+from reviewers.selectors import open_sessions
 from workflows import routing as task_urls
 from workflows.models import Application, Journey
 from workflows.steps import step_class
@@ -47,6 +48,4 @@ def application_of(journey: Journey) -> Application | None:
 @register.simple_tag
 def sessions_taking_dossiers() -> Any:
     """Committee sessions a dossier may be moved to (for the staff form)."""
-    from reviewers.selectors import open_sessions
-
     return open_sessions()

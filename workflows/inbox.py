@@ -32,6 +32,8 @@ from accounts.selectors import (
     user_organisation_group_ids,
     user_personas,
 )
+from funding.flows import FundingLineFlow
+from workflows.catalogue import FLOWS
 from workflows.models import (
     FundingLine,
     Scoring,
@@ -45,13 +47,8 @@ OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 def _step_permissions() -> tuple[frozenset[str], frozenset[str]]:
     """The permissions the flows' human steps ask for: all of them, and those checked on
     the step's object (granted per object to organisation groups)."""
-    from funding.flows import FundingLineFlow
-    from reviewers.flows import ScoringFlow
-    from workflows.application.flows import ApplicationFlow
-    from workflows.journey.flows import JourneyFlow
-
     every, on_objects = set(), set()
-    for flow_class in (JourneyFlow, ApplicationFlow, ScoringFlow, FundingLineFlow):
+    for flow_class in FLOWS.values():
         for node in flow_class.instance.nodes():
             name = getattr(node, "_owner_permission", None)
             if isinstance(name, str) and name:
@@ -69,8 +66,6 @@ def _open_step_branches(user: User) -> list[QuerySet[Task]]:
     up in their groups). The user's model-wide permissions and memberships cost one query
     each, kept on the user for the rest of the request; the groups are passed as values, so
     PostgreSQL plans for the size of each group's grants."""
-    from funding.flows import FundingLineFlow
-
     every, on_objects = _step_permissions()
     held = every & ModelPermissionBackend().get_all_permissions(user)
     personas = user_personas(user)
