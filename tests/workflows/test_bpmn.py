@@ -34,13 +34,13 @@ from django.urls import reverse
 from django.utils import translation
 from lxml import etree
 from viewflow.workflow import chart
-from workflows.flows import JourneyFlow
-from workflows.flows_application import ApplicationFlow
 
 from accounts.models import User
 from tests.conftest import login
+from workflows.application.flows import ApplicationFlow
 from workflows.bpmn import flow_bpmn
 from workflows.catalogue import FLOWS
+from workflows.journey.flows import JourneyFlow
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
