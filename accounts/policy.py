@@ -96,7 +96,7 @@ POLICY: tuple[Rule, ...] = (
     Rule(C, "accounts.organisation",          ("view",),                       Scope.MEMBER),
 
     Rule(F, "workflows.application",          ("view",),                       Scope.LINKED),
-    Rule(F, "workflows.fundingline",          ("view", "sign"),                Scope.LINKED),
+    Rule(F, "funding.fundingline",            ("view", "sign"),                Scope.LINKED),
     Rule(F, "accounts.organisation",          ("view",),                       Scope.MEMBER),
 
     Rule(M, "applicants.person",              ("view",),                       Scope.ALL),
@@ -104,8 +104,8 @@ POLICY: tuple[Rule, ...] = (
     Rule(M, "applicants.project",             ("view", "change", "aggregate"), Scope.ALL),
     Rule(M, "workflows.journey",              ("view", "triage"),              Scope.ALL),
     Rule(M, "workflows.application",          ("view", "instruct"),            Scope.ALL),
-    Rule(M, "workflows.scoring",              ("view",),                       Scope.ALL),
-    Rule(M, "workflows.fundingline",          ("view",),                       Scope.ALL),
+    Rule(M, "reviewers.scoring",              ("view",),                       Scope.ALL),
+    Rule(M, "funding.fundingline",            ("view",),                       Scope.ALL),
     Rule(M, "notifications.notification",     ("view", "resend"),              Scope.ALL),
     Rule(M, "workflows.orientationrule",      ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "applicants.qpvdetermination",    ("view", "add"),                 Scope.ALL),

@@ -14,7 +14,9 @@ class AuditConfig(AppConfig):
         from guardian.models import GroupObjectPermission, UserObjectPermission
         from viewflow.workflow.signals import task_finished
 
-        from workflows.models import Application, Deliberation, FundingLine
+        from funding.models import FundingLine
+        from reviewers.models import Deliberation
+        from workflows.models import Application
 
         from . import receivers
 

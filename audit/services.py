@@ -17,15 +17,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from workflows.models import (
-    Application,
-    ApplicationStatus,
-    Deliberation,
-    FundingLine,
-    Journey,
-    LineState,
-    Scoring,
-)
+from funding.models import FundingLine, LineState
+from reviewers.models import Deliberation, Scoring
+from workflows.models import Application, ApplicationStatus, Journey
 
 from . import chain
 from .context import current_actor
@@ -44,19 +38,27 @@ def dossier_ref_of(obj: models.Model) -> str:
     return dossier_ref_for(obj._meta.label_lower, obj.pk, obj)
 
 
+# Records that belong to one application, by model label: their present labels, and those
+# they had before they moved from ``workflows`` (records already in the trail keep them).
+DOSSIER_PARTS: dict[str, Any] = {
+    "reviewers.scoring": Scoring,
+    "funding.fundingline": FundingLine,
+    "reviewers.deliberation": Deliberation,
+    "workflows.scoring": Scoring,
+    "workflows.fundingline": FundingLine,
+    "workflows.deliberation": Deliberation,
+}
+
+
 def dossier_ref_for(label: str, pk: Any, obj: models.Model | None = None) -> str:
     """Same as ``dossier_ref_of`` from a model label and a primary key. At most one query:
     none for a journey or an application, nor when ``obj`` is given, except for a project
     (its journey)."""
     if label in ("workflows.journey", "workflows.application"):
         return f"{label}:{pk}"
-    if label in ("workflows.scoring", "workflows.fundingline", "workflows.deliberation"):
-        field = "application_id" if label == "workflows.deliberation" else "dossier_id"
-        model: Any = {
-            "workflows.scoring": Scoring,
-            "workflows.fundingline": FundingLine,
-            "workflows.deliberation": Deliberation,
-        }[label]
+    if label in DOSSIER_PARTS:
+        model: Any = DOSSIER_PARTS[label]
+        field = "application_id" if model is Deliberation else "dossier_id"
         if obj is not None:
             dossier_id = getattr(obj, field)
         else:

@@ -108,7 +108,7 @@ def session_starting_soon() -> CommitteeSession:
 
 
 def _committee_members(application: Application) -> list[User]:
-    from workflows.models import Scoring
+    from reviewers.models import Scoring
 
     return [s.member for s in Scoring.objects.filter(dossier=application).select_related("member")]
 

@@ -42,7 +42,7 @@ from applicants.services import (
     structure_save,
 )
 from applicants.services.territory import qpv_declare, qpv_verify
-from funding.models import Programme
+from funding.models import FundingInstrument, FundingLine, Programme
 from funding.selectors import scoring_grid
 from funding.services.award import (
     application_close,
@@ -51,7 +51,7 @@ from funding.services.award import (
     report_submit,
     tranche_release,
 )
-from reviewers.models import CommitteeSession, SessionStatus
+from reviewers.models import CommitteeSession, Outcome, Scoring, SessionStatus
 from reviewers.services.selection import (
     application_deliberate,
     application_instruct,
@@ -77,17 +77,7 @@ from workflows.journey.services import (
     journey_support_log_session,
     journey_triage,
 )
-from workflows.models import (
-    Application,
-    EventKind,
-    FundingInstrument,
-    FundingLine,
-    Journey,
-    JourneyStage,
-    Outcome,
-    Scoring,
-    SupportConclusion,
-)
+from workflows.models import Application, EventKind, Journey, JourneyStage, SupportConclusion
 
 DEMO_PASSWORD = "demo-entreprendre-2026"  # noqa: S105 - printed demo login, never in production
 DEMO_DOMAIN = "demo.mel-ess.fr"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import act, flow
 
+from funding.models import FundingLine
 from funding.services.award import (
     funding_line_opened,
     funding_line_prepare,
@@ -25,7 +26,7 @@ from funding.services.award import (
 )
 from funding.steps import CountersignStep, DecideStep
 from workflows.locking import process_row_lock
-from workflows.models import Application, FundingLine
+from workflows.models import Application
 
 
 def as_line(process: Any) -> FundingLine:
@@ -47,7 +48,7 @@ class FundingLineFlow(flow.Flow):
     decide = (
         flow.View(DecideStep.as_view())
         .Annotation(title=_("Décider et signer"))
-        .Permission("workflows.sign_fundingline", obj=as_line)
+        .Permission("funding.sign_fundingline", obj=as_line)
         .Next(this.needs_countersign)
     )
     needs_countersign = (
@@ -59,7 +60,7 @@ class FundingLineFlow(flow.Flow):
     countersign = (
         flow.View(CountersignStep.as_view())
         .Annotation(title=_("Seconde signature"))
-        .Permission("workflows.sign_fundingline", obj=as_line)
+        .Permission("funding.sign_fundingline", obj=as_line)
         .Next(this.is_confirmed)
     )
     is_confirmed = (

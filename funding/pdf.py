@@ -15,10 +15,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from funding.formatting import format_euros
+from funding.models import Convention
 from funding.services.award import convention_required, programme_grant
+from reviewers.models import Deliberation
 from reviewers.selectors import latest_deliberation
 from workflows.application.services import rule_version_for
-from workflows.models import Application, Convention, Deliberation
+from workflows.models import Application
 
 
 def _text(value: Any) -> str:

@@ -28,13 +28,14 @@ from funding.forms import (
     ReleaseForm,
     ReportForm,
 )
+from funding.models import Condition, FollowUpReport, FundingLine, LineState
 from funding.services import award as services
 from funding.tranches import tranche_rows
 from reviewers.selectors import latest_deliberation
 from workflows.application.services import application_values, rule_version_for
 from workflows.application.steps import ApplicationStep
 from workflows.engine import OPEN_STATUSES, TaskNotOpen, task_can_act, task_perform
-from workflows.models import Application, Condition, FollowUpReport, FundingLine, LineState
+from workflows.models import Application
 from workflows.steps import StepView, is_step, step_class
 
 
@@ -67,7 +68,7 @@ class LineStep(StepView[FundingLine]):
             .filter(pk=self.task.process_id)
             .first()
         )
-        if line is None or not self.request.user.has_perm("workflows.view_fundingline", line):
+        if line is None or not self.request.user.has_perm("funding.view_fundingline", line):
             raise Http404("Page introuvable.")
         return line
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from funding.models import Condition, Tranche
 from funding.services import award as services
-from workflows.models import Condition, Tranche
 
 
 @dataclass(frozen=True)

@@ -26,19 +26,14 @@ from accounts.http import AuthenticatedRequest
 from funding.forms import (
     ConditionsMetForm,
 )
+from funding.models import Condition, Convention, FundingLine, LineState
 from funding.pdf import convention_pdf as convention_pdf_bytes
 from funding.services import award as services
 from funding.steps import AdvanceStep
 from funding.tranches import tranche_rows
 from workflows.application.selectors import application_queryset
 from workflows.engine import OPEN_STATUSES
-from workflows.models import (
-    Application,
-    Condition,
-    Convention,
-    FundingLine,
-    LineState,
-)
+from workflows.models import Application
 from workflows.steps import is_step
 
 AWARD_STEPS = ("convention", "advance", "balance")

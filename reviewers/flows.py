@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
+from reviewers.models import Scoring
 from reviewers.services.selection import (
     scoring_members_to_open,
     scoring_prepare,
@@ -26,7 +27,7 @@ from reviewers.services.selection import (
 )
 from reviewers.steps import ScoringStep
 from workflows.locking import process_row_lock
-from workflows.models import Application, Scoring
+from workflows.models import Application
 
 
 def as_scoring(process: Any) -> Scoring:

@@ -15,9 +15,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from funding.models import ScoringCriterion
-from reviewers.models import CommitteeSession
+from reviewers.models import CommitteeSession, Outcome
 from workflows.fields import TOO_LARGE, AmountField
-from workflows.models import Outcome
 
 
 class SessionChoiceField(forms.ModelChoiceField):

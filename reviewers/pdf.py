@@ -23,8 +23,8 @@ from funding.formatting import (
     format_euros,
     format_number,
 )
-from reviewers.models import CommitteeSession
-from workflows.models import Application, Deliberation, Outcome
+from reviewers.models import CommitteeSession, Deliberation, Outcome
+from workflows.models import Application
 
 HEADER = "Métropole Européenne de Lille — Entreprendre Autrement"
 

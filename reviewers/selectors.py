@@ -17,9 +17,16 @@ from accounts.models import User
 from accounts.selectors import AnyUser, filter_visible
 from funding.models import Programme, ScoringCriterion
 from funding.selectors import scoring_grid
-from reviewers.models import CommitteeSession, SessionStatus
+from reviewers.models import (
+    CommitteeSession,
+    ConflictDeclaration,
+    CriterionScore,
+    Deliberation,
+    Scoring,
+    SessionStatus,
+)
 from workflows.application.services import application_values, programme, rule_version_for
-from workflows.models import Application, ConflictDeclaration, CriterionScore, Deliberation, Scoring
+from workflows.models import Application
 
 CENT = Decimal("0.01")
 
@@ -178,7 +185,7 @@ def scoring_for(user: User, task: Task) -> Scoring:
     if scoring is None:
         raise Http404("Page introuvable.")
     if scoring.member_id != user.pk:
-        if not user.has_perm("workflows.view_scoring"):
+        if not user.has_perm("reviewers.view_scoring"):
             raise Http404("Page introuvable.")
         return scoring
     if has_withdrawn(scoring) or not (

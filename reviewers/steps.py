@@ -22,9 +22,10 @@ from viewflow.workflow.status import STATUS
 
 from reviewers import selectors
 from reviewers.forms import ConflictForm, DeliberationForm, InstructionForm, ScoringForm
+from reviewers.models import Scoring
 from reviewers.services import selection as services
 from workflows.application.steps import ApplicationStep
-from workflows.models import Application, ApplicationStatus, Scoring
+from workflows.models import Application, ApplicationStatus
 from workflows.steps import StepView
 
 

@@ -26,18 +26,13 @@ from accounts.models import User
 from accounts.selectors import user_organisation_ids
 from reviewers import selectors
 from reviewers.forms import ConflictForm
-from reviewers.models import CommitteeSession
+from reviewers.models import CommitteeSession, ConflictDeclaration, Deliberation, Scoring
 from reviewers.pdf import MinutesRow, decision_letter_pdf, session_minutes_pdf
 from reviewers.services import selection as services
 from workflows.application.flows import application_move_session
 from workflows.application.selectors import application_queryset
 from workflows.engine import OPEN_STATUSES
-from workflows.models import (
-    Application,
-    ConflictDeclaration,
-    Deliberation,
-    Scoring,
-)
+from workflows.models import Application
 
 PAGE_SIZE = 25
 STAFF_PERM = "workflows.instruct_application"

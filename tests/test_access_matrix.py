@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
 from documents.models import Document, ScanStatus
+from funding.models import FundingLine
 from notifications.models import Notification
 from reviewers.services.selection import (
     application_instruct,
@@ -42,7 +43,7 @@ from tests.workflows.stage_helpers import (
     scoring_of,
     set_grant_financier,
 )
-from workflows.models import Application, FundingLine
+from workflows.models import Application
 
 pytestmark = pytest.mark.django_db
 

@@ -242,9 +242,10 @@ def _make_dossiers_for_committee_and_financier(
 
     from funding.flows import funding_lines_start
     from reviewers.flows import scorings_start
+    from reviewers.models import Deliberation, Outcome
     from tests.workflows.application_helpers import make_waiting_applications
     from tests.workflows.stage_helpers import schedule_session, set_grant_financier
-    from workflows.models import Application, Deliberation, Outcome
+    from workflows.models import Application
 
     set_grant_financier(financier)
     session = schedule_session(committee)

@@ -33,11 +33,9 @@ from accounts.selectors import (
     user_personas,
 )
 from funding.flows import FundingLineFlow
+from funding.models import FundingLine
+from reviewers.models import Scoring
 from workflows.catalogue import FLOWS
-from workflows.models import (
-    FundingLine,
-    Scoring,
-)
 from workflows.pagination import INBOX_COUNT_CAP, CappedPaginator
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)

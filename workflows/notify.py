@@ -14,19 +14,12 @@ from django.urls import reverse
 
 from accounts.models import MembershipRole, Organisation, OrganisationKind, User
 from funding.formatting import format_euros
+from funding.models import FollowUpReport, FundingLine, Tranche
 from notifications.catalogue import Event
 from notifications.services import Message, notify
+from reviewers.models import Deliberation
 from workflows.calendar import local_day
-from workflows.models import (
-    Application,
-    Deliberation,
-    DossierMessage,
-    FollowUpReport,
-    FundingLine,
-    Journey,
-    Orientation,
-    Tranche,
-)
+from workflows.models import Application, DossierMessage, Journey, Orientation
 
 
 def _members(condition: Q) -> QuerySet[User]:

@@ -22,24 +22,22 @@ from accounts.exceptions import ApplicationError
 from accounts.models import OrganisationKind, User
 from accounts.services import access_grant_all
 from funding.formatting import format_euros
-from notifications.catalogue import Event
-from reviewers.selectors import latest_deliberation
-from workflows import notify
-from workflows.application.services import application_event, programme, rule_version_for
-from workflows.engine import process_cancel, process_lock, process_resume
-from workflows.models import (
-    Application,
-    ApplicationStatus,
+from funding.models import (
     Condition,
     Convention,
-    FinancingStatus,
     FollowUpReport,
     FundingInstrument,
     FundingLine,
     LineState,
-    Outcome,
     Tranche,
 )
+from notifications.catalogue import Event
+from reviewers.models import Outcome
+from reviewers.selectors import latest_deliberation
+from workflows import notify
+from workflows.application.services import application_event, programme, rule_version_for
+from workflows.engine import process_cancel, process_lock, process_resume
+from workflows.models import Application, ApplicationStatus, FinancingStatus
 
 CENT = Decimal("0.01")
 

@@ -18,7 +18,15 @@ from accounts.models import Membership, User
 from funding.formatting import format_euros
 from funding.selectors import scoring_grid
 from funding.services.rules import requested_amount_check
-from reviewers.models import CommitteeSession, SessionStatus
+from reviewers.models import (
+    CommitteeSession,
+    ConflictDeclaration,
+    CriterionScore,
+    Deliberation,
+    Outcome,
+    Scoring,
+    SessionStatus,
+)
 from reviewers.selectors import (
     committee_members,
     counted_scorings,
@@ -29,15 +37,7 @@ from workflows import notify
 from workflows.application.services import application_event, programme, rule_version_for
 from workflows.calendar import local_day
 from workflows.engine import process_lock, processes_cancel_open
-from workflows.models import (
-    Application,
-    ApplicationStatus,
-    ConflictDeclaration,
-    CriterionScore,
-    Deliberation,
-    Outcome,
-    Scoring,
-)
+from workflows.models import Application, ApplicationStatus
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")

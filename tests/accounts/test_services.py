@@ -218,7 +218,7 @@ def test_a_permission_recreated_by_migrate_is_read_again(
 
     access_grant(organisation=incubator_x, obj=project_a, actions=("view",))
     assert permissions._BY_CONTENT_TYPE  # remembered for the next grants
-    assert permissions.permission_ids(["workflows.sign_fundingline"])
+    assert permissions.permission_ids(["funding.sign_fundingline"])
     call_command("migrate", verbosity=0, interactive=False)
     assert permissions._BY_CONTENT_TYPE == {}
     assert permissions._BY_NAME == {}

@@ -15,7 +15,9 @@ from accounts.models import Organisation, User
 from applicants.models import Commune
 from audit.models import AuditAction, AuditRecord
 from audit.selectors import audit_chain_break, audit_of_dossier
+from funding.models import FundingLine
 from funding.services.award import funding_line_decide
+from reviewers.models import Outcome
 from reviewers.services.selection import application_instruct
 from tests.factories.accounts import PASSWORD
 from tests.workflows.conftest import act, open_task, submit_first_contact
@@ -29,7 +31,6 @@ from tests.workflows.stage_helpers import (
     set_grant_financier,
 )
 from workflows.engine import task_perform
-from workflows.models import FundingLine, Outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -178,8 +179,8 @@ def test_eligibility_deliberation_and_funding_decisions_carry_before_and_after(
     assert _after(deliberation)["avis"] == "favourable"
     assert _after(deliberation)["montant_propose"] == "12000"
     assert deliberation.actor_id == mel_staff.pk
-    assert deliberation.object_ref.startswith("workflows.deliberation:")
-    assert funding.object_ref == f"workflows.fundingline:{line.pk}"
+    assert deliberation.object_ref.startswith("reviewers.deliberation:")
+    assert funding.object_ref == f"funding.fundingline:{line.pk}"
     assert funding.before == {"decision": "pending"}
     assert _after(funding)["decision"] == "granted"
     assert _after(funding)["montant_accorde"] == "12000"

@@ -19,9 +19,11 @@ from viewflow.workflow.timers import fire_due_timers
 
 from accounts.models import Organisation, User
 from applicants.models import Commune
+from funding.models import FundingLine
 from funding.services.award import funding_line_decide
 from notifications.catalogue import Event
 from notifications.models import Notification
+from reviewers.models import Outcome
 from tests.workflows.application_helpers import staff_step, submitted_application
 from tests.workflows.stage_helpers import (
     add_member,
@@ -34,7 +36,6 @@ from tests.workflows.stage_helpers import (
     set_grant_financier,
 )
 from workflows.engine import task_perform
-from workflows.models import FundingLine, Outcome
 
 pytestmark = pytest.mark.django_db
 

@@ -21,13 +21,13 @@ from viewflow.workflow.status import STATUS
 from accounts.models import Organisation, User
 from accounts.services import membership_add
 from applicants.models import Commune
-from funding.models import Programme
-from reviewers.models import CommitteeSession
+from funding.models import FundingLine, Programme
+from reviewers.models import CommitteeSession, Scoring
 from reviewers.services.sessions import committee_session_create
 from tests.factories.accounts import UserFactory
 from tests.workflows.application_helpers import app_task, staff_step, submitted_application
 from workflows.engine import task_perform
-from workflows.models import Application, ApplicationStatus, FundingLine, Scoring
+from workflows.models import Application, ApplicationStatus
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 

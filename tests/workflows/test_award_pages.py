@@ -23,12 +23,12 @@ from viewflow.workflow.timers import fire_due_timers
 from accounts.http import AuthenticatedRequest
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
-from funding.models import CallRuleVersion
+from funding.models import CallRuleVersion, Convention, FundingLine, LineState
 from funding.pdf import committee_date
 from funding.services.award import report_submit
 from funding.steps import ReportStep
 from funding.views import award_context
-from reviewers.models import CommitteeSession
+from reviewers.models import CommitteeSession, Outcome
 from reviewers.selectors import latest_deliberation
 from tests.factories.accounts import make_organisation
 from tests.workflows.application_helpers import app_task
@@ -46,15 +46,7 @@ from tests.workflows.stage_helpers import (
 from workflows.application.flows import ApplicationFlow
 from workflows.application.selectors import application_queryset
 from workflows.engine import OPEN_STATUSES
-from workflows.models import (
-    Application,
-    ApplicationStatus,
-    Convention,
-    FinancingLine,
-    FundingLine,
-    LineState,
-    Outcome,
-)
+from workflows.models import Application, ApplicationStatus, FinancingLine
 from workflows.steps import is_step
 
 pytestmark = pytest.mark.django_db

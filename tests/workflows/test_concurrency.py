@@ -143,6 +143,7 @@ def _dossier_awaiting_lines(client: Any, commune: Commune, staff: User, trial: i
     from decimal import Decimal
 
     from accounts.models import OrganisationKind
+    from reviewers.models import Outcome
     from reviewers.services.selection import application_instruct
     from tests.factories.accounts import make_organisation
     from tests.workflows.stage_helpers import (
@@ -154,7 +155,7 @@ def _dossier_awaiting_lines(client: Any, commune: Commune, staff: User, trial: i
         schedule_session,
         set_grant_financier,
     )
-    from workflows.models import FinancingLine, Outcome
+    from workflows.models import FinancingLine
 
     committee = make_organisation(f"Comité {trial}", OrganisationKind.COMMITTEE)
     incubator = make_organisation(f"Incubateur {trial}", OrganisationKind.SUPPORT)
@@ -198,9 +199,10 @@ def test_financiers_signing_at_the_same_moment_move_the_dossier_exactly_once(
 ) -> None:
     from decimal import Decimal
 
+    from funding.models import FundingLine
     from funding.services.award import funding_line_decide
     from workflows.application.flows import ApplicationFlow
-    from workflows.models import ApplicationStatus, FundingLine
+    from workflows.models import ApplicationStatus
 
     commune = Commune.objects.create(
         insee_code=f"5998{trial}", name="Ville", epci_siren="200093201", postal_codes="59100"

@@ -21,23 +21,20 @@ from viewflow.workflow.status import STATUS
 from accounts.models import Organisation, User
 from demo.seed import DEMO_DOMAIN
 from funding.flows import FundingLineFlow
-from funding.models import Programme
+from funding.models import FollowUpReport, FundingLine, LineState, Programme
 from funding.services.award import tranche_blockers
 from reviewers.flows import ScoringFlow
-from reviewers.models import CommitteeSession, SessionStatus
-from workflows.application.flows import ApplicationFlow
-from workflows.inbox import open_tasks_for
-from workflows.models import (
-    Application,
-    ApplicationStatus,
+from reviewers.models import (
+    CommitteeSession,
     ConflictDeclaration,
     Deliberation,
-    FollowUpReport,
-    FundingLine,
-    LineState,
     Outcome,
     Scoring,
+    SessionStatus,
 )
+from workflows.application.flows import ApplicationFlow
+from workflows.inbox import open_tasks_for
+from workflows.models import Application, ApplicationStatus
 
 pytestmark = pytest.mark.django_db
 

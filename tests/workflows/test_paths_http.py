@@ -17,6 +17,7 @@ from viewflow.workflow.timers import fire_due_timers
 
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
+from funding.models import FundingLine, LineState
 from funding.selectors import scoring_grid
 from tests.factories.accounts import make_organisation
 from tests.workflows.application_helpers import app_task
@@ -29,7 +30,7 @@ from tests.workflows.stage_helpers import (
     scoring_of,
     set_grant_financier,
 )
-from workflows.models import Application, ApplicationStatus, FinancingLine, FundingLine, LineState
+from workflows.models import Application, ApplicationStatus, FinancingLine
 
 pytestmark = pytest.mark.django_db
 

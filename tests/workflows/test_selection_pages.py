@@ -19,7 +19,7 @@ from viewflow.workflow.status import STATUS
 from accounts.models import Organisation, OrganisationKind, User
 from funding.selectors import scoring_grid
 from reviewers.flows import scorings_start
-from reviewers.models import CommitteeSession
+from reviewers.models import CommitteeSession, ConflictDeclaration, Deliberation, Outcome, Scoring
 from reviewers.pdf import letter_date
 from reviewers.services.selection import conflict_declare
 from tests.factories.accounts import make_organisation
@@ -31,14 +31,7 @@ from tests.workflows.stage_helpers import (
     schedule_session,
     scoring_of,
 )
-from workflows.models import (
-    Application,
-    ApplicationStatus,
-    ConflictDeclaration,
-    Deliberation,
-    Outcome,
-    Scoring,
-)
+from workflows.models import Application, ApplicationStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ from viewflow.workflow.timers import fire_due_timers
 from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, User
 from applicants.models import Commune
+from funding.models import FundingLine, LineState
 from funding.selectors import scoring_grid
 from funding.services.award import (
     application_close,
@@ -27,6 +28,7 @@ from funding.services.award import (
     tranche_blockers,
     tranche_release,
 )
+from reviewers.models import Outcome, Scoring
 from reviewers.services.selection import (
     conflict_declare,
     scoring_submit,
@@ -46,14 +48,7 @@ from tests.workflows.stage_helpers import (
 )
 from workflows.engine import task_perform
 from workflows.inbox import open_tasks_for
-from workflows.models import (
-    Application,
-    ApplicationStatus,
-    FundingLine,
-    LineState,
-    Outcome,
-    Scoring,
-)
+from workflows.models import Application, ApplicationStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -543,7 +538,7 @@ def test_a_funded_dossier_can_be_closed_before_any_payment_and_only_then(
 def test_reports_fall_due_from_the_advance_and_esus_is_judged_at_the_decision(
     on_agenda: Application, mel_staff: User, financier_member: User
 ) -> None:
-    from workflows.models import Condition
+    from funding.models import Condition
 
     application = _funded_and_advanced(on_agenda, mel_staff, financier_member)
     first = application.reports.order_by("due_on").first()

@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 
 from accounts.models import Organisation, OrganisationKind
-from funding.models import RequiredDocument
+from funding.models import FundingInstrument, RequiredDocument
 from workflows.application.services import FIELD_LABELS
 from workflows.fields import AmountField, FrenchDecimalField
-from workflows.models import ApplicationAxis, FinancingStatus, FundingInstrument
+from workflows.models import ApplicationAxis, FinancingStatus
 
 _TOO_MANY_JOBS = "Indiquez au plus 9 999 emplois (équivalents temps plein)."
 

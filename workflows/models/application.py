@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
+from funding.models import FundingInstrument
+
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
@@ -162,21 +164,6 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.label}"
-
-
-class FundingInstrument(models.TextChoices):
-    SUBV_FONCT = "SUBV_FONCT", _("Subvention de fonctionnement")
-    SUBV_INVEST = "SUBV_INVEST", _("Subvention d'investissement")
-    PRET_HONNEUR = "PRET_HONNEUR", _("Prêt d'honneur")
-    AVANCE_REMB = "AVANCE_REMB", _("Avance remboursable")
-    GARANTIE = "GARANTIE", _("Garantie bancaire")
-    PRET_BANCAIRE = "PRET_BANCAIRE", _("Prêt bancaire")
-    PRET_SOLIDAIRE = "PRET_SOLIDAIRE", _("Prêt solidaire / participatif")
-    APPORT_FP = "APPORT_FP", _("Apport en fonds propres")
-    CAA = "CAA", _("Contrat d'apport associatif")
-    MICROCREDIT = "MICROCREDIT", _("Microcrédit")
-    DON_MECENAT = "DON_MECENAT", _("Don / mécénat / financement participatif")
-    ACCOMP_NONFIN = "ACCOMP_NONFIN", _("Aide non financière")
 
 
 class FinancingStatus(models.TextChoices):

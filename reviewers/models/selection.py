@@ -36,6 +36,7 @@ class Scoring(Process):
     reminded_at = models.DateTimeField(_("relancé·e le"), null=True, blank=True)
 
     class Meta:
+        db_table = "workflows_scoring"  # moved from workflows, table kept
         verbose_name = _("notation")
         verbose_name_plural = _("notations")
         constraints = [
@@ -59,6 +60,7 @@ class CriterionScore(models.Model):
     comment = models.CharField(_("commentaire"), max_length=500, blank=True)
 
     class Meta:
+        db_table = "workflows_criterionscore"  # moved from workflows, table kept
         verbose_name = _("note par critère")
         verbose_name_plural = _("notes par critère")
         ordering = ["criterion__position", "pk"]
@@ -89,6 +91,7 @@ class ConflictDeclaration(models.Model):
     declared_at = models.DateTimeField(_("déclaré le"), default=timezone.now)
 
     class Meta:
+        db_table = "workflows_conflictdeclaration"  # moved from workflows, table kept
         verbose_name = _("déclaration de conflit d'intérêts")
         verbose_name_plural = _("déclarations de conflit d'intérêts")
         constraints = [
@@ -135,6 +138,7 @@ class Deliberation(models.Model):
     recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
 
     class Meta:
+        db_table = "workflows_deliberation"  # moved from workflows, table kept
         verbose_name = _("délibération")
         verbose_name_plural = _("délibérations")
         ordering = ["recorded_at", "pk"]

@@ -13,7 +13,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
-from workflows.models.application import FundingInstrument
+
+class FundingInstrument(models.TextChoices):
+    SUBV_FONCT = "SUBV_FONCT", _("Subvention de fonctionnement")
+    SUBV_INVEST = "SUBV_INVEST", _("Subvention d'investissement")
+    PRET_HONNEUR = "PRET_HONNEUR", _("Prêt d'honneur")
+    AVANCE_REMB = "AVANCE_REMB", _("Avance remboursable")
+    GARANTIE = "GARANTIE", _("Garantie bancaire")
+    PRET_BANCAIRE = "PRET_BANCAIRE", _("Prêt bancaire")
+    PRET_SOLIDAIRE = "PRET_SOLIDAIRE", _("Prêt solidaire / participatif")
+    APPORT_FP = "APPORT_FP", _("Apport en fonds propres")
+    CAA = "CAA", _("Contrat d'apport associatif")
+    MICROCREDIT = "MICROCREDIT", _("Microcrédit")
+    DON_MECENAT = "DON_MECENAT", _("Don / mécénat / financement participatif")
+    ACCOMP_NONFIN = "ACCOMP_NONFIN", _("Aide non financière")
 
 
 class LineState(models.TextChoices):
@@ -64,6 +77,7 @@ class FundingLine(Process):
     second_signed_at = models.DateTimeField(_("seconde signature le"), null=True, blank=True)
 
     class Meta:
+        db_table = "workflows_fundingline"  # moved from workflows, table kept
         verbose_name = _("ligne de financement")
         verbose_name_plural = _("lignes de financement")
         permissions = [("sign_fundingline", _("Décider et signer sa ligne de financement"))]
@@ -100,6 +114,7 @@ class Convention(models.Model):
     )
 
     class Meta:
+        db_table = "workflows_convention"  # moved from workflows, table kept
         verbose_name = _("convention")
         verbose_name_plural = _("conventions")
 
@@ -135,6 +150,7 @@ class Tranche(models.Model):
     )
 
     class Meta:
+        db_table = "workflows_tranche"  # moved from workflows, table kept
         verbose_name = _("tranche de versement")
         verbose_name_plural = _("tranches de versement")
         ordering = ["position"]
@@ -178,6 +194,7 @@ class FollowUpReport(models.Model):
     comment = models.TextField(_("commentaire"), blank=True)
 
     class Meta:
+        db_table = "workflows_followupreport"  # moved from workflows, table kept
         verbose_name = _("rapport de suivi")
         verbose_name_plural = _("rapports de suivi")
         ordering = ["due_on", "pk"]
