@@ -92,7 +92,8 @@ def test_a_dossier_survives_the_move_back_and_forth_and_its_steps_still_work(
     before = {table: _rows(table) for table in MOVED_TABLES}
     granted = sorted(grants.values_list("group_id", "permission_id"))
     assert decide.owner_permission == "funding.sign_fundingline"
-    assert before["workflows_scoring"] >= 1 and before["workflows_deliberation"] == 1
+    assert before["workflows_scoring"] >= 1
+    assert before["workflows_deliberation"] == 1
 
     _migrate(BEFORE_THE_MOVE)
 
