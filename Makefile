@@ -78,9 +78,10 @@ test: $(STAMP) ## Run the tests (PostgreSQL if DATABASE_URL is set) / Lancer les
 
 # --- Quality gates (CI runs all of these) ----------------------------------------------------
 
-lint: $(STAMP) ## ruff check + ruff format --check
+lint: $(STAMP) ## ruff check + ruff format --check + import contracts (.importlinter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP) ## mypy .
 	$(VENV)/bin/mypy .

@@ -46,9 +46,9 @@ def user_personas(user: AnyUser) -> frozenset[Persona]:
     if cached is not None:
         return cached
     personas = {PERSONA_OF_KIND[kind] for _, kind, _, _ in _membership_rows(user)}
-    from applicants.models import Person  # the applicant profile lives with applicants
-
-    if Person.objects.filter(pk=user.pk).exists():
+    # The applicant profile lives with applicants and points here (``person``): asked through
+    # that relation, accounts needs no import of the app above it.
+    if User.objects.filter(pk=user.pk, person__isnull=False).exists():
         personas.add(Persona.APPLICANT)
     if user.is_superuser:
         personas.add(Persona.ADMINISTRATOR)

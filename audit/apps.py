@@ -1,6 +1,3 @@
-from collections.abc import Callable
-from typing import Any
-
 from django.apps import AppConfig
 from django.contrib.auth import signals as auth_signals
 from django.db.models.signals import post_delete, post_init, post_save
@@ -58,15 +55,3 @@ class AuditConfig(AppConfig):
             receivers.user_login_failed, dispatch_uid="audit.login_failed"
         )
         auth_signals.user_logged_out.connect(receivers.user_logged_out, dispatch_uid="audit.logout")
-        self._connect_document_downloads(receivers.document_downloaded)
-
-    @staticmethod
-    def _connect_document_downloads(receiver: Callable[..., Any]) -> None:
-        # Guarded while the documents app (documents/signals.py, sent by
-        # documents.services.document_open) lands separately: without it downloads are simply
-        # not audited. Once both are in, this can become a plain import.
-        try:
-            from documents.signals import document_downloaded
-        except ImportError:  # pragma: no cover - documents app without its signal
-            return
-        document_downloaded.connect(receiver, dispatch_uid="audit.download")

@@ -44,10 +44,10 @@ from applicants.services import (
 from applicants.services.territory import qpv_declare, qpv_verify
 from funding.models import FundingInstrument, FundingLine, Programme
 from funding.selectors import scoring_grid
-from funding.services.award import (
+from funding.services.lines import funding_line_decide
+from funding.services.payments import (
     application_close,
     application_convention_record,
-    funding_line_decide,
     report_submit,
     tranche_release,
 )
@@ -59,10 +59,9 @@ from reviewers.services.selection import (
     scoring_submit,
 )
 from reviewers.services.sessions import committee_session_create, committee_session_set_status
+from workflows.application.checks import application_completeness, application_eligibility_decide
 from workflows.application.flows import ApplicationFlow, application_open
 from workflows.application.services import (
-    application_completeness,
-    application_eligibility_decide,
     application_save_draft,
     application_submit,
     checklist_documents,

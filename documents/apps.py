@@ -7,11 +7,18 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self) -> None:
+        from audit import receivers as audit_receivers
+
         from . import receivers
         from .models import Document
+        from .signals import document_downloaded
 
         post_delete.connect(
             receivers.delete_stored_file,
             sender=Document,
             dispatch_uid="documents.delete_stored_file",
+        )
+        # Downloads go to the audit trail (the trail knows nothing of documents).
+        document_downloaded.connect(
+            audit_receivers.document_downloaded, dispatch_uid="audit.download"
         )

@@ -4,17 +4,15 @@ files, and whether a user may add files to a dossier now."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import AnyUser, filter_visible
+from workflows.application.services import active_mandate, checklist_documents, editable_fields
+from workflows.models import Application
 
 from .models import Document
-
-if TYPE_CHECKING:
-    from workflows.models import Application
 
 
 @dataclass
@@ -31,8 +29,6 @@ class ChecklistRow:
 def documents_visible_to(user: AnyUser) -> QuerySet[Document]:
     """Live documents of the applications ``user`` may see (holder, MEL staff, supporting
     organisation, financiers the dossier is shared with), plus their own loose files."""
-    from workflows.models import Application
-
     applications = filter_visible(user, Application.objects.all()).values("pk")
     scope = Q(application__in=applications)
     if isinstance(user, User):
@@ -48,8 +44,6 @@ def documents_of_application(*, application: Application) -> QuerySet[Document]:
 def document_checklist(*, application: Application) -> list[ChecklistRow]:
     """One row per document asked of the dossier, in the call's order, each with its files;
     files for codes no longer asked come last under "Autres pièces". Two queries."""
-    from workflows.application.services import checklist_documents
-
     rows = {
         required.code: ChecklistRow(
             code=required.code,
@@ -68,8 +62,6 @@ def document_checklist(*, application: Application) -> list[ChecklistRow]:
 def documents_may_fill(*, application: Application, user: User) -> bool:
     """The holder, or an advisor acting under an active mandate, while the dossier (or at
     least one of its documents) is still open to edits."""
-    from workflows.application.services import active_mandate, editable_fields
-
     allowed = editable_fields(application=application)
     if allowed is not None and not any(name.startswith("doc_") for name in allowed):
         return False

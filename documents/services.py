@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files import File
@@ -26,15 +25,18 @@ from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
 from accounts.models import User
+from workflows.application.services import (
+    application_save_draft,
+    checklist_documents,
+    editable_fields,
+)
+from workflows.models import Application
 
 from .antivirus import ScannerUnavailable, ScanResult, scan_bytes
 from .models import Document, ScanStatus
 from .selectors import documents_may_fill
 from .signals import document_downloaded
 from .validation import CheckedFile, validate_upload
-
-if TYPE_CHECKING:
-    from workflows.models import Application
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +136,6 @@ def document_open(*, document: Document, user: User) -> File:
 
 
 def _fill_check(*, application: Application, actor: User, code: str) -> None:
-    from workflows.application.services import checklist_documents, editable_fields
-
     if not documents_may_fill(application=application, user=actor):
         raise ApplicationError(
             "Vous ne pouvez pas déposer de pièces sur cette candidature : seul·e le ou la "
@@ -202,8 +202,6 @@ def _write(data: bytes) -> str:
 
 def _checklist_sync(*, application: Application, actor: User, code: str) -> None:
     """Tick the checklist item with the code's latest stored file name, or untick it."""
-    from workflows.application.services import application_save_draft
-
     latest = (
         Document.objects.filter(application=application, code=code, deleted_at__isnull=True)
         .exclude(storage_name="")

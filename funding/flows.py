@@ -17,7 +17,7 @@ from viewflow import this
 from viewflow.workflow import act, flow
 
 from funding.models import FundingLine
-from funding.services.award import (
+from funding.services.lines import (
     funding_line_opened,
     funding_line_prepare,
     funding_line_settled,

@@ -1,7 +1,7 @@
 """Forms of the steps after a favourable avis (stages 9 to 11), in plain French.
 
 Business rules (a reason for a refusal, the mandatory convention, the conditions of a
-tranche) are checked by ``funding.services.award``; these forms only read what was typed.
+tranche) are checked by ``funding.services.payments``; these forms only read what was typed.
 """
 
 from __future__ import annotations

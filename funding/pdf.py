@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from funding.formatting import format_euros
 from funding.models import Convention
-from funding.services.award import convention_required, programme_grant
+from funding.services.payments import convention_required, programme_grant
 from reviewers.models import Deliberation
 from reviewers.selectors import latest_deliberation
 from workflows.application.services import rule_version_for

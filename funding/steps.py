@@ -29,7 +29,8 @@ from funding.forms import (
     ReportForm,
 )
 from funding.models import Condition, FollowUpReport, FundingLine, LineState
-from funding.services import award as services
+from funding.services import lines
+from funding.services import payments as services
 from funding.tranches import tranche_rows
 from reviewers.selectors import latest_deliberation
 from workflows.application.services import application_values, rule_version_for
@@ -83,7 +84,7 @@ class LineStep(StepView[FundingLine]):
         return super().get_context_data(
             **dossier_summary(line.dossier),
             line=line,
-            coverage=services.financing_coverage(application=line.dossier),
+            coverage=lines.financing_coverage(application=line.dossier),
             second_signature_above=Decimal(settings.FUNDING_SECOND_SIGNATURE_ABOVE_EUR),
             **context,
         )
@@ -97,7 +98,7 @@ class DecideStep(LineStep):
 
     def perform(self, process: FundingLine, form: Any) -> FundingLine:
         data = form.cleaned_data
-        return services.funding_line_decide(
+        return lines.funding_line_decide(
             line=process,
             actor=self.request.user,
             grant=data["decision"] == "grant",
@@ -125,7 +126,7 @@ class CountersignStep(LineStep):
 
     def perform(self, process: FundingLine, form: Any) -> FundingLine:
         data = form.cleaned_data
-        return services.funding_line_countersign(
+        return lines.funding_line_countersign(
             line=process,
             actor=self.request.user,
             confirm=data["decision"] == "confirm",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from funding.models import Condition, Tranche
-from funding.services import award as services
+from funding.services import payments as services
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ from funding.forms import (
 )
 from funding.models import Condition, Convention, FundingLine, LineState
 from funding.pdf import convention_pdf as convention_pdf_bytes
-from funding.services import award as services
+from funding.services import lines
+from funding.services import payments as services
 from funding.steps import AdvanceStep
 from funding.tranches import tranche_rows
 from workflows.application.selectors import application_queryset
@@ -69,7 +70,7 @@ def award_context(*, application: Application, user: Any) -> dict[str, Any]:
     return {
         "award": {
             "lines": lines,
-            "coverage": services.financing_coverage(application=application) if staff else None,
+            "coverage": lines.financing_coverage(application=application) if staff else None,
             "convention": Convention.objects.filter(application=application).first(),
             "tranches": tranche_rows(tranches),
             "reports": reports,
@@ -157,7 +158,7 @@ def line_cancel(request: AuthenticatedRequest, pk: int, line_pk: int) -> HttpRes
     reason = request.POST.get("reason", "")
     _run(
         request,
-        lambda: services.funding_line_cancel(line=line, actor=request.user, reason=reason),
+        lambda: lines.funding_line_cancel(line=line, actor=request.user, reason=reason),
         "La ligne est retirée ; le dossier continue sans elle.",
     )
     return redirect("workflows:application_detail", pk=application.pk)

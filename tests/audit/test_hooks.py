@@ -16,7 +16,7 @@ from applicants.models import Commune
 from audit.models import AuditAction, AuditRecord
 from audit.selectors import audit_chain_break, audit_of_dossier
 from funding.models import FundingLine
-from funding.services.award import funding_line_decide
+from funding.services.lines import funding_line_decide
 from reviewers.models import Outcome
 from reviewers.services.selection import application_instruct
 from tests.factories.accounts import PASSWORD

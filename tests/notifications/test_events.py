@@ -20,7 +20,7 @@ from viewflow.workflow.timers import fire_due_timers
 from accounts.models import Organisation, User
 from applicants.models import Commune
 from funding.models import FundingLine
-from funding.services.award import funding_line_decide
+from funding.services.lines import funding_line_decide
 from notifications.catalogue import Event
 from notifications.models import Notification
 from reviewers.models import Outcome

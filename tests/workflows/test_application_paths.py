@@ -32,8 +32,8 @@ from tests.workflows.application_helpers import (
     submitted_application,
 )
 from tests.workflows.conftest import make_timers_due
+from workflows.application.checks import application_eligibility_checks
 from workflows.application.flows import ApplicationFlow
-from workflows.application.services import application_eligibility_checks
 from workflows.engine import TaskNotOpen, task_perform
 from workflows.models import Application, ApplicationEdit, ApplicationStatus
 

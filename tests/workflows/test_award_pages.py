@@ -25,7 +25,7 @@ from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
 from funding.models import CallRuleVersion, Convention, FundingLine, LineState
 from funding.pdf import committee_date
-from funding.services.award import report_submit
+from funding.services.payments import report_submit
 from funding.steps import ReportStep
 from funding.views import award_context
 from reviewers.models import CommitteeSession, Outcome

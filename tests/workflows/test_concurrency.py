@@ -200,7 +200,7 @@ def test_financiers_signing_at_the_same_moment_move_the_dossier_exactly_once(
     from decimal import Decimal
 
     from funding.models import FundingLine
-    from funding.services.award import funding_line_decide
+    from funding.services.lines import funding_line_decide
     from workflows.application.flows import ApplicationFlow
     from workflows.models import ApplicationStatus
 

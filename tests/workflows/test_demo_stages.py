@@ -22,7 +22,7 @@ from accounts.models import Organisation, User
 from demo.seed import DEMO_DOMAIN
 from funding.flows import FundingLineFlow
 from funding.models import FollowUpReport, FundingLine, LineState, Programme
-from funding.services.award import tranche_blockers
+from funding.services.payments import tranche_blockers
 from reviewers.flows import ScoringFlow
 from reviewers.models import (
     CommitteeSession,

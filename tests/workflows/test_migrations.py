@@ -24,7 +24,7 @@ from accounts.models import User
 from accounts.permissions import permission_cache_clear
 from funding.flows import FundingLineFlow
 from funding.models import FundingLine, LineState
-from funding.services.award import funding_line_decide
+from funding.services.lines import funding_line_decide
 from reviewers.models import Deliberation, Outcome, Scoring
 from tests.workflows.stage_helpers import deliberate, hold_session, instruct, open_task_of
 from workflows.engine import task_perform

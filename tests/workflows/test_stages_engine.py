@@ -19,11 +19,10 @@ from accounts.models import Organisation, User
 from applicants.models import Commune
 from funding.models import FundingLine, LineState
 from funding.selectors import scoring_grid
-from funding.services.award import (
+from funding.services.lines import funding_line_countersign, funding_line_decide
+from funding.services.payments import (
     application_close,
     application_convention_record,
-    funding_line_countersign,
-    funding_line_decide,
     report_submit,
     tranche_blockers,
     tranche_release,
@@ -288,7 +287,7 @@ def test_two_financiers_one_declines_the_other_stands_and_big_grants_need_two_si
     settings: Any,
 ) -> None:
     from accounts.models import OrganisationKind
-    from funding.services.award import financing_coverage
+    from funding.services.lines import financing_coverage
     from tests.factories.accounts import make_organisation
     from workflows.models import FinancingLine
 
@@ -464,7 +463,7 @@ def test_staff_withdraw_a_line_that_will_never_be_decided_and_the_dossier_moves_
     financier_member: User,
 ) -> None:
     from accounts.models import OrganisationKind
-    from funding.services.award import funding_line_cancel
+    from funding.services.lines import funding_line_cancel
     from tests.factories.accounts import make_organisation
     from workflows.models import FinancingLine
 
@@ -508,7 +507,7 @@ def test_staff_withdraw_a_line_that_will_never_be_decided_and_the_dossier_moves_
 def test_a_funded_dossier_can_be_closed_before_any_payment_and_only_then(
     on_agenda: Application, mel_staff: User, financier_member: User
 ) -> None:
-    from funding.services.award import application_close_unpaid
+    from funding.services.payments import application_close_unpaid
 
     application = on_agenda
     instruct(application, mel_staff)

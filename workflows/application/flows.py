@@ -45,8 +45,8 @@ from viewflow.workflow import act, flow
 
 from accounts.models import User
 from funding.flows import funding_lines_start
-from funding.services.award import (
-    application_funding_close,
+from funding.services.lines import application_funding_close
+from funding.services.payments import (
     report_due_at,
     report_escalate,
     report_open,
@@ -66,13 +66,15 @@ from reviewers.models import CommitteeSession
 from reviewers.services.selection import application_move_session as session_move
 from reviewers.services.selection import application_place_on_session
 from reviewers.steps import DeliberationStep, InstructionStep
-from workflows.application.services import (
+from workflows.application.checks import (
     application_close_no_follow_up,
     application_complements_remind,
+    complement_due,
+)
+from workflows.application.services import (
     application_open_check,
     application_opened,
     application_prepare,
-    complement_due,
 )
 from workflows.application.steps import CompletenessStep, EligibilityStep, FillStep
 from workflows.engine import OPEN_STATUSES

@@ -5,12 +5,9 @@ the flow lock, so the change and the move to the next step commit together or no
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,7 +17,7 @@ from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import access_grant, access_revoke
 from funding.models import CallRuleVersion, Programme, RequiredDocument
 from funding.selectors import required_documents_for, rule_version_in_force
-from funding.services.rules import legal_form_is_eligible, requested_amount_check
+from funding.services.rules import requested_amount_check
 from workflows import notify
 from workflows.engine import process_cancel, process_lock, processes_cancel_open
 from workflows.models import (
@@ -31,8 +28,6 @@ from workflows.models import (
     BudgetKind,
     BudgetLine,
     ChecklistItem,
-    ComplementRequest,
-    EligibilityCheck,
     FinancingLine,
     FinancingStatus,
     Journey,
@@ -426,204 +421,6 @@ def application_submit(*, application: Application, actor: User) -> Application:
     application.save()
     application_event(application=application, actor=actor, message=message)
     notify.application_submitted(application=application, again=again)
-    return application
-
-
-# Completeness ----------------------------------------------------------------------------
-
-
-def application_completeness(
-    *,
-    application: Application,
-    actor: User,
-    complete: bool,
-    items: list[str] | None = None,
-    message: str = "",
-    deadline: datetime.date | None = None,
-) -> Application:
-    """MEL staff declare the dossier complete, or ask for the listed complements."""
-    if complete:
-        application.stage = ApplicationStatus.COMPLETE
-        application.save(update_fields=["stage"])
-        application_event(application=application, actor=actor, message="Dossier complet.")
-        return application
-    if not items:
-        raise ApplicationError("Cochez les éléments à compléter.", field="items")
-    if not message.strip():
-        raise ApplicationError("Expliquez au porteur ce qu'il doit fournir.", field="message")
-    request = ComplementRequest(
-        application=application, items=items, message=message, requested_by=actor
-    )
-    if deadline is not None:
-        if deadline <= timezone.localdate():
-            raise ApplicationError("La date limite doit être dans le futur.", field="deadline")
-        request.deadline = deadline
-    request.save()
-    application.stage = ApplicationStatus.INCOMPLETE
-    application.save(update_fields=["stage"])
-    notify.complements_requested(
-        application=application, message=message, deadline=f"{request.deadline:%d/%m/%Y}"
-    )
-    application_event(
-        application=application,
-        actor=actor,
-        message=f"Compléments demandés avant le {request.deadline:%d/%m/%Y} : {message}",
-    )
-    return application
-
-
-def complement_due(*, application: Application) -> datetime.datetime:
-    """End of the deadline day of the pending complement request."""
-    request = application.complement_requests.filter(answered_at__isnull=True).first()
-    day = request.deadline if request else timezone.localdate()
-    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
-    return timezone.make_aware(end)
-
-
-def application_complements_remind(*, application: Application) -> None:
-    """The complement deadline passed: remind the applicant, the grace period starts."""
-    grace = settings.COMPLEMENT_GRACE_DAYS
-    application.complement_requests.filter(answered_at__isnull=True).update(
-        reminded_at=timezone.now()
-    )
-    application_event(
-        application=application,
-        message=f"Relance : les compléments demandés n'ont pas été reçus. Sans réponse dans "
-        f"les {grace} jours, le dossier sera classé sans suite.",
-    )
-    notify.complements_reminder(application=application)
-
-
-def application_close_no_follow_up(*, application: Application) -> None:
-    """No complements even after the reminder: the dossier is closed with a notice."""
-    application.stage = ApplicationStatus.CLOSED_NO_FOLLOW_UP
-    application.closed_notice = (
-        "Votre candidature est classée sans suite : les compléments demandés n'ont pas été "
-        "reçus malgré la relance. Vous pouvez reprendre contact avec l'équipe de la MEL."
-    )
-    application.save(update_fields=["stage", "closed_notice"])
-    application_event(application=application, message=application.closed_notice)
-    notify.dossier_closed(application=application, notice=application.closed_notice)
-
-
-# Eligibility -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    rule: str
-    label: str
-    passed: bool
-    detail: str
-
-
-def application_eligibility_checks(application: Application) -> list[CheckResult]:
-    """Each eligibility rule of the applicable version, with its result and why."""
-    version = rule_version_for(application=application)
-    structure = application.project.structure
-    checks: list[CheckResult] = []
-    if structure is None:
-        return [CheckResult("structure", "Structure porteuse", False, "Aucune structure.")]
-    form = structure.legal_form
-    ok = legal_form_is_eligible(rule_version=version, legal_form=form)
-    checks.append(
-        CheckResult(
-            "legal_form",
-            "Forme juridique éligible",
-            ok,
-            f"{form.label} : {'éligible' if ok else 'non éligible'} ({version.label}).",
-        )
-    )
-    age = structure.age_in_years
-    if form.is_commercial_company and version.esus_required_after_years is not None:
-        limit = version.esus_required_after_years
-        # Required of companies older than the limit; a pending request is accepted (the
-        # balance of the grant then waits for the agrément).
-        needs_esus = age is not None and age > limit
-        esus_ok = not needs_esus or structure.esus_status in ("granted", "requested")
-        checks.append(
-            CheckResult(
-                "esus",
-                "Agrément ESUS des sociétés commerciales",
-                esus_ok,
-                f"Société de {age if age is not None else '?'} an(s) ; agrément exigé au-delà "
-                f"de {limit} an(s) : {structure.get_esus_status_display()}.",
-            )
-        )
-    if application.axis == "startup":
-        age_limit = version.startup_age_limit_years
-        ok = age is None or age <= age_limit
-        checks.append(
-            CheckResult(
-                "startup_age",
-                "Âge de la structure (volet démarrage)",
-                ok,
-                f"Structure de {age if age is not None else 0} an(s) ; au plus "
-                f"{age_limit} an(s) pour le volet démarrage.",
-            )
-        )
-    commune = structure.commune or application.project.commune
-    in_mel = bool(commune and commune.in_mel)
-    checks.append(
-        CheckResult(
-            "commune",
-            "Implantation dans la Métropole Européenne de Lille",
-            in_mel,
-            f"{commune.name if commune else 'Commune inconnue'} : "
-            f"{'dans' if in_mel else 'hors de'} la MEL.",
-        )
-    )
-    problems = requested_amount_check(
-        rule_version=version,
-        requested=application.requested_amount or Decimal(0),
-        budget=application.total_budget or Decimal(0),
-    )
-    checks.append(
-        CheckResult(
-            "amount",
-            "Montant dans les plafonds",
-            not problems,
-            " ".join(problems) or f"Dans les plafonds du {version.label.lower()}.",
-        )
-    )
-    return checks
-
-
-def application_eligibility_decide(
-    *, application: Application, actor: User, eligible: bool, reasons: str = ""
-) -> Application:
-    """Record each check and the decision; a refusal needs its reasons (for the letter)."""
-    checks = application_eligibility_checks(application)
-    if not eligible and not reasons.strip():
-        raise ApplicationError("Motivez le refus : il figure dans le courrier.", field="reasons")
-    if eligible and not all(c.passed for c in checks):
-        raise ApplicationError(
-            "Une règle d'éligibilité n'est pas respectée : le dossier ne peut pas être déclaré "
-            "éligible."
-        )
-    application.eligibility_checks.all().delete()
-    EligibilityCheck.objects.bulk_create(
-        EligibilityCheck(
-            application=application, rule=c.rule, label=c.label, passed=c.passed, detail=c.detail
-        )
-        for c in checks
-    )
-    application.stage = ApplicationStatus.ELIGIBLE if eligible else ApplicationStatus.INELIGIBLE
-    application.refusal_reasons = "" if eligible else reasons
-    application.save(update_fields=["stage", "refusal_reasons"])
-    application_event(
-        application=application,
-        actor=actor,
-        message="Éligible — inscription en comité à venir."
-        if eligible
-        else f"Non éligible : {reasons}",
-    )
-    if not eligible:
-        notify.dossier_closed(
-            application=application,
-            notice=f"Votre candidature n'est pas éligible : {reasons} Le courrier motivé est "
-            "sur la page du dossier.",
-        )
     return application
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts.access import get_visible_or_404
-from workflows.application import services
+from workflows.application import checks, services
 from workflows.application.forms import CompletenessForm, EligibilityForm
 from workflows.application.selectors import application_queryset
 from workflows.models import Application
@@ -67,7 +67,7 @@ class CompletenessStep(StaffCheckStep):
 
     def perform(self, process: Application, form: Any) -> Any:
         data = form.cleaned_data
-        return services.application_completeness(
+        return checks.application_completeness(
             application=process,
             actor=self.request.user,
             complete=data["decision"] == "complete",
@@ -82,11 +82,11 @@ class EligibilityStep(StaffCheckStep):
         return EligibilityForm(self.data())
 
     def checks(self) -> list[Any]:
-        return list(services.application_eligibility_checks(self.process))
+        return list(checks.application_eligibility_checks(self.process))
 
     def perform(self, process: Application, form: Any) -> Any:
         data = form.cleaned_data
-        return services.application_eligibility_decide(
+        return checks.application_eligibility_decide(
             application=process,
             actor=self.request.user,
             eligible=data["decision"] == "eligible",
