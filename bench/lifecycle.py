@@ -14,7 +14,11 @@ from django.utils import timezone
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune, Sector
 from applicants.services import person_register, project_create
-from demo import seed as demo
+from demo.applications import seed_eligible
+from demo.award import seed_after_committee
+from demo.committee import instruct, score
+from demo.journeys import seed_journey
+from demo.people import STAGE_ACTORS
 from funding.models import Programme
 from reviewers.models import CommitteeSession, SessionStatus
 from reviewers.services.sessions import committee_session_create, committee_session_set_status
@@ -26,7 +30,7 @@ AMOUNT = Decimal("12000")
 
 
 def people() -> dict[str, User]:
-    return {local: User.objects.get(email=f"{local}@{DEMO_DOMAIN}") for local in demo.STAGE_ACTORS}
+    return {local: User.objects.get(email=f"{local}@{DEMO_DOMAIN}") for local in STAGE_ACTORS}
 
 
 def staff() -> User:
@@ -56,18 +60,18 @@ def whole_life(
         postal_code=commune.postal_code_list()[0],
         address="12 rue de la Solidarité",
     )
-    journey = demo._seed_journey(project, JourneyStage.READY_TO_APPLY, organisation, team)
+    journey = seed_journey(project, JourneyStage.READY_TO_APPLY, organisation, team)
     _give_structure(project, person)
     # Before eligibility: the engine places the dossier on the next session.
     session = session or session_starting_soon()
-    application = demo._eligible(journey, team, AMOUNT, None)
+    application = seed_eligible(journey, team, AMOUNT, None)
     if upto == "eligible":
         return application
-    demo._instruct(application, team, session)
+    instruct(application, team, session)
     for member in _committee_members(application):
-        demo._score(application, member, lower_by=1)
+        score(application, member, lower_by=1)
     _hold(session)
-    demo._seed_after_committee(application, ("closed", AMOUNT), team, actors)
+    seed_after_committee(application, ("closed", AMOUNT), team, actors)
     application.refresh_from_db()
     return application
 

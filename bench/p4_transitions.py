@@ -19,7 +19,7 @@ from viewflow.workflow.models import Task
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune, Sector
 from applicants.services import person_register, project_create
-from demo import seed as demo
+from demo.journeys import seed_journey
 from workflows.engine import task_perform
 from workflows.journey.flows import JourneyFlow
 from workflows.journey.services import journey_orientation_answer, journey_triage
@@ -78,7 +78,7 @@ def _new_journey(label: str) -> Journey:
         postal_code=commune.postal_code_list()[0],
         address="3 place du Marché",
     )
-    return demo._seed_journey(project, "triage", None, lifecycle.staff())
+    return seed_journey(project, "triage", None, lifecycle.staff())
 
 
 def _open_step(journey: Journey, node: Any) -> Task:

@@ -28,7 +28,8 @@ from django.db import transaction
 
 from accounts.models import MembershipRole, Organisation, OrganisationKind, User
 from accounts.services import membership_add
-from demo.seed import DEMO_DOMAIN, ENTREPRENEURS
+from demo.entrepreneurs import ENTREPRENEURS
+from demo.people import DEMO_DOMAIN
 from demo.stamping import stamp
 from workflows.models import Journey
 

@@ -19,7 +19,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import Organisation, User
-from demo.seed import DEMO_DOMAIN
+from demo.people import DEMO_DOMAIN
 from funding.flows import FundingLineFlow
 from funding.models import FollowUpReport, FundingLine, LineState, Programme
 from funding.services.payments import tranche_blockers

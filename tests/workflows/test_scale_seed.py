@@ -14,8 +14,8 @@ from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Task
 
 from accounts.models import Organisation, OrganisationKind, User
+from demo.people import DEMO_DOMAIN
 from demo.scale import seed_scale
-from demo.seed import DEMO_DOMAIN
 from workflows.engine import task_perform
 from workflows.inbox import open_tasks_for
 from workflows.journey.flows import JourneyFlow

@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
 
 from applicants.models import Commune, LegalForm
+from demo.people import DEMO_DOMAIN, DEMO_PASSWORD
 from demo.scale import seed_scale
-from demo.seed import DEMO_DOMAIN, DEMO_PASSWORD, STAGE_GUIDE, seed_demo
+from demo.seed import STAGE_GUIDE, seed_demo
 from funding.models import Programme
 
 

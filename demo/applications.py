@@ -1,0 +1,91 @@
+"""A demo application opened from a ready journey, filed, then found complete and eligible."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from accounts.models import Organisation, User
+from demo.steps import take_step
+from funding.models import FundingInstrument
+from workflows.application.checks import application_completeness, application_eligibility_decide
+from workflows.application.flows import ApplicationFlow, application_open
+from workflows.application.services import (
+    application_save_draft,
+    application_submit,
+    checklist_documents,
+    financing_line_add,
+)
+from workflows.models import Application, Journey
+
+DEMO_BUDGET = Decimal("90000")
+
+
+def seed_application(
+    journey: Journey,
+    *,
+    submit: bool,
+    amount: Decimal = Decimal("15000"),
+    budget: Decimal = Decimal("80000"),
+    co_financer: Organisation | None = None,
+) -> Application:
+    """Open the application of a ready journey; fill and file it when ``submit``. A
+    ``co_financer`` on the platform is sought for a solidarity loan in the plan."""
+    holder = journey.holder.user
+    application = application_open(journey=journey, actor=holder)
+    values: dict[str, Any] = {
+        "axis": "development",
+        "requested_amount": amount,
+        "jobs_planned_fte": Decimal("3"),
+        "social_utility": "Des emplois durables et un service de proximité dans le quartier.",
+    }
+    if submit:
+        values |= {"charges_total": budget, "produits_total": budget}
+        values |= {
+            f"doc_{d.code}": f"{d.code}.pdf"
+            for d in checklist_documents(application=application)
+            if d.is_mandatory
+        }
+    application_save_draft(application=application, actor=holder, values=values)
+    if co_financer is not None:
+        financing_line_add(
+            application=application,
+            actor=holder,
+            financier_name=co_financer.name,
+            instrument=FundingInstrument.PRET_SOLIDAIRE,
+            amount=Decimal("20000"),
+            organisation=co_financer,
+        )
+    if submit:
+        take_step(
+            application,
+            ApplicationFlow.fill,
+            holder,
+            lambda a: application_submit(application=a, actor=holder),
+        )
+    application.refresh_from_db()
+    return application
+
+
+def seed_eligible(
+    journey: Journey, staff: User, amount: Decimal, co_financer: Organisation | None
+) -> Application:
+    """Filed by the holder, declared complete then eligible by MEL staff: the engine puts
+    it on the agenda of the next session."""
+    application = seed_application(
+        journey, submit=True, amount=amount, budget=DEMO_BUDGET, co_financer=co_financer
+    )
+    take_step(
+        application,
+        ApplicationFlow.completeness,
+        staff,
+        lambda a: application_completeness(application=a, actor=staff, complete=True),
+    )
+    take_step(
+        application,
+        ApplicationFlow.eligibility,
+        staff,
+        lambda a: application_eligibility_decide(application=a, actor=staff, eligible=True),
+    )
+    application.refresh_from_db()
+    return application
