@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from unittest import mock
 
-from workflows.journey import views as views_tasks
+from workflows import views as inbox_views
 
 from .context import BenchContext
 from .pages import client_for, measure_page, url_for
@@ -22,7 +22,7 @@ ROLES = ("mel_staff", "incubator", "committee", "financier")
 def measure(ctx: BenchContext) -> list[Figure]:
     figures = []
     # The inbox shows 25 rows a page; the figure is asked for 50, so this run widens it.
-    with mock.patch.object(views_tasks, "PAGE_SIZE", ROWS):
+    with mock.patch.object(inbox_views, "PAGE_SIZE", ROWS):
         for role in ROLES:
             cost = measure_page(client_for(ctx.persona(role)), url_for("workflows:inbox"))
             shown = min(cost.rows or 0, ROWS)

@@ -154,7 +154,7 @@ def _fte_field(label: str, help_text: str) -> forms.DecimalField:
 
 
 class ReportForm(forms.Form):
-    """The indicators of a follow-up report (``services_award.REPORT_FIELDS``)."""
+    """The indicators of a follow-up report (``funding.services.payments.REPORT_FIELDS``)."""
 
     jobs_created_fte = _fte_field(
         "Emplois créés (en équivalents temps plein)",

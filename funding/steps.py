@@ -29,7 +29,7 @@ from funding.forms import (
     ReportForm,
 )
 from funding.models import Condition, FollowUpReport, FundingLine, LineState
-from funding.services import lines
+from funding.services import lines as line_services
 from funding.services import payments as services
 from funding.tranches import tranche_rows
 from reviewers.selectors import latest_deliberation
@@ -84,7 +84,7 @@ class LineStep(StepView[FundingLine]):
         return super().get_context_data(
             **dossier_summary(line.dossier),
             line=line,
-            coverage=lines.financing_coverage(application=line.dossier),
+            coverage=line_services.financing_coverage(application=line.dossier),
             second_signature_above=Decimal(settings.FUNDING_SECOND_SIGNATURE_ABOVE_EUR),
             **context,
         )
@@ -98,7 +98,7 @@ class DecideStep(LineStep):
 
     def perform(self, process: FundingLine, form: Any) -> FundingLine:
         data = form.cleaned_data
-        return lines.funding_line_decide(
+        return line_services.funding_line_decide(
             line=process,
             actor=self.request.user,
             grant=data["decision"] == "grant",
@@ -126,7 +126,7 @@ class CountersignStep(LineStep):
 
     def perform(self, process: FundingLine, form: Any) -> FundingLine:
         data = form.cleaned_data
-        return lines.funding_line_countersign(
+        return line_services.funding_line_countersign(
             line=process,
             actor=self.request.user,
             confirm=data["decision"] == "confirm",

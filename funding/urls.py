@@ -4,27 +4,27 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from funding import views as views_award
+from funding import views
 
 urlpatterns: list[URLPattern] = [
     path(
         "candidatures/<int:pk>/convention.pdf",
-        views_award.convention_pdf,
+        views.convention_pdf,
         name="convention_pdf",
     ),
     path(
         "candidatures/<int:pk>/conditions-levees/",
-        views_award.application_conditions_met,
+        views.application_conditions_met,
         name="application_conditions_met",
     ),
     path(
         "candidatures/<int:pk>/lignes/<int:line_pk>/retrait/",
-        views_award.line_cancel,
+        views.line_cancel,
         name="funding_line_cancel",
     ),
     path(
         "candidatures/<int:pk>/cloture-sans-versement/",
-        views_award.close_unpaid,
+        views.close_unpaid,
         name="application_close_unpaid",
     ),
 ]

@@ -28,7 +28,7 @@ from funding.forms import (
 )
 from funding.models import Condition, Convention, FundingLine, LineState
 from funding.pdf import convention_pdf as convention_pdf_bytes
-from funding.services import lines
+from funding.services import lines as line_services
 from funding.services import payments as services
 from funding.steps import AdvanceStep
 from funding.tranches import tranche_rows
@@ -70,7 +70,9 @@ def award_context(*, application: Application, user: Any) -> dict[str, Any]:
     return {
         "award": {
             "lines": lines,
-            "coverage": lines.financing_coverage(application=application) if staff else None,
+            "coverage": line_services.financing_coverage(application=application)
+            if staff
+            else None,
             "convention": Convention.objects.filter(application=application).first(),
             "tranches": tranche_rows(tranches),
             "reports": reports,
@@ -158,7 +160,7 @@ def line_cancel(request: AuthenticatedRequest, pk: int, line_pk: int) -> HttpRes
     reason = request.POST.get("reason", "")
     _run(
         request,
-        lambda: lines.funding_line_cancel(line=line, actor=request.user, reason=reason),
+        lambda: line_services.funding_line_cancel(line=line, actor=request.user, reason=reason),
         "La ligne est retirée ; le dossier continue sans elle.",
     )
     return redirect("workflows:application_detail", pk=application.pk)

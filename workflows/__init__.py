@@ -1,4 +1,9 @@
-"""The entrepreneur's journey as BPMN flows (django-viewflow): first contact, triage,
-orientation, support, application, completeness, eligibility, selection, funding, convention
-and follow-up. Flows orchestrate; the business actions they call live in the other apps'
-services. This package depends on every domain app and none depends on it."""
+"""The engine of the dossier and its first two stages.
+
+The engine: ``engine`` (a step completed safely), ``steps`` (one page per human node),
+``routing`` (the one route of every step), ``locking``, ``notify`` (who is told what),
+``inbox`` (the steps waiting for someone), ``catalogue`` (every flow by name) and the
+dossier's records (``models``: journeys, applications, messages). The stages:
+``journey`` (first contact, triage, orientation, support) and ``application`` (filling,
+completeness, eligibility); the selection is in ``reviewers`` and the award in ``funding``.
+See the README's "Architecture" for the layers and the contracts that keep them."""

@@ -138,7 +138,7 @@ def inbox_page(*, user: AnyUser, number: Any, per_page: int) -> Page:
 
 
 def with_dossiers(tasks: QuerySet[Task]) -> list[Task]:
-    """The steps, each with its dossier (``task_urls.task_dossier``) loaded, in one query
+    """The steps, each with its dossier (``routing.task_dossier``) loaded, in one query
     whatever the mix of flows. A scoring's or a funding line's step belongs to the line's
     application, found by the steps' own query."""
     steps = list(

@@ -40,7 +40,7 @@ def task_url(task: Task) -> str:
 
 def task_dossier(task: Task) -> Any:
     """The journey or application a step belongs to (the scoring's or line's dossier);
-    already loaded when the step comes from ``selectors.with_dossiers``."""
+    already loaded when the step comes from ``inbox.with_dossiers``."""
     if hasattr(task, "dossier_cache"):
         return task.dossier_cache
     process = task.process

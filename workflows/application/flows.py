@@ -25,7 +25,7 @@ Why child processes and not parallel branches: the number of committee members a
 financiers is known only at run time, and viewflow OSS has no multi-instance node
 (``Split(data_source=…)`` and ``Subprocess`` are Pro). Each member's scoring and each
 financier's line is therefore its own small process with its own task, lock and timers
-(``workflows/flows_committee.py``). Scorings do not hold the dossier back (the deliberation
+(``reviewers/flows.py``, ``funding/flows.py``). Scorings do not hold the dossier back (the deliberation
 closes any still open); funding lines do: the last line settled, under the dossier's lock,
 runs the ``await_funding`` handle, so two financiers signing at once move it exactly once.
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 
 from reviewers.selectors import open_sessions
-from workflows import routing as task_urls
+from workflows import routing
 from workflows.models import Application, Journey
 from workflows.steps import step_class
 
@@ -18,25 +18,25 @@ register = template.Library()
 
 @register.filter
 def task_url(task: Task) -> str:
-    return task_urls.task_url(task)
+    return routing.task_url(task)
 
 
 @register.filter
 def task_dossier(task: Task) -> Any:
-    return task_urls.task_dossier(task)
+    return routing.task_dossier(task)
 
 
 @register.filter
 def dossier_url(task: Task) -> str:
     """The dossier's page, or the step itself for a committee member (who sees the dossier
     only through their scoring)."""
-    dossier = task_urls.task_dossier(task)
+    dossier = routing.task_dossier(task)
     if isinstance(dossier, Journey):
         return reverse("workflows:journey_detail", args=[dossier.pk])
     step = step_class(task)
     if isinstance(dossier, Application) and (step is None or step.follows_on_dossier_page):
         return reverse("workflows:application_detail", args=[dossier.pk])
-    return task_urls.task_url(task)
+    return routing.task_url(task)
 
 
 @register.simple_tag
