@@ -72,36 +72,35 @@ from applicants.models import Commune, Project
 from applicants.services import structure_save
 from audit.models import AuditAction, AuditRecord
 from audit.selectors import audit_chain_break
-from funding.models import Programme
+from funding.flows import FundingLineFlow
+from funding.models import Convention, FollowUpReport, FundingLine, LineState, Programme, Tranche
 from funding.selectors import scoring_grid
-from reviewers.models import CommitteeSession, SessionStatus
-from reviewers.services import committee_session_create
+from reviewers.flows import ScoringFlow
+from reviewers.models import (
+    CommitteeSession,
+    ConflictDeclaration,
+    Deliberation,
+    Outcome,
+    Scoring,
+    SessionStatus,
+)
+from reviewers.services.sessions import committee_session_create
 from tests.factories.accounts import UserFactory, make_organisation
 from tests.factories.applicants import commune as make_commune
+from workflows.application.flows import ApplicationFlow
+from workflows.application.services import FIELD_LABELS, checklist_documents, rule_version_for
 from workflows.engine import OPEN_STATUSES, TaskNotOpen, task_can_act, task_perform
-from workflows.flows import JourneyFlow
-from workflows.flows_application import ApplicationFlow
-from workflows.flows_committee import FundingLineFlow, ScoringFlow
+from workflows.journey.flows import JourneyFlow, first_contact_submit
+from workflows.journey.services import FirstContact
 from workflows.models import (
     Application,
     ApplicationStatus,
-    ConflictDeclaration,
-    Convention,
-    Deliberation,
-    FollowUpReport,
-    FundingLine,
     Journey,
     JourneyStage,
-    LineState,
     Mandate,
     Orientation,
     OrientationOutcome,
-    Outcome,
-    Scoring,
-    Tranche,
 )
-from workflows.services import FirstContact, first_contact_submit
-from workflows.services_application import FIELD_LABELS, checklist_documents, rule_version_for
 
 pytestmark = pytest.mark.django_db
 
@@ -486,7 +485,7 @@ class DossierMachine(RuleBasedStateMachine):
         self._must(lambda: self._first_contact(email=email, with_structure=with_structure))
 
     def _triage(self, journey_pk: int, organisation_pk: int | None) -> None:
-        from workflows.services import journey_triage
+        from workflows.journey.services import journey_triage
 
         organisation = Organisation.objects.get(pk=organisation_pk) if organisation_pk else None
         self._step(
@@ -514,7 +513,7 @@ class DossierMachine(RuleBasedStateMachine):
         self._must(lambda: self._triage(journey, None))
 
     def _answer_orientation(self, journey_pk: int, accept: bool) -> None:
-        from workflows.services import journey_orientation_answer
+        from workflows.journey.services import journey_orientation_answer
 
         journey = Journey.objects.get(pk=journey_pk)
         assert journey.proposed_organisation_id is not None
@@ -537,7 +536,7 @@ class DossierMachine(RuleBasedStateMachine):
         self._must(lambda: self._answer_orientation(journey, accept))
 
     def _conclude_support(self, journey_pk: int, conclusion: str, amount: Decimal) -> None:
-        from workflows.services import journey_support_conclude
+        from workflows.journey.services import journey_support_conclude
 
         journey = Journey.objects.get(pk=journey_pk)
         organisation = journey.project.support_organisation_id
@@ -570,7 +569,7 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5))
     def applicant_withdraws_the_journey(self, which: int) -> None:
         """Allowed until the journey ends; refused (and harmless) afterwards."""
-        from workflows.services import CLOSED_STAGES, journey_withdraw
+        from workflows.journey.services import CLOSED_STAGES, journey_withdraw
 
         pk, stage, holder = pick(self.snap.journeys, which)
         journey = Journey.objects.get(pk=pk)
@@ -592,7 +591,7 @@ class DossierMachine(RuleBasedStateMachine):
         ]
 
     def _open_application(self, journey_pk: int) -> Application:
-        from workflows.services_application import application_open
+        from workflows.application.flows import application_open
 
         journey = Journey.objects.get(pk=journey_pk)
         return application_open(journey=journey, actor=journey.holder.user)
@@ -630,7 +629,7 @@ class DossierMachine(RuleBasedStateMachine):
         balanced: bool = True,
         only: set[str] | None = None,
     ) -> None:
-        from workflows.services_application import application_save_draft
+        from workflows.application.services import application_save_draft
 
         application = Application.objects.get(pk=application_pk)
         amount = requested or application.requested_amount or AMOUNTS[0]
@@ -668,7 +667,7 @@ class DossierMachine(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.snap.apps_in(ApplicationStatus.DRAFT)))
     @rule(which=st.integers(0, 5), amount=st.sampled_from(AMOUNTS))
     def applicant_adds_a_partner_co_financing(self, which: int, amount: Decimal) -> None:
-        from workflows.services_application import financing_line_add
+        from workflows.application.services import financing_line_add
 
         application = Application.objects.get(
             pk=pick(self.snap.apps_in(ApplicationStatus.DRAFT), which)
@@ -686,7 +685,7 @@ class DossierMachine(RuleBasedStateMachine):
         )
 
     def _submit(self, task_pk: int) -> None:
-        from workflows.services_application import application_submit
+        from workflows.application.services import application_submit
 
         task = Task.objects.get(pk=task_pk)
         application = Application.objects.get(pk=task.process_id)
@@ -700,7 +699,7 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5))
     def applicant_submits(self, which: int) -> None:
         """Refused, with nothing changed, while something is missing or out of the caps."""
-        from workflows.services_application import application_missing
+        from workflows.application.services import application_missing
 
         task, pk = pick(self.snap.steps(f"{A}.fill"), which)
         missing = application_missing(application=Application.objects.get(pk=pk))
@@ -711,7 +710,7 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5), revoke=st.booleans())
     def applicant_grants_or_revokes_a_mandate(self, which: int, revoke: bool) -> None:
         """The incubator may fill in for the holder while the mandate lasts."""
-        from workflows.services_application import mandate_grant, mandate_revoke
+        from workflows.application.services import mandate_grant, mandate_revoke
 
         application = Application.objects.get(
             pk=pick(self.snap.apps_in(ApplicationStatus.DRAFT), which)
@@ -728,7 +727,7 @@ class DossierMachine(RuleBasedStateMachine):
         items=st.lists(st.sampled_from(sorted(FIELD_LABELS)), min_size=1, max_size=3, unique=True),
     )
     def staff_checks_completeness(self, which: int, complete: bool, items: list[str]) -> None:
-        from workflows.services_application import application_completeness
+        from workflows.application.checks import application_completeness
 
         task, _ = pick(self.snap.steps(f"{A}.completeness"), which)
         self._must(
@@ -751,14 +750,14 @@ class DossierMachine(RuleBasedStateMachine):
         steps = sorted(s for key in COMPLEMENT_STEPS for s in self.snap.steps(key))
         task, pk = pick(steps, which)
         self._must(lambda: self._save_draft(pk))
-        from workflows.services_application import application_missing
+        from workflows.application.services import application_missing
 
         missing = application_missing(application=Application.objects.get(pk=pk))
         went = self._attempt(lambda: self._submit(task))
         assert went == (not missing), missing
 
     def _eligibility(self, task_pk: int, eligible: bool) -> None:
-        from workflows.services_application import application_eligibility_decide
+        from workflows.application.checks import application_eligibility_decide
 
         self._step(
             task_pk,
@@ -775,7 +774,7 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5), eligible=st.booleans())
     def staff_decides_eligibility(self, which: int, eligible: bool) -> None:
         """Declaring eligible is refused while a rule of the version fails."""
-        from workflows.services_application import application_eligibility_checks
+        from workflows.application.checks import application_eligibility_checks
 
         task, pk = pick(self.snap.steps(f"{A}.eligibility"), which)
         checks = application_eligibility_checks(Application.objects.get(pk=pk))
@@ -785,7 +784,7 @@ class DossierMachine(RuleBasedStateMachine):
     # Committee -----------------------------------------------------------------------------
 
     def _instruct(self, task_pk: int, session_pk: int) -> None:
-        from workflows.services_selection import application_instruct
+        from reviewers.services.selection import application_instruct
 
         session = CommitteeSession.objects.get(pk=session_pk)
         self._step(
@@ -830,7 +829,7 @@ class DossierMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._has(f"{SC}.score"))
     @rule(which=st.integers(0, 5), level=st.integers(0, 4))
     def member_scores_the_dossier(self, which: int, level: int) -> None:
-        from workflows.services_selection import scoring_submit
+        from reviewers.services.selection import scoring_submit
 
         task, pk = pick(self.snap.steps(f"{SC}.score"), which)
         scoring = Scoring.objects.get(pk=pk)
@@ -848,7 +847,7 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5), member=st.integers(0, 1))
     def member_declares_a_conflict(self, which: int, member: int) -> None:
         """Allowed while the dossier is on the agenda of the member's committee."""
-        from workflows.services_selection import conflict_declare
+        from reviewers.services.selection import conflict_declare
 
         application = Application.objects.get(
             pk=pick(self.snap.apps_in(ApplicationStatus.ON_AGENDA), which)
@@ -868,7 +867,7 @@ class DossierMachine(RuleBasedStateMachine):
     )
     def staff_records_the_deliberation(self, which: int, outcome: str, share: Decimal) -> None:
         """Refused before the session begins, or above the requested amount or the caps."""
-        from workflows.services_selection import FAVOURABLE, application_deliberate
+        from reviewers.services.selection import FAVOURABLE, application_deliberate
 
         task, pk = pick(self.snap.steps(f"{A}.deliberation"), which)
         application = Application.objects.get(pk=pk)
@@ -896,7 +895,7 @@ class DossierMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._has(f"{A}.improve"))
     @rule(which=st.integers(0, 5))
     def applicant_reworks_after_adjournment(self, which: int) -> None:
-        from workflows.services_application import application_missing
+        from workflows.application.services import application_missing
 
         task, pk = pick(self.snap.steps(f"{A}.improve"), which)
         self._must(lambda: self._save_draft(pk))
@@ -920,7 +919,7 @@ class DossierMachine(RuleBasedStateMachine):
         self, which: int, grant: bool, share: Decimal, signer: int
     ) -> None:
         """Granted up to the proposed amount, or declined with a reason."""
-        from workflows.services_award import funding_line_decide
+        from funding.services.lines import funding_line_decide
 
         task, pk = pick(self.snap.steps(f"{FL}.decide"), which)
         line = FundingLine.objects.get(pk=pk)
@@ -944,7 +943,7 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5), confirm=st.booleans(), signer=st.integers(0, 1))
     def financier_countersigns_or_sends_back(self, which: int, confirm: bool, signer: int) -> None:
         """By a colleague of the first signatory only."""
-        from workflows.services_award import funding_line_countersign
+        from funding.services.lines import funding_line_countersign
 
         task, pk = pick(self.snap.steps(f"{FL}.countersign"), which)
         line = FundingLine.objects.get(pk=pk)
@@ -964,7 +963,7 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5))
     def staff_cancels_a_line(self, which: int) -> None:
         """Only a line not yet settled (its financier never answers)."""
-        from workflows.services_award import funding_line_cancel
+        from funding.services.lines import funding_line_cancel
 
         pk, state = pick(self.snap.lines, which)
         line = FundingLine.objects.get(pk=pk)
@@ -981,7 +980,7 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5), waived=st.booleans())
     def staff_records_the_convention(self, which: int, waived: bool) -> None:
         """Waived (a notification) only under the rule version's threshold."""
-        from workflows.services_award import application_convention_record, convention_required
+        from funding.services.payments import application_convention_record, convention_required
 
         task, pk = pick(self.snap.steps(f"{A}.convention"), which)
         required = convention_required(application=Application.objects.get(pk=pk))
@@ -1016,7 +1015,7 @@ class DossierMachine(RuleBasedStateMachine):
     @precondition(lambda self: bool(self._funded()))
     @rule(which=st.integers(0, 5))
     def staff_records_the_committee_conditions_met(self, which: int) -> None:
-        from workflows.services_award import application_conditions_met
+        from funding.services.payments import application_conditions_met
 
         application = Application.objects.get(pk=pick(self._funded(), which))
         pending = application.conditions_met_at is None
@@ -1031,7 +1030,7 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5))
     def staff_releases_the_advance(self, which: int) -> None:
         """Blocked, with nothing changed, while one of its conditions is unmet."""
-        from workflows.services_award import tranche_blockers, tranche_release
+        from funding.services.payments import tranche_blockers, tranche_release
 
         task, pk = pick(self.snap.steps(f"{A}.advance"), which)
         blockers = tranche_blockers(tranche=Tranche.objects.get(application=pk, position=1))
@@ -1047,7 +1046,7 @@ class DossierMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(self._has(key) for key in REPORT_STEPS))
     @rule(which=st.integers(0, 5), still_active=st.booleans())
     def applicant_sends_the_report(self, which: int, still_active: bool) -> None:
-        from workflows.services_award import report_submit
+        from funding.services.payments import report_submit
 
         steps = sorted(s for key in REPORT_STEPS for s in self.snap.steps(key))
         task, pk = pick(steps, which)
@@ -1064,7 +1063,7 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5), release=st.booleans())
     def staff_pays_the_balance_and_closes(self, which: int, release: bool) -> None:
         """With the balance (blocked while a condition is unmet), or without it (a note)."""
-        from workflows.services_award import application_close, tranche_blockers, tranche_release
+        from funding.services.payments import application_close, tranche_blockers, tranche_release
 
         task, pk = pick(self.snap.steps(f"{A}.balance"), which)
         blockers = tranche_blockers(tranche=Tranche.objects.get(application=pk, position=2))
@@ -1083,7 +1082,7 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5))
     def staff_closes_unpaid(self, which: int) -> None:
         """A funded dossier abandoned before any payment."""
-        from workflows.services_award import application_close_unpaid
+        from funding.services.payments import application_close_unpaid
 
         application = Application.objects.get(
             pk=pick(self.snap.apps_in(ApplicationStatus.CONVENTION), which)
@@ -1098,8 +1097,8 @@ class DossierMachine(RuleBasedStateMachine):
     @rule(which=st.integers(0, 5))
     def applicant_withdraws_the_application(self, which: int) -> None:
         """Allowed until the committee decides; refused (and harmless) afterwards."""
-        from workflows.services_application import OPEN_STATUSES as UNDECIDED
-        from workflows.services_application import application_withdraw
+        from workflows.application.services import OPEN_STATUSES as UNDECIDED
+        from workflows.application.services import application_withdraw
 
         pk, stage, _ = pick(self.snap.applications, which)
         application = Application.objects.get(pk=pk)
@@ -1173,7 +1172,7 @@ class DossierMachine(RuleBasedStateMachine):
         self, depth: str, amount: Decimal, co_financing: bool, outcome: str
     ) -> None:
         """Bring one dossier to ``depth`` by the same actions as the rules (all allowed)."""
-        from workflows.services_application import application_completeness
+        from workflows.application.checks import application_completeness
 
         if depth == "none":
             return
@@ -1221,7 +1220,7 @@ class DossierMachine(RuleBasedStateMachine):
         self._changed()
         self.the_committee_meets(which=self.snap.future_sessions.index(session))
         self._changed()
-        from workflows.services_selection import application_deliberate
+        from reviewers.services.selection import application_deliberate
 
         self._step(
             self._open_step(f"{A}.deliberation", app),
@@ -1637,8 +1636,8 @@ def current_links() -> dict[str, set[tuple[int, int]]]:
             )
         ),
         "workflows.view_application": applications | financed,
-        "workflows.view_fundingline": lines,
-        "workflows.sign_fundingline": lines,
+        "funding.view_fundingline": lines,
+        "funding.sign_fundingline": lines,
         "reviewers.view_committeesession": set(
             CommitteeSession.objects.values_list("committee", "pk")
         ),
