@@ -50,7 +50,15 @@ NEVER_COPIED = {
     "applicants.QpvArea_communes",
     "applicants.LegalForm",
 }
-EXTRA_COPYABLE = {"auth.Group", "auth.Group_permissions"}
+# ``funding`` also holds the programme's rules (shared): only a dossier's money is copied.
+EXTRA_COPYABLE = {
+    "auth.Group",
+    "auth.Group_permissions",
+    "funding.FundingLine",
+    "funding.Convention",
+    "funding.Tranche",
+    "funding.FollowUpReport",
+}
 
 # (content type column, object id column) pairs that point at a row of any model.
 GENERIC_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {

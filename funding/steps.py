@@ -122,7 +122,9 @@ class CountersignStep(LineStep):
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         first_signer = self.process.first_signer_id == self.request.user.pk
-        return super().get_context_data(is_first_signer=first_signer, **context)
+        return super().get_context_data(
+            is_first_signer=first_signer, is_countersign=True, **context
+        )
 
     def perform(self, process: FundingLine, form: Any) -> FundingLine:
         data = form.cleaned_data

@@ -37,12 +37,6 @@ from workflows.engine import OPEN_STATUSES
 from workflows.models import Application
 from workflows.steps import is_step
 
-AWARD_STEPS = ("convention", "advance", "balance")
-REPORT_STEPS = ("report", "report_late", "report_escalated")
-LINE_STEPS = ("decide", "countersign")
-DONE = "C'est enregistré. Merci !"
-
-
 # What the pages show ------------------------------------------------------------------------
 
 

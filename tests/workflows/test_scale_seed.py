@@ -107,3 +107,18 @@ def _the_engine_carries_a_copied_dossier_on() -> None:
     assert journey.stage == JourneyStage.ORIENTATION
     waiting = open_tasks_for(user=member).filter(process_id=journey.pk)
     assert [t.flow_task for t in waiting] == [JourneyFlow.orientation]
+
+
+def test_scale_copies_a_dossiers_money_and_committee_records_not_the_programme_rules() -> None:
+    from demo.stamping import copyable_models
+
+    copied = {model._meta.label for model in copyable_models()}
+    money = {
+        "funding.FundingLine",
+        "funding.Convention",
+        "funding.Tranche",
+        "funding.FollowUpReport",
+    }
+    committee = {"reviewers.Scoring", "reviewers.CriterionScore", "reviewers.Deliberation"}
+    assert money | committee <= copied
+    assert not {"funding.Programme", "funding.CallRuleVersion"} & copied

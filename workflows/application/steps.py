@@ -52,18 +52,23 @@ class StaffCheckStep(ApplicationStep):
             application=self.process,
             checks=self.checks(),
             values=services.application_values(application=self.process),
-            documents=services.checklist_documents(application=self.process),
+            documents=self.documents(),
             **context,
         )
 
     def checks(self) -> list[Any]:
         return []
 
+    def documents(self) -> list[Any]:
+        """The dossier's checklist, read once per page."""
+        if not hasattr(self, "_documents"):
+            self._documents = services.checklist_documents(application=self.process)
+        return self._documents
+
 
 class CompletenessStep(StaffCheckStep):
     def get_form(self) -> BaseForm:
-        documents = services.checklist_documents(application=self.process)
-        return CompletenessForm(self.data(), documents=documents)
+        return CompletenessForm(self.data(), documents=self.documents())
 
     def perform(self, process: Application, form: Any) -> Any:
         data = form.cleaned_data

@@ -17,14 +17,37 @@ MOVED = {
 }
 
 
+def _make_room(apps, target):
+    """A partial ``migrate`` of one app (``migrate funding``) lets post_migrate create the
+    new content type, empty, before this runs: it is deleted (its permissions, and the
+    model-wide grants post_migrate re-syncs, with it) so the old one, which holds the
+    grants, can take its label. One that holds object grants or steps is never dropped."""
+    referenced = any(
+        apps.get_model(*name).objects.filter(content_type=target).exists()
+        for name in (("guardian", "GroupObjectPermission"), ("guardian", "UserObjectPermission"))
+    ) or apps.get_model("viewflow", "Task").objects.filter(
+        owner_permission_content_type=target
+    ).exists()
+    if referenced:
+        raise RuntimeError(
+            f"{target.app_label}.{target.model} already holds grants or steps: merge it by hand "
+            "before migrating (see workflows/migrations/0012)."
+        )
+    target.delete()
+
+
 def _relabel(apps, schema_editor, forwards):
     content_type = apps.get_model("contenttypes", "ContentType")
     task = apps.get_model("viewflow", "Task")
     for model, app_label in MOVED.items():
         source, target = ("workflows", app_label) if forwards else (app_label, "workflows")
-        if content_type.objects.filter(app_label=target, model=model).exists():
-            continue  # already relabelled (or created by a run of the new code): keep it
-        content_type.objects.filter(app_label=source, model=model).update(app_label=target)
+        sources = content_type.objects.filter(app_label=source, model=model)
+        if not sources.exists():
+            continue  # nothing to move (already relabelled, or a fresh database)
+        existing = content_type.objects.filter(app_label=target, model=model).first()
+        if existing is not None:
+            _make_room(apps, existing)
+        sources.update(app_label=target)
     old, new = "workflows.sign_fundingline", "funding.sign_fundingline"
     if not forwards:
         old, new = new, old
