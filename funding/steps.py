@@ -35,7 +35,7 @@ from funding.tranches import tranche_rows
 from reviewers.selectors import latest_deliberation
 from workflows.application.services import application_values, rule_version_for
 from workflows.application.steps import ApplicationStep
-from workflows.engine import OPEN_STATUSES, TaskNotOpen, task_can_act, task_perform
+from workflows.engine import OPEN_STATUSES, TaskNotOpen, task_can_act
 from workflows.models import Application
 from workflows.steps import StepView, is_step, step_class
 
@@ -305,9 +305,7 @@ class ReportStep(AwardStep):
             if current is None or current.pk == self.task.pk:
                 raise
             self.task = current
-            return task_perform(
-                task=current, user=self.request.user, perform=lambda p: self.perform(p, form)
-            )
+            return super().perform_task(form)
 
 
 class LateReportStep(ReportStep):
