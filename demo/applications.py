@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.models import Organisation, User
+from demo.clock import on_day
 from demo.steps import take_step
 from funding.models import FundingInstrument
 from workflows.application.checks import application_completeness, application_eligibility_decide
@@ -67,25 +68,37 @@ def seed_application(
     return application
 
 
+# Days after the filing at which MEL staff find the dossier complete, then eligible.
+COMPLETE_AFTER, ELIGIBLE_AFTER = 5, 10
+
+
 def seed_eligible(
-    journey: Journey, staff: User, amount: Decimal, co_financer: Organisation | None
+    journey: Journey,
+    staff: User,
+    amount: Decimal,
+    co_financer: Organisation | None,
+    *,
+    filed: int,
 ) -> Application:
-    """Filed by the holder, declared complete then eligible by MEL staff: the engine puts
-    it on the agenda of the next session."""
-    application = seed_application(
-        journey, submit=True, amount=amount, budget=DEMO_BUDGET, co_financer=co_financer
-    )
-    take_step(
-        application,
-        ApplicationFlow.completeness,
-        staff,
-        lambda a: application_completeness(application=a, actor=staff, complete=True),
-    )
-    take_step(
-        application,
-        ApplicationFlow.eligibility,
-        staff,
-        lambda a: application_eligibility_decide(application=a, actor=staff, eligible=True),
-    )
+    """Filed by the holder ``filed`` days ago, declared complete then eligible by MEL
+    staff: the engine puts it on the agenda of the session open on that day."""
+    with on_day(filed, 10):
+        application = seed_application(
+            journey, submit=True, amount=amount, budget=DEMO_BUDGET, co_financer=co_financer
+        )
+    with on_day(filed - COMPLETE_AFTER, 11):
+        take_step(
+            application,
+            ApplicationFlow.completeness,
+            staff,
+            lambda a: application_completeness(application=a, actor=staff, complete=True),
+        )
+    with on_day(filed - ELIGIBLE_AFTER, 15):
+        take_step(
+            application,
+            ApplicationFlow.eligibility,
+            staff,
+            lambda a: application_eligibility_decide(application=a, actor=staff, eligible=True),
+        )
     application.refresh_from_db()
     return application

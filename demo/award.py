@@ -7,12 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 from viewflow.workflow.timers import fire_due_timers
 
 from accounts.models import User
 from applicants.services import structure_save
+from demo.clock import at_moment, on_day, real_today
 from demo.committee import deliberate
 from demo.steps import open_task, take_step
 from funding.models import FundingLine
@@ -20,6 +19,8 @@ from funding.services.lines import funding_line_decide
 from funding.services.payments import (
     application_close,
     application_convention_record,
+    current_report,
+    report_opens_at,
     report_submit,
     tranche_release,
 )
@@ -39,43 +40,61 @@ REPORT_VALUES: dict[str, Any] = {
 }
 
 
+# Days after the session at which each later step is taken.
+DECIDED_AFTER, SIGNED_AFTER, CONVENTION_AFTER, IBAN_AFTER, ADVANCE_AFTER = 4, 6, 10, 11, 12
+# A report is sent this many days before it falls due; the balance is paid and the dossier
+# closed this many days after the final report.
+REPORT_SENT_BEFORE_DUE, CLOSED_AFTER_FINAL_REPORT = 10, 12
+
+
 def seed_after_committee(
-    application: Application, target: tuple[str, Decimal], staff: User, people: dict[str, User]
+    application: Application,
+    target: tuple[str, Decimal],
+    staff: User,
+    people: dict[str, User],
+    *,
+    held: int,
 ) -> None:
-    """From the deliberation to the dossier's stage: funding lines, convention, tranches,
-    reports, closure."""
+    """From the deliberation, on the afternoon of the session held ``held`` days ago, to the
+    dossier's stage: funding lines, convention, tranches, reports, closure."""
     stage, amount = target
-    deliberate(application, staff, stage, amount)
+    with on_day(held, 17):
+        deliberate(application, staff, stage, amount)
     if stage in ("adjourned", "funding"):
         return
     line = FundingLine.objects.get(dossier=application, is_programme_grant=True)
-    signer = people["signataire.mel" if stage == "countersign" else "financeur.mel"]
-    task_perform(
-        task=open_task(line),
-        user=signer,
-        perform=lambda p: funding_line_decide(line=p, actor=signer, grant=True, amount=amount),
-    )
-    if stage == "countersign":
+    countersign = stage == "countersign"
+    signer = people["signataire.mel" if countersign else "financeur.mel"]
+    with on_day(held - (SIGNED_AFTER if countersign else DECIDED_AFTER), 11):
+        task_perform(
+            task=open_task(line),
+            user=signer,
+            perform=lambda p: funding_line_decide(line=p, actor=signer, grant=True, amount=amount),
+        )
+    if countersign:
         return
-    today = timezone.localdate()
-    take_step(
-        application,
-        ApplicationFlow.convention,
-        staff,
-        lambda a: application_convention_record(
-            application=a,
-            actor=staff,
-            holder_signed_on=today - datetime.timedelta(days=3),
-            mel_signed_on=today - datetime.timedelta(days=1),
-        ),
-    )
+    with on_day(held - CONVENTION_AFTER, 14):
+        today = timezone.localdate()
+        take_step(
+            application,
+            ApplicationFlow.convention,
+            staff,
+            lambda a: application_convention_record(
+                application=a,
+                actor=staff,
+                holder_signed_on=today - datetime.timedelta(days=2),
+                mel_signed_on=today,
+            ),
+        )
     if stage == "advance":
         return  # the advance waits for the structure's IBAN
     structure = application.project.structure
     assert structure is not None  # noqa: S101 - every stage dossier has its structure
-    structure.iban = DEMO_IBAN
-    structure_save(structure=structure)
-    _release(application, 1, staff)
+    with on_day(held - IBAN_AFTER, 9):
+        structure.iban = DEMO_IBAN
+        structure_save(structure=structure)
+    with on_day(held - ADVANCE_AFTER, 10):
+        _release(application, 1, staff)
     _open_next_report(application)
     if stage == "closed":
         _seed_closure(application, staff)
@@ -92,35 +111,41 @@ def _release(application: Application, position: int, staff: User) -> None:
 
 
 def _open_next_report(application: Application) -> None:
-    """Fire the timer that opens the next report now instead of a month before it is due."""
-    Task.objects.filter(
-        process_id=application.pk,
-        flow_task=ApplicationFlow.next_report,
-        status=STATUS.SCHEDULED,
-    ).update(scheduled=timezone.now() - datetime.timedelta(seconds=1))
-    fire_due_timers()
+    """Wait for the day the engine opens the next report (a month before it is due) and
+    let its timer fire, as the embedded runner or Celery beat would."""
+    with at_moment(report_opens_at(application=application) + datetime.timedelta(minutes=5)):
+        fire_due_timers()
     open_task(application)  # raises if the report did not open: the timer failed
 
 
 def _seed_closure(application: Application, staff: User) -> None:
-    """Every report sent by the holder, then the balance paid and the dossier closed."""
+    """Every report sent by the holder before it falls due, then the balance paid and the
+    dossier closed."""
     holder = application.holder.user
     while True:
-        take_step(
-            application,
-            ApplicationFlow.report,
-            holder,
-            lambda a: report_submit(application=a, actor=holder, values=REPORT_VALUES),
-        )
+        report = current_report(application=application)
+        assert report is not None  # noqa: S101 - the report the timer opened
+        with on_day(_days_ago(report.due_on) + REPORT_SENT_BEFORE_DUE, 15):
+            take_step(
+                application,
+                ApplicationFlow.report,
+                holder,
+                lambda a: report_submit(application=a, actor=holder, values=REPORT_VALUES),
+            )
         if not application.reports.filter(submitted_at__isnull=True).exists():
             break
         _open_next_report(application)
-    take_step(
-        application,
-        ApplicationFlow.balance,
-        staff,
-        lambda a: (
-            tranche_release(application=a, position=2, actor=staff),
-            application_close(application=a, actor=staff),
-        ),
-    )
+    with on_day(_days_ago(report.due_on) - CLOSED_AFTER_FINAL_REPORT, 10):
+        take_step(
+            application,
+            ApplicationFlow.balance,
+            staff,
+            lambda a: (
+                tranche_release(application=a, position=2, actor=staff),
+                application_close(application=a, actor=staff),
+            ),
+        )
+
+
+def _days_ago(day: datetime.date) -> int:
+    return (real_today() - day).days

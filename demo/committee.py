@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from demo.clock import on_day, real_today, weekday
 from demo.people import STAGE_ACTORS
 from demo.steps import open_task, take_step
 from funding.models import Programme
@@ -25,30 +27,51 @@ from workflows.engine import task_perform
 from workflows.models import Application
 
 # Upcoming sessions: days from today, place, agenda cut-off (days before the session). The
-# session already held, where the dossiers past the committee were deliberated, is added
-# with them (``seed_held_session``).
+# calendar was set ``SESSIONS_PLANNED`` days ago; the sessions already held, where the
+# dossiers past the committee were deliberated, are added with them (``seed_held_session``).
 SESSIONS = [
     (21, "Siège de la MEL, Lille", 7),
     (120, "Maison Stéphane Hessel, Lille", 21),
     (210, "Hôtel de ville, Roubaix", 21),
 ]
+SESSIONS_PLANNED = 120
+SESSION_HOUR = datetime.time(14, 0)
+
+
+@dataclass(frozen=True)
+class HeldSession:
+    """A session that took place about ``about`` days ago (on a weekday), planned
+    ``planned`` days ago."""
+
+    about: int
+    planned: int
+    place: str
+    cutoff_days: int = 21
+
+    @property
+    def held(self) -> int:
+        return weekday(self.about)
+
+
+def _session_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, SESSION_HOUR))
 
 
 def seed_sessions(committee: Organisation) -> None:
-    if committee.sessions.exists():
+    if committee.sessions.filter(starts_at__gt=timezone.now()).exists():
         return
     programme = Programme.objects.get(slug="entreprendre-autrement")
-    today = timezone.localdate()
-    for days, place, cutoff_days in SESSIONS:
-        day = today + datetime.timedelta(days=days)
-        starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(14, 0)))
-        committee_session_create(
-            committee=committee,
-            programme=programme,
-            starts_at=starts,
-            place=place,
-            agenda_cutoff=day - datetime.timedelta(days=cutoff_days),
-        )
+    today = real_today()
+    with on_day(SESSIONS_PLANNED, 10):
+        for days, place, cutoff_days in SESSIONS:
+            day = today - datetime.timedelta(days=weekday(-days))
+            committee_session_create(
+                committee=committee,
+                programme=programme,
+                starts_at=_session_start(day),
+                place=place,
+                agenda_cutoff=day - datetime.timedelta(days=cutoff_days),
+            )
 
 
 INSTRUCTION_NOTE = (
@@ -81,42 +104,57 @@ def score(application: Application, member: User, *, lower_by: int) -> None:
 
 def seed_on_agenda(application: Application, staff: User, people: dict[str, User]) -> None:
     """On the next session: one member withdrew, one scored, the others still have to."""
-    conflict_declare(
-        application=application,
-        member=people["membre.comite3"],
-        reason="Je connais personnellement la porteuse du projet.",
-    )
+    with on_day(5, 9):
+        conflict_declare(
+            application=application,
+            member=people["membre.comite3"],
+            reason="Je connais personnellement la porteuse du projet.",
+        )
     assert application.committee_session is not None  # noqa: S101 - a session is scheduled
-    instruct(application, staff, application.committee_session)
-    score(application, people["membre.comite2"], lower_by=1)
+    with on_day(3, 11):
+        instruct(application, staff, application.committee_session)
+    with on_day(2, 15):
+        score(application, people["membre.comite2"], lower_by=1)
 
 
 def seed_held_session(
-    committee: Organisation,
-    programme: Programme,
+    committee: Organisation, programme: Programme, plan: HeldSession
+) -> CommitteeSession:
+    """A past session, planned ``plan.planned`` days ago: the dossiers found eligible while
+    its agenda was open are placed on it by the engine (``seed_session_work`` follows)."""
+    held_on = real_today() - datetime.timedelta(days=plan.held)
+    with on_day(plan.planned, 10):
+        session = committee_session_create(
+            committee=committee,
+            programme=programme,
+            starts_at=_session_start(held_on),
+            place=plan.place,
+            agenda_cutoff=held_on - datetime.timedelta(days=plan.cutoff_days),
+        )
+    return session
+
+
+def seed_session_work(
+    session: CommitteeSession,
+    plan: HeldSession,
     dossiers: dict[str, Application],
     staff: User,
     people: dict[str, User],
 ) -> None:
-    """The past session: its dossiers were instructed and scored while it was ahead, then
-    it took place (moved back in time, as no service schedules a session in the past),
-    and the committee deliberated on each."""
-    session = committee_session_create(
-        committee=committee,
-        programme=programme,
-        starts_at=timezone.now() + datetime.timedelta(days=2),
-        place="Maison Stéphane Hessel, Lille",
-    )
+    """Instruction and scores before the session, the agenda closed at the cut-off, the
+    session held. The deliberations follow (``deliberate``)."""
     members = [people[m] for m in STAGE_ACTORS[:4]]
+    with on_day(plan.held + plan.cutoff_days, 17):
+        committee_session_set_status(session=session, status=SessionStatus.AGENDA_CLOSED)
     for rank, application in enumerate(dossiers.values()):
-        instruct(application, staff, session)
+        with on_day(plan.held + 15, 10):
+            instruct(application, staff, session)
         for position, member in enumerate(members[: 2 + rank % 3]):
-            score(application, member, lower_by=(rank + position) % 3)
-    held_on = timezone.now() - datetime.timedelta(days=14)
-    CommitteeSession.objects.filter(pk=session.pk).update(starts_at=held_on)
-    session.refresh_from_db()
-    committee_session_set_status(session=session, status=SessionStatus.AGENDA_CLOSED)
-    committee_session_set_status(session=session, status=SessionStatus.HELD)
+            with on_day(plan.held + 10 - 2 * position, 9 + rank):
+                score(application, member, lower_by=(rank + position) % 3)
+    with on_day(plan.held, 17):
+        session.refresh_from_db()
+        committee_session_set_status(session=session, status=SessionStatus.HELD)
 
 
 ADJOURNED_REASONS = "Préciser le plan de financement et les premiers clients engagés."

@@ -6,6 +6,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.models import Organisation, User
 from applicants.models import (
     Commune,
@@ -27,6 +29,7 @@ from applicants.services import (
 )
 from applicants.services.territory import qpv_declare, qpv_verify
 from demo.applications import seed_application
+from demo.clock import on_day
 from demo.journeys import seed_journey
 from demo.people import DEMO_DOMAIN, DEMO_PASSWORD
 from workflows.models import Journey, JourneyStage
@@ -261,17 +264,57 @@ JOURNEY_TARGETS = {
 }
 
 
-# Applications opened from "ready" journeys: one still a draft, one filed with MEL staff.
-DEMO_APPLICATIONS = {"karima": False, "julie": True}
+# How many days ago each first contact was made: the later the stage, the older the
+# contact, so that every step the engine took has a date before today (``demo.clock``).
+# The dossiers past eligibility go on in ``demo.seed``, whose calendar starts after these.
+FIRST_CONTACT_DAYS_AGO = {
+    "amina": 2,
+    "yanis": 20,
+    "lucas": 6,
+    "marc": 4,
+    "sarah": 40,
+    "moussa": 35,
+    "claire": 30,
+    "pierre": 150,
+    "julie": 90,
+    "karima": 80,
+    "emma": 1450,
+    "kevin": 330,
+    "hugo": 150,
+    "leila": 145,
+    "romain": 140,
+    "aicha": 135,
+    "fatou": 120,
+}
+
+# Age of the demo structures on the day of the holder's first contact.
+STRUCTURE_AGE_DAYS = 730
+
+# Applications opened from "ready" journeys: one still a draft, one filed with MEL staff,
+# with the days ago they were opened and saved or filed.
+DEMO_APPLICATIONS = {"karima": (False, 3), "julie": (True, 5)}
 
 
 def seed_entrepreneur(
     row: tuple[Any, ...], organisations: dict[str, Organisation], staff: User
 ) -> str:
-    local, first, last, insee, title, sector, stage, incubator, structure_row, qpv = row
+    local, title = row[0], row[4]
     email = f"{local}@{DEMO_DOMAIN}"
     if Journey.objects.filter(holder__user__email=email, project__title=title).exists():
         return email  # already seeded
+    started = FIRST_CONTACT_DAYS_AGO.get(local, 1)
+    with on_day(started, 9):
+        _seed_person(row, organisations, staff, started)
+    return email
+
+
+def _seed_person(
+    row: tuple[Any, ...], organisations: dict[str, Organisation], staff: User, started: int
+) -> None:
+    """The person, their structure and project, on the day of their first contact; then
+    their journey, each step on its own day."""
+    local, first, last, insee, title, sector, stage, incubator, structure_row, qpv = row
+    email = f"{local}@{DEMO_DOMAIN}"
     person = person_register(email=email, first_name=first, last_name=last, password=DEMO_PASSWORD)
     consent_record(person=person, purpose=ConsentPurpose.PRIVACY_NOTICE, granted=True)
     commune = Commune.objects.get(insee_code=insee)
@@ -279,6 +322,7 @@ def seed_entrepreneur(
     if structure_row:
         name, form_code, siret = structure_row
         esus = form_code == "company_esus"
+        created = timezone.localdate() - datetime.timedelta(days=STRUCTURE_AGE_DAYS)
         structure = Structure.objects.filter(holder=person, name=name).first()
         structure = structure or structure_save(
             structure=Structure(
@@ -287,9 +331,9 @@ def seed_entrepreneur(
                 legal_form=LegalForm.objects.get(code=form_code),
                 siret=siret,
                 commune=commune,
-                creation_date=datetime.date(2023, 3, 1),
+                creation_date=created,
                 esus_status=EsusStatus.GRANTED if esus else EsusStatus.NONE,
-                esus_date=datetime.date(2024, 1, 15) if esus else None,
+                esus_date=created + datetime.timedelta(days=300) if esus else None,
                 address="12 rue de la Solidarité",
                 postal_code=commune.postal_code_list()[0],
             )
@@ -310,10 +354,13 @@ def seed_entrepreneur(
     )
     _seed_qpv(project, qpv, person.user, staff)
     target = JOURNEY_TARGETS.get(local, JourneyStage.TRIAGE)
-    journey = seed_journey(project, target, organisations.get(incubator or ""), staff)
+    journey = seed_journey(
+        project, target, organisations.get(incubator or ""), staff, started=started
+    )
     if local in DEMO_APPLICATIONS and journey.stage == JourneyStage.READY_TO_APPLY:
-        seed_application(journey, submit=DEMO_APPLICATIONS[local])
-    return email
+        submit, days_ago = DEMO_APPLICATIONS[local]
+        with on_day(days_ago, 11):
+            seed_application(journey, submit=submit)
 
 
 def _seed_qpv(project: Project, qpv: tuple[str, bool], applicant: User, staff: User) -> None:

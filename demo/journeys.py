@@ -1,4 +1,7 @@
-"""A demo journey driven through the real engine from first contact to the stage it shows."""
+"""A demo journey driven through the real engine from first contact to the stage it shows,
+each step on its own day (``demo.clock``): first contact, triage two days later, orientation
+accepted three days after, a first support session ten days on, and the support concluded
+about seven weeks after it began, before the 60-day check-in falls due."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from applicants.models import Project
+from demo.clock import on_day
 from demo.steps import take_step
 from workflows.journey.flows import JourneyFlow
 from workflows.journey.services import (
@@ -26,11 +30,21 @@ def _fresh(journey: Journey) -> Journey:
     return journey
 
 
+# Days after the first contact at which each later step is taken.
+TRIAGE_AFTER, ORIENTATION_AFTER, SESSION_AFTER, CONCLUSION_AFTER = 2, 5, 15, 50
+
+
 def seed_journey(
-    project: Project, target: str, organisation: Organisation | None, staff: User
+    project: Project,
+    target: str,
+    organisation: Organisation | None,
+    staff: User,
+    *,
+    started: int,
 ) -> Journey:
-    """Drive a journey through the real engine up to ``target``; returns it, up to date."""
-    with transaction.atomic():
+    """Drive a journey through the real engine up to ``target``, from a first contact
+    ``started`` days ago; returns it, up to date."""
+    with on_day(started, 9), transaction.atomic():
         journey = JourneyFlow.start.run(
             project=project, needs="Être accompagné·e pour lancer le projet."
         )
@@ -43,6 +57,44 @@ def seed_journey(
     if target == JourneyStage.TRIAGE:
         return _fresh(journey)
     if target == JourneyStage.REDIRECTED or organisation is None:
+        _triage_redirect(journey, staff, started - TRIAGE_AFTER)
+        return _fresh(journey)
+    with on_day(started - TRIAGE_AFTER, 11):
+        take_step(
+            journey,
+            JourneyFlow.triage,
+            staff,
+            lambda j: journey_triage(journey=j, actor=staff, organisation=organisation),
+        )
+    if target == JourneyStage.ORIENTATION:
+        return _fresh(journey)
+    member = organisation.members.order_by("pk").first()
+    assert member is not None  # noqa: S101 - the demo organisations all have a lead
+    with on_day(started - ORIENTATION_AFTER, 14):
+        take_step(
+            journey,
+            JourneyFlow.orientation,
+            member,
+            lambda j: journey_orientation_answer(journey=j, actor=member, accept=True),
+        )
+    journey.refresh_from_db()  # the engine changed the journey on its own instance
+    with on_day(started - SESSION_AFTER, 15):
+        journey_support_log_session(
+            journey=journey,
+            actor=member,
+            held_on=timezone.localdate(),
+            duration_minutes=90,
+            topic="Diagnostic et modèle économique",
+        )
+    if target == JourneyStage.SUPPORT:
+        return _fresh(journey)
+    with on_day(started - CONCLUSION_AFTER, 16):
+        _conclude(journey, member, ready=target == JourneyStage.READY_TO_APPLY)
+    return _fresh(journey)
+
+
+def _triage_redirect(journey: Journey, staff: User, days_ago: int) -> None:
+    with on_day(days_ago, 11):
         take_step(
             journey,
             JourneyFlow.triage,
@@ -55,34 +107,9 @@ def seed_journey(
                 redirect_guidance="La CCI Grand Lille et le réseau Initiative de votre commune.",
             ),
         )
-        return _fresh(journey)
-    take_step(
-        journey,
-        JourneyFlow.triage,
-        staff,
-        lambda j: journey_triage(journey=j, actor=staff, organisation=organisation),
-    )
-    if target == JourneyStage.ORIENTATION:
-        return _fresh(journey)
-    member = organisation.members.order_by("pk").first()
-    assert member is not None  # noqa: S101 - the demo organisations all have a lead
-    take_step(
-        journey,
-        JourneyFlow.orientation,
-        member,
-        lambda j: journey_orientation_answer(journey=j, actor=member, accept=True),
-    )
-    journey.refresh_from_db()  # the engine changed the journey on its own instance
-    journey_support_log_session(
-        journey=journey,
-        actor=member,
-        held_on=timezone.localdate(),
-        duration_minutes=90,
-        topic="Diagnostic et modèle économique",
-    )
-    if target == JourneyStage.SUPPORT:
-        return _fresh(journey)
-    ready = target == JourneyStage.READY_TO_APPLY
+
+
+def _conclude(journey: Journey, member: User, *, ready: bool) -> None:
     take_step(
         journey,
         JourneyFlow.support,
@@ -98,4 +125,3 @@ def seed_journey(
             reason="" if ready else "Le porteur a repris un emploi salarié.",
         ),
     )
-    return _fresh(journey)

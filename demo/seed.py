@@ -17,7 +17,15 @@ from django.db import transaction
 from accounts.models import Organisation, User
 from demo.applications import seed_eligible
 from demo.award import seed_after_committee
-from demo.committee import seed_held_session, seed_on_agenda, seed_sessions
+from demo.clock import on_day
+from demo.committee import (
+    SESSIONS_PLANNED,
+    HeldSession,
+    seed_held_session,
+    seed_on_agenda,
+    seed_session_work,
+    seed_sessions,
+)
 from demo.entrepreneurs import ENTREPRENEURS, seed_entrepreneur
 from demo.people import DEMO_DOMAIN, STAGE_ACTORS, DemoLogins, seed_people
 from funding.models import Programme
@@ -27,9 +35,9 @@ from workflows.models import Application, Journey, JourneyStage
 def seed_demo(*, stdout_write: object = print) -> DemoLogins:
     """Create the demo once; running it again only lists the logins."""
     logins = DemoLogins()
-    with transaction.atomic():
+    with on_day(PEOPLE_JOINED, 9), transaction.atomic():
         organisations = seed_people(logins)
-        seed_sessions(organisations["demo-comite"])
+    seed_sessions(organisations["demo-comite"])
     staff = User.objects.get(email=f"charge.mission@{DEMO_DOMAIN}")
     # One entrepreneur at a time, outside any long transaction: creating a project may call
     # the address geocoder (once perimeters are loaded), which must not hold the write lock.
@@ -39,6 +47,10 @@ def seed_demo(*, stdout_write: object = print) -> DemoLogins:
     _seed_stages(organisations, staff)
     return logins
 
+
+# The organisations and their people joined the platform this many days ago, before any
+# dossier (``demo.clock``).
+PEOPLE_JOINED = 1500
 
 # Dossiers past eligibility, each brought by the real engine to one stage after it, so
 # that every persona finds work waiting: local part → (stage, amount proposed).
@@ -51,6 +63,25 @@ STAGE_DOSSIERS = {
     "kevin": ("follow_up", Decimal("14000")),  # 6-month report open for the applicant
     "emma": ("closed", Decimal("10000")),  # every report in, balance paid, closed
 }
+# When each was filed (days ago), and the past session that deliberated on it (None: the
+# next session, still ahead). The first contacts are in ``demo.entrepreneurs``.
+STAGE_CALENDAR: dict[str, tuple[int, str | None]] = {
+    "fatou": (40, None),
+    "hugo": (75, "recent"),
+    "leila": (72, "recent"),
+    "romain": (70, "recent"),
+    "aicha": (68, "recent"),
+    "kevin": (250, "last-year"),
+    "emma": (1330, "first"),
+}
+HELD_SESSIONS = {
+    "first": HeldSession(about=1290, planned=1400, place="Hôtel de la Métropole, Lille"),
+    "last-year": HeldSession(about=190, planned=320, place="Hôtel de ville, Tourcoing"),
+    "recent": HeldSession(
+        about=14, planned=SESSIONS_PLANNED, place="Maison Stéphane Hessel, Lille"
+    ),
+}
+
 # What each login finds at those stages (printed by ``seed_demo``).
 STAGE_GUIDE = [
     ("membre.comite1", "un dossier à noter pour la prochaine séance"),
@@ -82,17 +113,28 @@ def _seed_stages(organisations: dict[str, Organisation], staff: User) -> None:
         programme.grant_financier = organisations["demo-financeur-mel"]
         programme.save(update_fields=["grant_financier"])
     people = {local: User.objects.get(email=f"{local}@{DEMO_DOMAIN}") for local in STAGE_ACTORS}
+    committee = organisations["demo-comite"]
     with transaction.atomic():
+        # Each past session is planned before the dossiers it saw were found eligible.
+        sessions = {
+            key: seed_held_session(committee, programme, plan)
+            for key, plan in HELD_SESSIONS.items()
+        }
         dossiers = {
             local: seed_eligible(
                 journeys[local],
                 staff,
                 amount,
                 organisations["demo-financeur-solidaire"] if stage == "funding" else None,
+                filed=STAGE_CALENDAR[local][0],
             )
             for local, (stage, amount) in STAGE_DOSSIERS.items()
         }
         seed_on_agenda(dossiers.pop("fatou"), staff, people)
-        seed_held_session(organisations["demo-comite"], programme, dossiers, staff, people)
-        for local, application in dossiers.items():
-            seed_after_committee(application, STAGE_DOSSIERS[local], staff, people)
+        for key, plan in HELD_SESSIONS.items():
+            held = {k: a for k, a in dossiers.items() if STAGE_CALENDAR[k][1] == key}
+            seed_session_work(sessions[key], plan, held, staff, people)
+            for local, application in held.items():
+                seed_after_committee(
+                    application, STAGE_DOSSIERS[local], staff, people, held=plan.held
+                )
