@@ -29,6 +29,7 @@ from funding.forms import (
     ReportForm,
 )
 from funding.models import Condition, FollowUpReport, FundingLine, LineState
+from funding.services import bank_details
 from funding.services import lines as line_services
 from funding.services import payments as services
 from funding.tranches import tranche_rows
@@ -198,8 +199,20 @@ class TrancheStep(AwardStep):
         current = next((row for row in rows if row.tranche.position == self.position), None)
         if current is None:
             raise Http404("Cette tranche n'existe pas.")
+        structure = self.process.project.structure
+        awaited = bank_details.iban_awaited(structure=structure, tranches=[r.tranche for r in rows])
         return super().get_context_data(
-            rows=rows, current=current, reports=list(self.process.reports.all()), **context
+            rows=rows,
+            current=current,
+            reports=list(self.process.reports.all()),
+            bank_details={
+                "pending": bank_details.bank_details_open_request(application=self.process),
+                "can_give": self.request.user.has_perm("applicants.change_structure", structure),
+            }
+            if awaited
+            else None,
+            today=timezone.localdate(),
+            **context,
         )
 
 
