@@ -161,7 +161,9 @@ class ScoringStep(StepView[Scoring]):
             "grid": getattr(self, "grid", []),
             "is_member": scoring.member_id == self.request.user.pk,
             "can_withdraw": scoring.member_id == self.request.user.pk
-            and scoring.dossier.stage == ApplicationStatus.ON_AGENDA,
+            and scoring.dossier.stage == ApplicationStatus.ON_AGENDA
+            and scoring.submitted_at is None,
+            "scored_conflict": services.SCORED_CONFLICT,
             "conflict_form": ConflictForm(),
         }
         if state == "done":

@@ -846,7 +846,8 @@ class DossierMachine(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.snap.apps_in(ApplicationStatus.ON_AGENDA)))
     @rule(which=st.integers(0, 5), member=st.integers(0, 1))
     def member_declares_a_conflict(self, which: int, member: int) -> None:
-        """Allowed while the dossier is on the agenda of the member's committee."""
+        """Allowed while the dossier is on the agenda of the member's committee and the
+        member has not scored it yet (after that, only staff can take the note out)."""
         from reviewers.services.selection import conflict_declare
 
         application = Application.objects.get(
@@ -854,10 +855,16 @@ class DossierMachine(RuleBasedStateMachine):
         )
         user = User.objects.get(pk=self.world.committee_members[member])
         on_a_session = application.committee_session_id is not None
+        scored = Scoring.objects.filter(
+            dossier=application,
+            session_id=application.committee_session_id,
+            member=user,
+            submitted_at__isnull=False,
+        ).exists()
         went = self._attempt(
             lambda: conflict_declare(application=application, member=user, reason="Je la connais.")
         )
-        assert went == on_a_session
+        assert went == (on_a_session and not scored)
 
     @precondition(lambda self: self._has(f"{A}.deliberation"))
     @rule(

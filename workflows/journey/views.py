@@ -91,6 +91,7 @@ def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "conversation": conversation,
             "deadline": next_deadline(journey=journey),
             "message_form": MessageForm(),
+            "messaging_closed": messaging.messaging_closed_reason(journey=journey),
             "show_notes": show_notes,
             "notes": journey.private_notes.select_related("author") if show_notes else [],
             "note_form": MessageForm(),
