@@ -16,16 +16,20 @@ from applicants.models import Commune
 from reviewers.models import ConflictDeclaration
 from tests.workflows.application_helpers import submitted_application
 from tests.workflows.conftest import submit_first_contact
-from tests.workflows.test_selection_pages import (  # noqa: F401  (fixture)
-    agenda_url,
-    instructed,
-    scores_data,
-    scoring_url,
-)
+from tests.workflows.test_selection_pages import NOTE, agenda_url, scores_data, scoring_url
+from tests.workflows.test_selection_pages import instruct as write_instruction_note
 from workflows.journey.services import journey_withdraw
 from workflows.models import Application, DossierMessage, Mandate
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def instructed(client: Client, on_agenda: Application, mel_staff: User) -> Application:
+    """On the agenda, instruction note written: every member has a scoring open."""
+    assert write_instruction_note(client, mel_staff, on_agenda, note=NOTE).status_code == 302
+    on_agenda.refresh_from_db()
+    return on_agenda
 
 
 def _text(response: Any) -> str:
@@ -43,9 +47,7 @@ def test_a_submitted_application_offers_no_mandate_says_why_and_refuses_a_forged
     incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
-    application = submitted_application(
-        client, roubaix, mel_staff, incubator_x, incubator_x_member
-    )
+    application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     client.force_login(application.holder.user)
     detail = reverse("workflows:application_detail", args=[application.pk])
     page = _text(client.get(detail))

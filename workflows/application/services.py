@@ -141,7 +141,11 @@ def active_mandate(*, application: Application) -> Mandate | None:
 
 
 # A mandate lets the advisors fill in the application: only while it is being filled.
-MANDATE_STAGES = (ApplicationStatus.DRAFT, ApplicationStatus.INCOMPLETE, ApplicationStatus.ADJOURNED)
+MANDATE_STAGES = (
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.INCOMPLETE,
+    ApplicationStatus.ADJOURNED,
+)
 
 
 def mandate_unavailable_reason(*, application: Application) -> str:
