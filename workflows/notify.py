@@ -97,6 +97,7 @@ def triage_late(*, journey: Journey) -> None:
 
 def orientation_proposed(*, orientation: Orientation, deadline: str) -> None:
     journey, organisation = orientation.journey, orientation.organisation
+    holder = journey.holder
     notify(
         message=_journey(
             journey,
@@ -104,6 +105,11 @@ def orientation_proposed(*, orientation: Orientation, deadline: str) -> None:
             f"{organisation.pk}:{orientation.pk}",  # one occurrence per proposal
             organisation=organisation.name,
             deadline=deadline,
+            # The organisation is to get in touch: the person agreed to it at first contact.
+            person=holder.user.get_full_name() or str(holder.user),
+            email=holder.user.email,
+            phone=holder.phone,
+            commune=journey.project.commune.name if journey.project.commune else "",
         ),
         recipient_ids=member_ids(organisation),
     )
