@@ -29,7 +29,7 @@ from funding.forms import (
     ReportForm,
 )
 from funding.models import Condition, FollowUpReport, FundingLine, LineState
-from funding.services import bank_details
+from funding.services import bank_details, signatures
 from funding.services import lines as line_services
 from funding.services import payments as services
 from funding.tranches import tranche_rows
@@ -92,6 +92,12 @@ class LineStep(StepView[FundingLine]):
 
 
 class DecideStep(LineStep):
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        problem = signatures.decision_countersign_problem(
+            line=self.process, actor=self.request.user
+        )
+        return super().get_context_data(countersign_problem=problem, **context)
+
     def get_form(self) -> BaseForm:
         # Shown the French way ("12 000,00"), which AmountField reads back unchanged.
         amount = format_number(self.process.decided_amount or self.process.proposed_amount)

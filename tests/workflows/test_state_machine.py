@@ -925,16 +925,24 @@ class DossierMachine(RuleBasedStateMachine):
     def financier_decides_its_line(
         self, which: int, grant: bool, share: Decimal, signer: int
     ) -> None:
-        """Granted up to the proposed amount, or declined with a reason."""
+        """Granted up to the proposed amount, or declined with a reason; a grant that nobody
+        of the financier could countersign is refused (it would wait for ever)."""
         from funding.services.lines import funding_line_decide
+        from funding.services.signatures import countersign_impossible
 
         task, pk = pick(self.snap.steps(f"{FL}.decide"), which)
         line = FundingLine.objects.get(pk=pk)
         amount = (line.proposed_amount * share).quantize(Decimal(1))
+        signer_id = pick(list(self._signatories(line)), signer)
+        alone = countersign_impossible(
+            organisation=line.organisation,
+            amount=amount,
+            first_signer=User.objects.get(pk=signer_id),
+        )
         went = self._attempt(
             lambda: self._step(
                 task,
-                pick(list(self._signatories(line)), signer),
+                signer_id,
                 lambda process, user: funding_line_decide(
                     line=process,
                     actor=user,
@@ -944,7 +952,7 @@ class DossierMachine(RuleBasedStateMachine):
                 ),
             )
         )
-        assert went == (not grant or amount <= line.proposed_amount)
+        assert went == (not grant or (amount <= line.proposed_amount and not alone))
 
     @precondition(lambda self: self._has(f"{FL}.countersign"))
     @rule(which=st.integers(0, 5), confirm=st.booleans(), signer=st.integers(0, 1))
