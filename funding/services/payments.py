@@ -181,7 +181,8 @@ def tranche_blockers(*, tranche: Tranche) -> list[str]:
         ):
             reasons.append(
                 "L'agrément ESUS n'est pas encore obtenu : le solde attend l'agrément "
-                f"({structure.get_esus_status_display().lower()})."
+                f"({structure.get_esus_status_display().lower()}). Le porteur ou la porteuse "
+                "l'indique sur la fiche de sa structure dès qu'il est obtenu."
             )
     return reasons
 
