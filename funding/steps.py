@@ -128,9 +128,19 @@ class CountersignStep(LineStep):
         return CountersignForm(self.request.POST or None)
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
-        first_signer = self.process.first_signer_id == self.request.user.pk
+        line = self.process
+        first_signer = line.first_signer_id == self.request.user.pk
+        # A colleague who left since the first signature: nobody is there to countersign.
+        alone = signatures.countersign_impossible(
+            organisation=line.organisation,
+            amount=line.decided_amount or line.proposed_amount,
+            first_signer=line.first_signer,
+        )
         return super().get_context_data(
-            is_first_signer=first_signer, is_countersign=True, **context
+            is_first_signer=first_signer,
+            is_countersign=True,
+            nobody_to_countersign=alone,
+            **context,
         )
 
     def perform(self, process: FundingLine, form: Any) -> FundingLine:

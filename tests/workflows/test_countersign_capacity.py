@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Organisation, User
-from accounts.services import membership_add
+from accounts.services import membership_add, membership_remove
 from funding.models import FundingLine, LineState
 from reviewers.models import Outcome
 from tests.factories.accounts import UserFactory
@@ -107,3 +107,32 @@ def test_organisation_pages_list_the_lines_nobody_can_countersign_until_a_member
     assert "Ligne bloquée" not in _text(
         client.get(reverse("admin:accounts_organisation_change", args=[financier_f.pk]))
     )
+
+
+def test_a_colleague_who_left_after_the_first_signature_leaves_a_flagged_line(
+    client: Client,
+    on_agenda: Application,
+    mel_staff: User,
+    financier_f: Organisation,
+    financier_member: User,
+    settings: Any,
+) -> None:
+    settings.FUNDING_SECOND_SIGNATURE_ABOVE_EUR = 10000
+    colleague = UserFactory.create(email="dg@f.example.org")
+    membership_add(organisation=financier_f, user=colleague)
+    instruct(on_agenda, mel_staff)
+    hold_session(on_agenda)
+    deliberate(on_agenda, mel_staff, Outcome.FAVOURABLE, amount=Decimal(12000))
+    line = FundingLine.objects.get(dossier=on_agenda)
+    client.force_login(financier_member)
+    url = reverse("workflows:task", args=[open_task_of(line).pk])
+    assert client.post(url, {"decision": "grant", "amount": "12 000"}).status_code == 302
+    line.refresh_from_db()
+    assert line.state == LineState.AWAITING_SECOND
+
+    membership_remove(membership=financier_f.memberships.get(user=colleague))
+    countersign = _text(client.get(reverse("workflows:task", args=[open_task_of(line).pk])))
+    assert f"Personne d'autre chez {financier_f} ne peut signer" in countersign
+    client.force_login(mel_staff)
+    dossier = _text(client.get(reverse("workflows:application_detail", args=[on_agenda.pk])))
+    assert f"Ligne de {financier_f} bloquée" in dossier
