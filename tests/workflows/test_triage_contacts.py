@@ -141,3 +141,18 @@ def test_a_project_outside_the_mel_is_proposed_for_redirection_with_the_links(
     assert '<a href="https://www.cress-hdf.org/"' in shown
     told = Notification.objects.get(recipient=journey.holder.user, event=Event.JOURNEY_OUTCOME)
     assert "https://www.cress-hdf.org/" in told.body
+
+
+def test_a_structure_without_active_members_is_flagged_in_the_triage_list(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_y: Organisation,
+    incubator_y_member: User,
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    client.force_login(mel_staff)
+    page = _text(client.get(_triage_url(journey)))
+    assert f"{incubator_x.name} (aucun membre actif pour répondre)" in page
+    assert f"{incubator_y.name} (aucun membre" not in page

@@ -110,8 +110,14 @@ class TriageForm(forms.Form):
             pk__in=[o.pk for o in organisations]
         ).select_related("group")
         order = {o.pk: i for i, o in enumerate(organisations)}
+        staffed = set(
+            Organisation.objects.filter(
+                pk__in=order, memberships__user__is_active=True
+            ).values_list("pk", flat=True)
+        )
         field.choices = [("", field.empty_label)] + [  # suggested organisations first
-            (o.pk, o.name) for o in sorted(organisations, key=lambda o: order[o.pk])
+            (o.pk, o.name if o.pk in staffed else f"{o.name} (aucun membre actif pour répondre)")
+            for o in sorted(organisations, key=lambda o: order[o.pk])
         ]
 
     def clean(self) -> dict[str, Any]:
