@@ -33,7 +33,7 @@ from funding.pdf import convention_pdf as convention_pdf_bytes
 from funding.services import bank_details
 from funding.services import lines as line_services
 from funding.services import payments as services
-from funding.services.signatures import countersign_impossible
+from funding.services.signatures import line_never_countersigned
 from funding.steps import AdvanceStep, TrancheStep
 from funding.tranches import tranche_rows
 from workflows.application.selectors import application_queryset
@@ -79,19 +79,7 @@ def award_context(*, application: Application, user: Any) -> dict[str, Any]:
             "today": timezone.localdate(),
             "staff": staff,
             # Open lines nobody of the financier could countersign: staff fix or withdraw them.
-            "unsignable": [
-                line
-                for line in lines
-                if staff
-                and line.state in (LineState.PENDING, LineState.AWAITING_SECOND)
-                and countersign_impossible(
-                    organisation=line.organisation,
-                    amount=line.decided_amount or line.proposed_amount,
-                    first_signer=line.first_signer
-                    if line.state == LineState.AWAITING_SECOND
-                    else None,
-                )
-            ],
+            "unsignable": [line for line in lines if staff and line_never_countersigned(line=line)],
             "can_download_convention": granted and _may_download_convention(user, application),
             # Who gives the bank details a payment waits for, and by when (queried only then).
             "bank_details": {

@@ -41,20 +41,23 @@ def countersign_impossible(
     return len(others) < (1 if first_signer is not None else 2)
 
 
+def line_never_countersigned(*, line: FundingLine) -> bool:
+    """An open line whose grant (decided, or as proposed) nobody could countersign today."""
+    if line.state not in (LineState.PENDING, LineState.AWAITING_SECOND):
+        return False
+    return countersign_impossible(
+        organisation=line.organisation,
+        amount=line.decided_amount or line.proposed_amount,
+        first_signer=line.first_signer if line.state == LineState.AWAITING_SECOND else None,
+    )
+
+
 def lines_never_countersigned(*, organisation: Organisation) -> list[FundingLine]:
     """The organisation's open lines whose grant could not be countersigned today."""
     lines = FundingLine.objects.filter(
         organisation=organisation, state__in=[LineState.PENDING, LineState.AWAITING_SECOND]
-    ).select_related("dossier__project", "first_signer")
-    return [
-        line
-        for line in lines
-        if countersign_impossible(
-            organisation=organisation,
-            amount=line.decided_amount or line.proposed_amount,
-            first_signer=line.first_signer if line.state == LineState.AWAITING_SECOND else None,
-        )
-    ]
+    ).select_related("organisation", "dossier__project", "first_signer")
+    return [line for line in lines if line_never_countersigned(line=line)]
 
 
 def organisation_countersign_warnings(*, organisation: Organisation) -> list[str]:
