@@ -233,7 +233,12 @@ def bank_details_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Give the structure's IBAN and BIC: the holder, or MEL staff; nobody else."""
     application = get_visible_or_404(request.user, application_queryset(), pk=pk)
     structure = application.project.structure
-    if structure is None or not request.user.has_perm("applicants.change_structure", structure):
+    if structure is None:
+        raise PermissionDenied(
+            "Ce dossier n'est rattaché à aucune structure : l'équipe de la MEL doit d'abord la "
+            "renseigner sur le projet."
+        )
+    if not request.user.has_perm("applicants.change_structure", structure):
         raise PermissionDenied(
             "Seul·e le ou la porteur·se du projet ou l'équipe de la MEL peut indiquer ces "
             "coordonnées."
