@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from .models import Membership, Organisation, User
 from .services import (
@@ -24,6 +24,7 @@ from .services import (
     organisation_create,
     organisation_set_active,
 )
+from .warnings import organisation_warnings
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -226,6 +227,32 @@ class OrganisationAdmin(admin.ModelAdmin):
         # The admin goes on with ``obj`` (inlines, log entry, redirect): make it the saved row.
         obj.pk, obj.slug, obj.group_id = created.pk, created.slug, created.group_id
         obj._state.adding = False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Shown on opening the organisation, and again after a save that leaves it unfixed.
+        organisation = Organisation.objects.filter(pk=object_id).first()
+        if request.method == "GET" and organisation is not None:
+            for warning in organisation_warnings(organisation=organisation):
+                messages.warning(request, warning)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request: HttpRequest, obj: Organisation) -> HttpResponse:
+        for warning in organisation_warnings(organisation=obj):
+            messages.warning(request, warning)
+        return super().response_change(request, obj)
+
+    def response_add(
+        self, request: HttpRequest, obj: Organisation, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        for warning in organisation_warnings(organisation=obj):
+            messages.warning(request, warning)
+        return super().response_add(request, obj, post_url_continue)
 
     def save_formset(
         self,

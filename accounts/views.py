@@ -36,6 +36,7 @@ from .security import (
     totp_secret,
 )
 from .selectors import filter_visible, organisation_members, user_personas
+from .warnings import organisation_warnings
 
 # Between the password and the code: who passed the password step, when, and where to go.
 OTP_PENDING = "accounts_otp_pending"
@@ -196,5 +197,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "memberships": organisation_members(organisation),
             "personas_of_user": user_personas(request.user),
+            # Set-up problems, for those who can fix them (staff editing organisations).
+            "warnings": organisation_warnings(organisation=organisation)
+            if request.user.has_perm("accounts.change_organisation")
+            else [],
         },
     )

@@ -6,7 +6,9 @@ MEL staff keep the rules here (caps, age limits, eligible forms, documents, scor
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -14,6 +16,7 @@ from django.http import HttpRequest
 
 from funding.formatting import format_euros, format_percent
 from funding.models import CallRuleVersion, PlanAxis, Programme, RequiredDocument, ScoringCriterion
+from funding.services.signatures import organisation_countersign_warnings
 
 
 @admin.register(PlanAxis)
@@ -29,6 +32,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_filter = ("axis", "is_active")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+
+    def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The grant's financier signs every dossier: say now if it can never countersign.
+        if obj.grant_financier is not None:
+            for warning in organisation_countersign_warnings(organisation=obj.grant_financier):
+                messages.warning(request, warning)
 
 
 class RequiredDocumentInline(admin.TabularInline):

@@ -103,6 +103,26 @@ class ConditionsMetForm(forms.Form):
     )
 
 
+class BankDetailsForm(forms.Form):
+    """The structure's IBAN and BIC, checked by the service (spaces allowed when typed)."""
+
+    iban = forms.CharField(
+        label="IBAN du compte de la structure",
+        max_length=50,
+        help_text="Sur le relevé d'identité bancaire (RIB), par exemple "
+        "FR76 3000 6000 0112 3456 7890 189. Le compte doit être au nom de la structure.",
+        error_messages={"required": "Indiquez l'IBAN du compte de la structure."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    bic = forms.CharField(
+        label="BIC (facultatif)",
+        max_length=20,
+        required=False,
+        help_text="8 ou 11 caractères, par exemple CCOPFRPPXXX.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class ReleaseForm(forms.Form):
     """Order the payment of the advance (no field: the conditions are checked)."""
 

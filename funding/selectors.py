@@ -8,7 +8,13 @@ from django.db.models import F, Q, QuerySet
 
 from accounts.exceptions import ApplicationError
 from applicants.models import LegalForm
-from funding.models import CallRuleVersion, Programme, RequiredDocument, ScoringCriterion
+from funding.models import (
+    BankDetailsRequest,
+    CallRuleVersion,
+    Programme,
+    RequiredDocument,
+    ScoringCriterion,
+)
 
 
 def rule_version_in_force(*, programme: Programme, on_date: datetime.date) -> CallRuleVersion:
@@ -49,3 +55,16 @@ def required_documents_for(
 def scoring_grid(*, rule_version: CallRuleVersion) -> QuerySet[ScoringCriterion]:
     """The committee's weighted criteria for this rule version, in display order."""
     return ScoringCriterion.objects.filter(rule_version=rule_version).order_by("position", "code")
+
+
+def bank_details_todos(*, person_id: int) -> QuerySet[BankDetailsRequest]:
+    """The bank details the holder was asked for and has not given yet, soonest first."""
+    return (
+        BankDetailsRequest.objects.filter(application__holder_id=person_id, answered_at=None)
+        .filter(
+            Q(application__project__structure__isnull=True)
+            | Q(application__project__structure__iban="")
+        )
+        .select_related("application__project")
+        .order_by("due_on", "pk")
+    )

@@ -29,6 +29,7 @@ from funding.forms import (
     ReportForm,
 )
 from funding.models import Condition, FollowUpReport, FundingLine, LineState
+from funding.services import bank_details, signatures
 from funding.services import lines as line_services
 from funding.services import payments as services
 from funding.tranches import tranche_rows
@@ -91,6 +92,12 @@ class LineStep(StepView[FundingLine]):
 
 
 class DecideStep(LineStep):
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        problem = signatures.decision_countersign_problem(
+            line=self.process, actor=self.request.user
+        )
+        return super().get_context_data(countersign_problem=problem, **context)
+
     def get_form(self) -> BaseForm:
         # Shown the French way ("12 000,00"), which AmountField reads back unchanged.
         amount = format_number(self.process.decided_amount or self.process.proposed_amount)
@@ -121,9 +128,19 @@ class CountersignStep(LineStep):
         return CountersignForm(self.request.POST or None)
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
-        first_signer = self.process.first_signer_id == self.request.user.pk
+        line = self.process
+        first_signer = line.first_signer_id == self.request.user.pk
+        # A colleague who left since the first signature: nobody is there to countersign.
+        alone = signatures.countersign_impossible(
+            organisation=line.organisation,
+            amount=line.decided_amount or line.proposed_amount,
+            first_signer=line.first_signer,
+        )
         return super().get_context_data(
-            is_first_signer=first_signer, is_countersign=True, **context
+            is_first_signer=first_signer,
+            is_countersign=True,
+            nobody_to_countersign=alone,
+            **context,
         )
 
     def perform(self, process: FundingLine, form: Any) -> FundingLine:
@@ -198,8 +215,20 @@ class TrancheStep(AwardStep):
         current = next((row for row in rows if row.tranche.position == self.position), None)
         if current is None:
             raise Http404("Cette tranche n'existe pas.")
+        structure = self.process.project.structure
+        awaited = bank_details.iban_awaited(structure=structure, tranches=[r.tranche for r in rows])
         return super().get_context_data(
-            rows=rows, current=current, reports=list(self.process.reports.all()), **context
+            rows=rows,
+            current=current,
+            reports=list(self.process.reports.all()),
+            bank_details={
+                "pending": bank_details.bank_details_open_request(application=self.process),
+                "can_give": self.request.user.has_perm("applicants.change_structure", structure),
+            }
+            if awaited
+            else None,
+            today=timezone.localdate(),
+            **context,
         )
 
 

@@ -23,6 +23,16 @@ urlpatterns: list[URLPattern] = [
         name="funding_line_cancel",
     ),
     path(
+        "candidatures/<int:pk>/coordonnees-bancaires/",
+        views.bank_details_page,
+        name="bank_details",
+    ),
+    path(
+        "candidatures/<int:pk>/coordonnees-bancaires/demande/",
+        views.bank_details_request,
+        name="bank_details_request",
+    ),
+    path(
         "candidatures/<int:pk>/cloture-sans-versement/",
         views.close_unpaid,
         name="application_close_unpaid",

@@ -15,22 +15,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
 from accounts.access import get_visible_or_404, require_perm
 from accounts.exceptions import ApplicationError
+from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 from funding.forms import (
+    BankDetailsForm,
     ConditionsMetForm,
 )
 from funding.models import Condition, Convention, FundingLine, LineState
 from funding.pdf import convention_pdf as convention_pdf_bytes
+from funding.services import bank_details
 from funding.services import lines as line_services
 from funding.services import payments as services
-from funding.steps import AdvanceStep
+from funding.services.signatures import line_never_countersigned
+from funding.steps import AdvanceStep, TrancheStep
 from funding.tranches import tranche_rows
 from workflows.application.selectors import application_queryset
 from workflows.engine import OPEN_STATUSES
@@ -61,6 +65,8 @@ def award_context(*, application: Application, user: Any) -> dict[str, Any]:
     granted = any(line.is_programme_grant and line.state == LineState.GRANTED for line in lines)
     tranches = list(application.tranches.all())
     reports = list(application.reports.all())
+    structure = application.project.structure
+    awaited = bank_details.iban_awaited(structure=structure, tranches=tranches)
     return {
         "award": {
             "lines": lines,
@@ -72,7 +78,16 @@ def award_context(*, application: Application, user: Any) -> dict[str, Any]:
             "reports": reports,
             "today": timezone.localdate(),
             "staff": staff,
+            # Open lines nobody of the financier could countersign: staff fix or withdraw them.
+            "unsignable": [line for line in lines if staff and line_never_countersigned(line=line)],
             "can_download_convention": granted and _may_download_convention(user, application),
+            # Who gives the bank details a payment waits for, and by when (queried only then).
+            "bank_details": {
+                "pending": bank_details.bank_details_open_request(application=application),
+                "can_give": user.has_perm("applicants.change_structure", structure),
+            }
+            if awaited
+            else None,
         }
     }
 
@@ -173,3 +188,88 @@ def close_unpaid(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "Le dossier est clôturé sans versement.",
     )
     return redirect("workflows:application_detail", pk=application.pk)
+
+
+# Bank details (the holder, or MEL staff from a RIB received otherwise) ----------------------
+
+
+def _open_payment_step(application: Application) -> Task | None:
+    """The payment step open on the dossier (advance or balance), if any."""
+    for task in Task.objects.filter(
+        process_id=application.pk, flow_task_type="HUMAN", status__in=OPEN_STATUSES
+    ):
+        if is_step(task, TrancheStep):
+            return task
+    return None
+
+
+def _back_to_payment(application: Application) -> HttpResponse:
+    step = _open_payment_step(application)
+    if step is not None:
+        return redirect("workflows:task", task_pk=step.pk)
+    return redirect("workflows:application_detail", pk=application.pk)
+
+
+@require_POST
+@login_required
+def bank_details_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """MEL staff ask the holder for the bank details a payment waits for."""
+    application = _staff_dossier(request, pk)
+    try:
+        asked = bank_details.bank_details_request(application=application, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"C'est demandé : {application.holder.user} est prévenu·e par e-mail et voit la "
+            f"demande sur son accueil, avec la date limite du {asked.due_on:%d/%m/%Y}.",
+        )
+    return _back_to_payment(application)
+
+
+@login_required
+def bank_details_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Give the structure's IBAN and BIC: the holder, or MEL staff; nobody else."""
+    application = get_visible_or_404(request.user, application_queryset(), pk=pk)
+    structure = application.project.structure
+    if structure is None:
+        raise PermissionDenied(
+            "Ce dossier n'est rattaché à aucune structure : l'équipe de la MEL doit d'abord la "
+            "renseigner sur le projet."
+        )
+    if not request.user.has_perm("applicants.change_structure", structure):
+        raise PermissionDenied(
+            "Seul·e le ou la porteur·se du projet ou l'équipe de la MEL peut indiquer ces "
+            "coordonnées."
+        )
+    form = BankDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bank_details.bank_details_record(
+                application=application,
+                actor=request.user,
+                iban=form.cleaned_data["iban"],
+                bic=form.cleaned_data["bic"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(
+                request,
+                "Merci : les coordonnées bancaires sont enregistrées. L'équipe de la MEL est "
+                "prévenue et peut ordonner le versement.",
+            )
+            if _is_staff(request.user):
+                return _back_to_payment(application)
+            return redirect("workflows:application_detail", pk=application.pk)
+    return render(
+        request,
+        "workflows/award/bank_details.html",
+        {
+            "application": application,
+            "structure": structure,
+            "form": form,
+            "pending": bank_details.bank_details_open_request(application=application),
+        },
+    )

@@ -36,6 +36,8 @@ class Event(models.TextChoices):
     NEW_MESSAGE = "new_message", "Nouveau message"
     WITHDRAWN = "withdrawn", "Candidature ou parcours retiré"
     SCORING_CANCELLED = "scoring_cancelled", "Notation annulée"
+    BANK_DETAILS_REQUESTED = "bank_details_requested", "Coordonnées bancaires demandées"
+    BANK_DETAILS_RECEIVED = "bank_details_received", "Coordonnées bancaires reçues"
 
 
 @dataclass(frozen=True)
@@ -68,4 +70,10 @@ CATALOGUE: dict[Event, Spec] = {
     Event.NEW_MESSAGE: Spec("Nouveau message sur « {{ title }} »", True),
     Event.WITHDRAWN: Spec("« {{ title }} » a été retiré par son porteur ou sa porteuse", False),
     Event.SCORING_CANCELLED: Spec("Notation annulée : « {{ title }} »", False),
+    Event.BANK_DETAILS_REQUESTED: Spec(
+        "Votre subvention : indiquez vos coordonnées bancaires avant le {{ due_on }}", True
+    ),
+    Event.BANK_DETAILS_RECEIVED: Spec(
+        "Coordonnées bancaires reçues : « {{ title }} » peut être payé", True
+    ),
 }

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from funding.services.signatures import application_countersign_warnings
 from reviewers import selectors
 from reviewers.forms import ConflictForm, DeliberationForm, InstructionForm, ScoringForm
 from reviewers.models import Scoring
@@ -72,6 +73,8 @@ class DeliberationStep(ApplicationStep):
             started=session is not None and session.starts_at <= timezone.now(),
             **selectors.committee_figures(self.process, session),
             **selectors.dossier_for_committee(self.process),
+            # The avis creates the funding lines: a financier unable to countersign is said now.
+            countersign_warnings=application_countersign_warnings(application=self.process),
             **context,
         )
 
@@ -161,7 +164,9 @@ class ScoringStep(StepView[Scoring]):
             "grid": getattr(self, "grid", []),
             "is_member": scoring.member_id == self.request.user.pk,
             "can_withdraw": scoring.member_id == self.request.user.pk
-            and scoring.dossier.stage == ApplicationStatus.ON_AGENDA,
+            and scoring.dossier.stage == ApplicationStatus.ON_AGENDA
+            and scoring.submitted_at is None,
+            "scored_conflict": services.SCORED_CONFLICT,
             "conflict_form": ConflictForm(),
         }
         if state == "done":

@@ -40,7 +40,14 @@ STAFF_PERM = "workflows.instruct_application"
 
 @login_required
 def session_list(request: HttpRequest) -> HttpResponse:
-    sessions = selectors.sessions_visible_to(user=request.user)
+    # Members who could score: a committee without any would leave its dossiers unscored.
+    sessions = selectors.sessions_visible_to(user=request.user).annotate(
+        scorer_count=Count(
+            "committee__memberships",
+            filter=Q(committee__memberships__user__is_active=True),
+            distinct=True,
+        )
+    )
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reviewers/session_list.html", {"sessions": page, "page": page})
 

@@ -249,6 +249,9 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         "workflows:convention_pdf": app,
         "workflows:application_conditions_met": staff_only_app,
         "workflows:application_close_unpaid": staff_only_app,
+        # Bank details: the holder and staff only, never the organisations that see the dossier.
+        "workflows:bank_details": [([a.pk], STAFF | {"holder_a"}), ([b.pk], STAFF | {"holder_b"})],
+        "workflows:bank_details_request": staff_only_app,
         "workflows:application_move_session": staff_only_app,
         "workflows:funding_line_cancel": [([a.pk, line.pk], STAFF)],
         "workflows:conflict_declare": [([b.pk], STAFF | {"committee", "committee_conflicted"})],

@@ -15,6 +15,7 @@ from accounts.selectors import AnyUser, filter_visible, user_organisation_ids, u
 from applicants.models import Person
 from applicants.selectors.projects import person_projects, person_structures, project_list
 from funding.flows import FundingLineFlow
+from funding.selectors import bank_details_todos
 from reviewers.flows import ScoringFlow
 from reviewers.models import CommitteeSession, SessionStatus
 from reviewers.selectors import sessions_visible_to
@@ -46,6 +47,8 @@ def dashboard_context(user: AnyUser) -> dict[str, Any]:
             .order_by("-created")
         )
         context["applicant_applications"] = applicant_applications(person=person)
+        # Asked of the holder outside any step: shown with the steps, with its deadline.
+        context["bank_details_todos"] = list(bank_details_todos(person_id=person.pk))
     if personas & {Persona.MEL_STAFF, Persona.SUPPORT_MEMBER, Persona.APPLICANT}:
         # Counted as the inbox counts: up to its cap, whatever the backlog behind it.
         context["open_task_count"] = len(open_task_ids(user=user, limit=INBOX_COUNT_CAP + 1))

@@ -97,6 +97,7 @@ def triage_late(*, journey: Journey) -> None:
 
 def orientation_proposed(*, orientation: Orientation, deadline: str) -> None:
     journey, organisation = orientation.journey, orientation.organisation
+    holder = journey.holder
     notify(
         message=_journey(
             journey,
@@ -104,6 +105,11 @@ def orientation_proposed(*, orientation: Orientation, deadline: str) -> None:
             f"{organisation.pk}:{orientation.pk}",  # one occurrence per proposal
             organisation=organisation.name,
             deadline=deadline,
+            # The organisation is to get in touch: the person agreed to it at first contact.
+            person=holder.user.get_full_name() or str(holder.user),
+            email=holder.user.email,
+            phone=holder.phone,
+            commune=journey.project.commune.name if journey.project.commune else "",
         ),
         recipient_ids=member_ids(organisation),
     )
@@ -345,3 +351,29 @@ def countersign_due(*, line: FundingLine) -> None:
     )
     colleagues = [pk for pk in member_ids(line.organisation) if pk != line.first_signer_id]
     notify(message=message, recipient_ids=colleagues)
+
+
+def bank_details_requested(*, application: Application, request_pk: int, due_on: str) -> None:
+    """The holder is asked for the structure's bank details, with the page to give them."""
+    message = Message(
+        event=Event.BANK_DETAILS_REQUESTED,
+        link=reverse("workflows:bank_details", args=[application.pk]),
+        dossier_ref=f"workflows.application:{application.pk}",
+        occurrence=str(request_pk),  # asked again after the deadline: told again
+        context={"title": application.project.title, "due_on": due_on},
+    )
+    notify(message=message, recipient_ids=[application.holder_id])
+
+
+def bank_details_received(*, application: Application, author: str, next_step: str) -> None:
+    """MEL staff are told the payment no longer waits for the bank details."""
+    notify(
+        message=_application(
+            application,
+            Event.BANK_DETAILS_RECEIVED,
+            f"{application.pk}:{application.events.count()}",
+            author=author,
+            next_step=next_step,
+        ),
+        recipient_ids=staff_ids(),
+    )

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.http import AuthenticatedRequest
+from funding.selectors import bank_details_todos
 from workflows.dashboards import dashboard_context
 from workflows.inbox import inbox_page
 from workflows.statistics import project_figures
@@ -32,4 +33,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
 @login_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
     page = inbox_page(user=request.user, number=request.GET.get("page"), per_page=PAGE_SIZE)
-    return render(request, "workflows/inbox.html", {"page": page})
+    # What the holder was asked outside any step (bank details): listed with their steps.
+    todos = bank_details_todos(person_id=request.user.pk)
+    return render(request, "workflows/inbox.html", {"page": page, "bank_details_todos": todos})

@@ -68,6 +68,23 @@ def outside_mel_message(commune: Commune | None = None) -> str:
     return f"{message} {help_text}" if help_text else message
 
 
+@dataclass(frozen=True)
+class HelpLink:
+    label: str
+    url: str
+    purpose: str
+
+
+def outside_mel_links() -> list[HelpLink]:
+    """Where someone outside the MEL can turn (``OUTSIDE_MEL_LINKS``, set per deployment)."""
+    return [HelpLink(*entry) for entry in getattr(settings, "OUTSIDE_MEL_LINKS", [])]
+
+
+def outside_mel_guidance() -> str:
+    """The same places as plain text, one a line, for a redirection and its e-mail."""
+    return "\n".join(f"{link.label} ({link.purpose}) : {link.url}" for link in outside_mel_links())
+
+
 def commune_require_in_mel(*, commune: Commune) -> None:
     """Refuse (``ApplicationError`` on field ``commune``) a commune outside the MEL."""
     if not commune.in_mel:

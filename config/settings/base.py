@@ -314,6 +314,23 @@ OUTSIDE_MEL_HELP = env.str(
         "ou de la Chambre régionale de l'économie sociale et solidaire (CRESS) de votre région."
     ),
 )
+# Where someone outside the MEL can turn, shown as links with the refusal (first contact,
+# triage redirection, the e-mail): (label, address, what it is for). [À CONFIRMER avec le
+# service ESS de la MEL: the addresses and their order are proposals.]
+OUTSIDE_MEL_LINKS = [
+    (
+        "CRESS Hauts-de-France",
+        "https://www.cress-hdf.org/",
+        "la Chambre régionale de l'économie sociale et solidaire oriente les projets de "
+        "toute la région",
+    ),
+    (
+        "Trouver votre intercommunalité",
+        "https://lannuaire.service-public.fr/",
+        "l'annuaire de l'administration donne la communauté de communes ou d'agglomération "
+        "de votre commune, qui peut avoir son propre dispositif",
+    ),
+]
 
 # MONEY
 # ------------------------------------------------------------------------------
@@ -343,6 +360,9 @@ SUPPORT_CHECKIN_DAYS = env.int("SUPPORT_CHECKIN_DAYS", default=60)
 # APPLICATION: days given to send requested complements, then after the reminder.
 COMPLEMENT_DEADLINE_DAYS = env.int("COMPLEMENT_DEADLINE_DAYS", default=30)
 COMPLEMENT_GRACE_DAYS = env.int("COMPLEMENT_GRACE_DAYS", default=7)
+# PAYMENTS: working days the holder is given to send the structure's bank details when MEL
+# staff ask for them (a payment waits for them). [TYPICAL: to confirm with the MEL]
+BANK_DETAILS_DEADLINE_WORKING_DAYS = env.int("BANK_DETAILS_DEADLINE_WORKING_DAYS", default=10)
 # SELECTION AND FUNDING (values [TYPICAL] in shared/docs/domain.md: to confirm with the MEL)
 # Days before the committee session when members who have not scored are reminded.
 SCORING_REMINDER_DAYS_BEFORE_SESSION = env.int("SCORING_REMINDER_DAYS_BEFORE_SESSION", default=3)

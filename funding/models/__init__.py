@@ -4,6 +4,7 @@ the follow-up reports."""
 
 from funding.models.award import (
     SETTLED_STATES,
+    BankDetailsRequest,
     Condition,
     Convention,
     FollowUpReport,
@@ -22,6 +23,7 @@ from funding.models.programme import (
 
 __all__ = [
     "SETTLED_STATES",
+    "BankDetailsRequest",
     "CallRuleVersion",
     "Condition",
     "Convention",

@@ -204,3 +204,29 @@ class FollowUpReport(models.Model):
 
     def __str__(self) -> str:
         return f"Rapport à {self.months} mois"
+
+
+class BankDetailsRequest(models.Model):
+    """MEL staff ask the holder for the structure's bank details, by a date: a payment
+    waiting for an IBAN then has an owner (the holder), a deadline and a page to answer."""
+
+    application = models.ForeignKey(
+        "workflows.Application", on_delete=models.CASCADE, related_name="bank_details_requests"
+    )
+    requested_at = models.DateTimeField(_("demandées le"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("à fournir avant le"))
+    answered_at = models.DateTimeField(_("fournies le"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("demande de coordonnées bancaires")
+        verbose_name_plural = _("demandes de coordonnées bancaires")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Coordonnées bancaires à fournir avant le {self.due_on:%d/%m/%Y}"

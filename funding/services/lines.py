@@ -20,6 +20,7 @@ from funding.models import (
     FundingLine,
     LineState,
 )
+from funding.services.signatures import countersign_impossible, second_signature_above
 from reviewers.selectors import latest_deliberation
 from workflows import notify
 from workflows.application.services import application_event, programme
@@ -118,6 +119,18 @@ def funding_line_decide(
                     else "Le montant accordé ne peut pas dépasser le montant sollicité "
                 )
                 + f"({format_euros(line.proposed_amount)}).",
+                field="amount",
+            )
+        if countersign_impossible(
+            organisation=line.organisation, amount=amount, first_signer=actor
+        ):
+            # Recorded, it would wait for ever for a signature nobody can give.
+            raise ApplicationError(
+                f"Cette décision ne peut pas être enregistrée : au-delà de "
+                f"{format_euros(second_signature_above())}, un·e second·e membre de "
+                f"{line.organisation} doit contresigner, et personne d'autre que vous ne peut le "
+                f"faire. Accordez au plus {format_euros(second_signature_above())}, ou demandez à "
+                "l'équipe de la MEL d'ajouter un·e second·e signataire à votre organisation.",
                 field="amount",
             )
         line.decided_amount = amount

@@ -163,7 +163,10 @@ def tranche_blockers(*, tranche: Tranche) -> list[str]:
             if convention is None or not (convention.is_signed or convention.waived):
                 reasons.append("La convention n'est pas signée par les deux parties.")
         elif condition == Condition.IBAN_KNOWN and not (structure and structure.iban):
-            reasons.append("Les coordonnées bancaires (IBAN) de la structure manquent.")
+            reasons.append(
+                "Les coordonnées bancaires (IBAN) de la structure manquent. C'est au porteur "
+                "ou à la porteuse du projet de les indiquer."
+            )
         elif condition == Condition.COMMITTEE_CONDITIONS_MET and not application.conditions_met_at:
             reasons.append("Les conditions posées par le comité ne sont pas encore levées.")
         elif (
@@ -178,7 +181,8 @@ def tranche_blockers(*, tranche: Tranche) -> list[str]:
         ):
             reasons.append(
                 "L'agrément ESUS n'est pas encore obtenu : le solde attend l'agrément "
-                f"({structure.get_esus_status_display().lower()})."
+                f"({structure.get_esus_status_display().lower()}). Le porteur ou la porteuse "
+                "l'indique sur la fiche de sa structure dès qu'il est obtenu."
             )
     return reasons
 

@@ -186,6 +186,13 @@ def scoring_prepare(
     return scoring
 
 
+# A conflict found after scoring: the note counts already, only staff can take it out.
+SCORED_CONFLICT = (
+    "Vous avez déjà rendu votre notation : vous ne pouvez plus vous déporter vous-même. "
+    "Écrivez à l'équipe de la MEL, qui retirera votre note avant la délibération."
+)
+
+
 def conflict_declare(
     *, application: Application, member: User, reason: str = ""
 ) -> ConflictDeclaration:
@@ -200,6 +207,10 @@ def conflict_declare(
             raise ApplicationError("Ce dossier n'est pas à l'ordre du jour de votre comité.")
         if application.stage != ApplicationStatus.ON_AGENDA:
             raise ApplicationError("Le comité a déjà délibéré sur ce dossier.")
+        if Scoring.objects.filter(
+            dossier=application, session=session, member=member, submitted_at__isnull=False
+        ).exists():
+            raise ApplicationError(SCORED_CONFLICT)
         declaration, _created = ConflictDeclaration.objects.get_or_create(
             session=session,
             application=application,

@@ -33,7 +33,7 @@ def _triage_queries(
     client.force_login(staff)
     url = reverse("workflows:task", args=[task.pk])
     with CaptureQueriesContext(connection) as ctx:
-        response = client.post(url, {"organisation": incubator.pk})
+        response = client.post(url, {"decision": "orient", "organisation": incubator.pk})
     assert response.status_code == 302
     return [q["sql"] for q in ctx.captured_queries]
 

@@ -62,7 +62,12 @@ def test_first_contact_and_triage_are_chained_transitions_of_the_journey(
     assert started[0].actor_id is None  # nobody signed in yet
 
     triage = open_task(journey, "triage")
-    assert act(client, mel_staff, triage, {"organisation": incubator_x.pk}).status_code == 302
+    assert (
+        act(
+            client, mel_staff, triage, {"decision": "orient", "organisation": incubator_x.pk}
+        ).status_code
+        == 302
+    )
     transitions = _of(ref, AuditAction.TRANSITION)
     triaged = [r for r in transitions if r.object_ref == f"viewflow.task:{triage.pk}"]
     assert len(triaged) == 1
@@ -85,7 +90,12 @@ def test_assigning_an_incubator_records_its_grants_and_accepting_records_the_rev
     incubator_x_member: User,
 ) -> None:
     journey = submit_first_contact(client, roubaix)
-    act(client, mel_staff, open_task(journey, "triage"), {"organisation": incubator_x.pk})
+    act(
+        client,
+        mel_staff,
+        open_task(journey, "triage"),
+        {"decision": "orient", "organisation": incubator_x.pk},
+    )
     ref = f"workflows.journey:{journey.pk}"
     grants = _of(ref, AuditAction.GRANT)
     group = incubator_x.group.name

@@ -186,7 +186,12 @@ def test_a_message_tells_the_other_side_and_a_withdrawal_tells_those_handling_it
     from workflows.journey.services import journey_withdraw
 
     journey = submit_first_contact(client, roubaix)
-    act(client, mel_staff, open_task(journey, "triage"), {"organisation": incubator_x.pk})
+    act(
+        client,
+        mel_staff,
+        open_task(journey, "triage"),
+        {"decision": "orient", "organisation": incubator_x.pk},
+    )
     act(client, incubator_x_member, open_task(journey, "orientation"), {"answer": "accept"})
     journey.refresh_from_db()
     holder = journey.holder.user

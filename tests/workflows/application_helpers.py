@@ -36,7 +36,12 @@ def ready_journey(
         call_command("load_programme_rules", verbosity=0)
     journey = submit_first_contact(client, commune, email=email, title=title)
     assert (
-        act(client, staff, open_task(journey, "triage"), {"organisation": incubator.pk}).status_code
+        act(
+            client,
+            staff,
+            open_task(journey, "triage"),
+            {"decision": "orient", "organisation": incubator.pk},
+        ).status_code
         == 302
     )
     assert (

@@ -51,7 +51,12 @@ def test_a_step_granted_to_an_organisation_reaches_its_members_only_until_answer
     incubator_y_member: User,
 ) -> None:
     journey = submit_first_contact(client, roubaix, email="porteur@example.org")
-    answer = act(client, mel_staff, open_task(journey, "triage"), {"organisation": incubator_x.pk})
+    answer = act(
+        client,
+        mel_staff,
+        open_task(journey, "triage"),
+        {"decision": "orient", "organisation": incubator_x.pk},
+    )
     assert answer.status_code == 302
     orientation = open_task(journey, "orientation")
     assert selectors.open_task_ids(user=incubator_x_member, limit=10) == [orientation.pk]

@@ -29,7 +29,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _triage_to(client: Client, staff: User, journey: Journey, organisation: Organisation) -> None:
-    response = act(client, staff, open_task(journey, "triage"), {"organisation": organisation.pk})
+    response = act(
+        client,
+        staff,
+        open_task(journey, "triage"),
+        {"decision": "orient", "organisation": organisation.pk},
+    )
     assert response.status_code == 302
 
 
@@ -116,8 +121,10 @@ def test_a_second_click_never_completes_a_step_twice(
 ) -> None:
     journey = submit_first_contact(client, roubaix)
     triage = open_task(journey, "triage")
-    act(client, mel_staff, triage, {"organisation": incubator_x.pk})
-    response = act(client, mel_staff, triage, {"organisation": incubator_x.pk})
+    act(client, mel_staff, triage, {"decision": "orient", "organisation": incubator_x.pk})
+    response = act(
+        client, mel_staff, triage, {"decision": "orient", "organisation": incubator_x.pk}
+    )
     assert response.status_code == 302
     assert journey.orientations.count() == 1
     assert (
@@ -137,6 +144,7 @@ def test_redirected_at_triage_closes_the_journey_with_where_to_go(
         mel_staff,
         open_task(journey, "triage"),
         {
+            "decision": "redirect",
             "organisation": "",
             "redirect_reason": "Projet à but lucratif classique.",
             "redirect_guidance": "La CCI Grand Lille.",
@@ -160,7 +168,8 @@ def test_triage_without_choice_or_reason_is_refused_and_nothing_changes(
         client, mel_staff, open_task(journey, "triage"), {"organisation": "", "note": "à voir"}
     )
     assert response.status_code == 200
-    assert "Choisissez une structure" in response.content.decode()
+    assert "Choisissez d&#x27;orienter la personne" in response.content.decode()
+    assert "à voir" in response.content.decode()  # what was typed is kept
     journey.refresh_from_db()
     assert journey.stage == JourneyStage.TRIAGE
     assert open_task(journey, "triage").status == STATUS.NEW

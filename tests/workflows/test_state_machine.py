@@ -846,7 +846,8 @@ class DossierMachine(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.snap.apps_in(ApplicationStatus.ON_AGENDA)))
     @rule(which=st.integers(0, 5), member=st.integers(0, 1))
     def member_declares_a_conflict(self, which: int, member: int) -> None:
-        """Allowed while the dossier is on the agenda of the member's committee."""
+        """Allowed while the dossier is on the agenda of the member's committee and the
+        member has not scored it yet (after that, only staff can take the note out)."""
         from reviewers.services.selection import conflict_declare
 
         application = Application.objects.get(
@@ -854,10 +855,16 @@ class DossierMachine(RuleBasedStateMachine):
         )
         user = User.objects.get(pk=self.world.committee_members[member])
         on_a_session = application.committee_session_id is not None
+        scored = Scoring.objects.filter(
+            dossier=application,
+            session_id=application.committee_session_id,
+            member=user,
+            submitted_at__isnull=False,
+        ).exists()
         went = self._attempt(
             lambda: conflict_declare(application=application, member=user, reason="Je la connais.")
         )
-        assert went == on_a_session
+        assert went == (on_a_session and not scored)
 
     @precondition(lambda self: self._has(f"{A}.deliberation"))
     @rule(
@@ -918,16 +925,24 @@ class DossierMachine(RuleBasedStateMachine):
     def financier_decides_its_line(
         self, which: int, grant: bool, share: Decimal, signer: int
     ) -> None:
-        """Granted up to the proposed amount, or declined with a reason."""
+        """Granted up to the proposed amount, or declined with a reason; a grant that nobody
+        of the financier could countersign is refused (it would wait for ever)."""
         from funding.services.lines import funding_line_decide
+        from funding.services.signatures import countersign_impossible
 
         task, pk = pick(self.snap.steps(f"{FL}.decide"), which)
         line = FundingLine.objects.get(pk=pk)
         amount = (line.proposed_amount * share).quantize(Decimal(1))
+        signer_id = pick(list(self._signatories(line)), signer)
+        alone = countersign_impossible(
+            organisation=line.organisation,
+            amount=amount,
+            first_signer=User.objects.get(pk=signer_id),
+        )
         went = self._attempt(
             lambda: self._step(
                 task,
-                pick(list(self._signatories(line)), signer),
+                signer_id,
                 lambda process, user: funding_line_decide(
                     line=process,
                     actor=user,
@@ -937,7 +952,7 @@ class DossierMachine(RuleBasedStateMachine):
                 ),
             )
         )
-        assert went == (not grant or amount <= line.proposed_amount)
+        assert went == (not grant or (amount <= line.proposed_amount and not alone))
 
     @precondition(lambda self: self._has(f"{FL}.countersign"))
     @rule(which=st.integers(0, 5), confirm=st.booleans(), signer=st.integers(0, 1))

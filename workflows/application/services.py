@@ -140,15 +140,34 @@ def active_mandate(*, application: Application) -> Mandate | None:
     return application.mandates.filter(revoked_at__isnull=True).first()
 
 
+# A mandate lets the advisors fill in the application: only while it is being filled.
+MANDATE_STAGES = (
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.INCOMPLETE,
+    ApplicationStatus.ADJOURNED,
+)
+
+
+def mandate_unavailable_reason(*, application: Application) -> str:
+    """Why no mandate can be given now, in French ("" when it can)."""
+    if application.project.support_organisation_id is None:
+        return "Aucune structure d'accompagnement ne suit ce projet."
+    if application.stage not in MANDATE_STAGES:
+        return (
+            "La candidature n'est plus modifiable à cette étape "
+            f"({application.get_stage_display().lower()}) : un mandat n'aurait plus d'objet."
+        )
+    return ""
+
+
 def mandate_grant(*, application: Application, actor: User) -> Mandate:
     """The holder lets the supporting organisation's advisors fill in the application."""
     if actor.pk != application.holder_id:
         raise ApplicationError("Seul·e le ou la porteur·se du projet peut donner un mandat.")
+    unavailable = mandate_unavailable_reason(application=application)
     organisation = application.project.support_organisation
-    if organisation is None:
-        raise ApplicationError("Aucune structure d'accompagnement ne suit ce projet.")
-    if application.stage not in (ApplicationStatus.DRAFT, ApplicationStatus.INCOMPLETE):
-        raise ApplicationError("La candidature n'est plus modifiable : un mandat n'a plus d'objet.")
+    if unavailable or organisation is None:
+        raise ApplicationError(unavailable)
     if active_mandate(application=application) is not None:
         raise ApplicationError("Un mandat est déjà en cours.")
     with transaction.atomic():

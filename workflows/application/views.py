@@ -84,6 +84,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "my_tasks": tasks,
             "can_fill": _may_fill(request, application),
             "mandate": services.active_mandate(application=application),
+            "mandate_unavailable": services.mandate_unavailable_reason(application=application),
             "values": services.application_values(application=application),
             "checks": application.eligibility_checks.all(),
             "financing_lines": application.financing_lines.all(),

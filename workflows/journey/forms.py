@@ -62,11 +62,27 @@ class FirstContactForm(LocatedForm):
 
 
 class TriageForm(forms.Form):
+    """Orient the person to a support organisation or redirect them elsewhere: nothing is
+    chosen in advance, so a page sent without reading it orients nobody by mistake."""
+
+    decision = forms.ChoiceField(
+        label="Que proposez-vous à la personne ?",
+        choices=[
+            ("orient", "L'orienter vers une structure d'accompagnement"),
+            ("redirect", "La réorienter ailleurs (ce dispositif ne lui correspond pas)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez d'orienter la personne vers une structure ou de la "
+            "réorienter ailleurs."
+        },
+    )
     organisation = forms.ModelChoiceField(
-        label="Orienter vers",
+        label="Structure d'accompagnement",
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label="— Ne pas orienter (réorienter ailleurs) —",
+        empty_label="— Choisissez la structure —",
+        help_text="Les structures suggérées par les règles d'orientation viennent en premier.",
     )
     redirect_reason = forms.CharField(
         label="Motif de la réorientation", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -74,10 +90,16 @@ class TriageForm(forms.Form):
     redirect_guidance = forms.CharField(
         label="Où la personne peut-elle s'adresser ?",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Elle le lit dans son espace et dans l'e-mail qu'elle reçoit : donnez des "
+        "adresses ou des liens.",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     note = forms.CharField(
-        label="Note interne", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Note interne",
+        required=False,
+        help_text="Lue par l'équipe de la MEL et par la structure qui accompagnera le projet, "
+        "jamais par la personne.",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
@@ -88,9 +110,31 @@ class TriageForm(forms.Form):
             pk__in=[o.pk for o in organisations]
         ).select_related("group")
         order = {o.pk: i for i, o in enumerate(organisations)}
+        staffed = set(
+            Organisation.objects.filter(
+                pk__in=order, memberships__user__is_active=True
+            ).values_list("pk", flat=True)
+        )
         field.choices = [("", field.empty_label)] + [  # suggested organisations first
-            (o.pk, o.name) for o in sorted(organisations, key=lambda o: order[o.pk])
+            (o.pk, o.name if o.pk in staffed else f"{o.name} (aucun membre actif pour répondre)")
+            for o in sorted(organisations, key=lambda o: order[o.pk])
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        decision = data.get("decision")
+        if decision == "orient" and not data.get("organisation"):
+            self.add_error("organisation", "Choisissez la structure d'accompagnement.")
+        if decision == "redirect" and not (data.get("redirect_reason") or "").strip():
+            self.add_error(
+                "redirect_reason", "Indiquez pourquoi vous réorientez la personne ailleurs."
+            )
+        # Only what goes with the choice made is kept (a structure picked, then "redirect").
+        if decision == "orient":
+            data["redirect_reason"] = data["redirect_guidance"] = ""
+        elif decision == "redirect":
+            data["organisation"] = None
+        return data
 
 
 class OrientationAnswerForm(forms.Form):

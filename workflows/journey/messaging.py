@@ -8,9 +8,50 @@ from django.db.models import Exists, OuterRef, QuerySet
 from accounts.exceptions import ApplicationError
 from accounts.models import User
 from workflows import notify
-from workflows.models import DossierMessage, Journey, MessageReceipt, PrivateNote
+from workflows.models import (
+    Application,
+    ApplicationStatus,
+    DossierMessage,
+    Journey,
+    JourneyStage,
+    MessageReceipt,
+    PrivateNote,
+)
 
 MAX_LENGTH = 5000
+
+# Once the journey has ended this way nobody answers any more: the conversation stays
+# readable, but a new message would go nowhere.
+_ENDED_JOURNEY = {
+    JourneyStage.WITHDRAWN: "Ce projet a été retiré : la messagerie est fermée.",
+    JourneyStage.REDIRECTED: "Ce parcours s'est terminé par une réorientation : la messagerie "
+    "est fermée.",
+    JourneyStage.SUPPORT_ENDED: "L'accompagnement de ce projet est terminé : la messagerie est "
+    "fermée.",
+}
+_ENDED_APPLICATION = (
+    ApplicationStatus.INELIGIBLE,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.NOT_FUNDED,
+    ApplicationStatus.CLOSED,
+    ApplicationStatus.CLOSED_NO_FOLLOW_UP,
+    ApplicationStatus.WITHDRAWN,
+)
+
+
+def messaging_closed_reason(*, journey: Journey) -> str:
+    """Why no message may be posted on the journey any more, in French ("" while open).
+    A journey ready to apply stays open as long as its application goes on."""
+    if journey.stage in _ENDED_JOURNEY:
+        return _ENDED_JOURNEY[JourneyStage(journey.stage)]
+    if (
+        journey.stage == JourneyStage.READY_TO_APPLY
+        and Application.objects.filter(
+            source_journey=journey, stage__in=_ENDED_APPLICATION
+        ).exists()
+    ):
+        return "La candidature de ce projet est close : la messagerie est fermée."
+    return ""
 
 
 def can_read_private_notes(*, user: User, journey: Journey) -> bool:
@@ -23,7 +64,11 @@ def can_read_private_notes(*, user: User, journey: Journey) -> bool:
 
 
 def message_send(*, journey: Journey, author: User, body: str) -> DossierMessage:
-    """Post a message on the journey (the caller has checked the author may see it)."""
+    """Post a message on the journey (the caller has checked the author may see it); refused
+    once the journey or its application has ended."""
+    closed = messaging_closed_reason(journey=journey)
+    if closed:
+        raise ApplicationError(f"Votre message n'a pas été envoyé. {closed}")
     text = body.strip()
     if not text:
         raise ApplicationError("Le message est vide.", field="body")

@@ -9,6 +9,11 @@ from django.forms import BaseForm
 from django.urls import reverse
 
 from accounts.access import get_visible_or_404
+from applicants.services.territory import (
+    outside_mel_guidance,
+    outside_mel_links,
+    outside_mel_message,
+)
 from workflows.journey import services
 from workflows.journey.forms import OrientationAnswerForm, SupportConclusionForm, TriageForm
 from workflows.journey.selectors import journey_detail_queryset
@@ -39,14 +44,35 @@ class TriageStep(JourneyStep):
 
     def get_form(self) -> BaseForm:
         suggestions = services.orientation_suggestions(journey=self.process)
-        return TriageForm(self.data(), organisations=suggestions)
+        return TriageForm(
+            self.data(), organisations=suggestions, initial=self.outside_mel_initial()
+        )
+
+    def outside_mel_initial(self) -> dict[str, str]:
+        """A project outside the MEL is proposed for redirection, with where to go (staff
+        still choose, and may change every word)."""
+        commune = self.process.project.commune
+        if commune is None or commune.in_mel:
+            return {}
+        return {
+            "redirect_reason": outside_mel_message(commune),
+            "redirect_guidance": outside_mel_guidance(),
+        }
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        commune = self.process.project.commune
+        return super().get_context_data(
+            outside_mel=commune is not None and not commune.in_mel,
+            outside_mel_links=outside_mel_links(),
+            **context,
+        )
 
     def perform(self, process: Journey, form: Any) -> Any:
         data = form.cleaned_data
         return services.journey_triage(
             journey=process,
             actor=self.request.user,
-            organisation=data["organisation"],
+            organisation=data["organisation"] if data["decision"] == "orient" else None,
             redirect_reason=data["redirect_reason"],
             redirect_guidance=data["redirect_guidance"],
             note=data["note"],

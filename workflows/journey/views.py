@@ -22,6 +22,7 @@ from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 from accounts.paging import page_by_keys
+from applicants.services.territory import outside_mel_links
 from audit.selectors import audit_panel
 from workflows.engine import task_can_act
 from workflows.journey import messaging, services
@@ -91,7 +92,10 @@ def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "conversation": conversation,
             "deadline": next_deadline(journey=journey),
             "message_form": MessageForm(),
+            "messaging_closed": messaging.messaging_closed_reason(journey=journey),
             "show_notes": show_notes,
+            # Whoever works on the journey (staff, the organisation it is shared with).
+            "show_contact": not is_holder,
             "notes": journey.private_notes.select_related("author") if show_notes else [],
             "note_form": MessageForm(),
         },
@@ -253,4 +257,10 @@ def first_contact(request: HttpRequest) -> HttpResponse:
             add_application_error(form, error)
         else:
             return render(request, "workflows/first_contact_done.html", {"result": result})
-    return render(request, "workflows/first_contact.html", {"form": form})
+    # Refused for a commune outside the MEL: say where to go, with links.
+    outside = form.has_error("commune", "outside_mel")
+    return render(
+        request,
+        "workflows/first_contact.html",
+        {"form": form, "outside_mel_links": outside_mel_links() if outside else []},
+    )
