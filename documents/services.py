@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.exceptions import ApplicationError
 from accounts.models import User
 from workflows.application.services import (
-    application_save_draft,
+    application_checklist_sync,
     checklist_documents,
     editable_fields,
 )
@@ -34,9 +34,9 @@ from workflows.models import Application
 
 from .antivirus import ScannerUnavailable, ScanResult, scan_bytes
 from .models import Document, ScanStatus
-from .selectors import documents_may_fill
+from .selectors import ChecklistRow, document_checklist, documents_may_fill
 from .signals import document_downloaded
-from .validation import CheckedFile, validate_upload
+from .validation import ACCEPT_ATTRIBUTE, CheckedFile, human_size, validate_upload
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +209,50 @@ def _checklist_sync(*, application: Application, actor: User, code: str) -> None
         .values_list("original_name", flat=True)
         .first()
     )
-    application_save_draft(
-        application=application, actor=actor, values={f"doc_{code}": latest or ""}
+    application_checklist_sync(
+        application=application, actor=actor, code=code, file_name=latest or ""
     )
+
+
+class DocumentStore:
+    """The attachments store the application's pages use (``workflows.application.
+    attachments``): this app's checklist, upload and deletion."""
+
+    accept = ACCEPT_ATTRIBUTE
+
+    @property
+    def formats(self) -> str:
+        return (
+            "PDF, PNG, JPEG, ODT, DOCX, XLSX ou ODS, "
+            f"{human_size(settings.DOCUMENT_MAX_BYTES)} au plus par fichier"
+        )
+
+    def checklist(self, *, application: Application) -> list[ChecklistRow]:
+        return document_checklist(application=application)
+
+    def upload(
+        self, *, application: Application, actor: User, code: str, uploaded_file: UploadedFile
+    ) -> Document:
+        return document_upload(
+            application=application, actor=actor, code=code, uploaded_file=uploaded_file
+        )
+
+    def delete(self, *, application: Application, actor: User, public_id: str) -> Document:
+        document = (
+            Document.objects.filter(
+                application=application, public_id=public_id, deleted_at__isnull=True
+            ).first()
+            if _is_uuid(public_id)
+            else None
+        )
+        if document is None:
+            raise ApplicationError("Ce document n'existe pas ou a déjà été supprimé.")
+        return document_delete(document=document, actor=actor)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except (ValueError, TypeError):
+        return False
+    return True
