@@ -25,12 +25,9 @@ from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
 from accounts.models import User
-from workflows.application.services import (
-    application_checklist_sync,
-    checklist_documents,
-    editable_fields,
-)
-from workflows.models import Application
+from workflows.application.services import active_mandate, checklist_documents, editable_fields
+from workflows.engine import process_lock
+from workflows.models import Application, ApplicationEdit, ChecklistItem
 
 from .antivirus import ScannerUnavailable, ScanResult, scan_bytes
 from .models import Document, ScanStatus
@@ -201,17 +198,42 @@ def _write(data: bytes) -> str:
 
 
 def _checklist_sync(*, application: Application, actor: User, code: str) -> None:
-    """Tick the checklist item with the code's latest stored file name, or untick it."""
+    """Tick the checklist item with the code's latest stored file name, or untick it, in
+    the transaction that stores or deletes the file: a ticked item always has a file. The
+    change goes to the application's edit history like a typed one (``_fill_check`` has
+    checked who may act and that the document is asked)."""
     latest = (
         Document.objects.filter(application=application, code=code, deleted_at__isnull=True)
         .exclude(storage_name="")
         .order_by("-uploaded_at", "-pk")
         .values_list("original_name", flat=True)
         .first()
+        or ""
     )
-    application_checklist_sync(
-        application=application, actor=actor, code=code, file_name=latest or ""
-    )
+    with process_lock(application):
+        required = next(d for d in checklist_documents(application=application) if d.code == code)
+        item = ChecklistItem.objects.filter(application=application, document=required).first()
+        if (item.file_name if item else "") == latest:
+            return
+        ApplicationEdit.objects.create(
+            application=application,
+            field=f"doc_{code}",
+            old_value=item.file_name if item else "",
+            new_value=latest,
+            editor=actor,
+            mandate=None
+            if actor.pk == application.holder_id
+            else active_mandate(application=application),
+        )
+        if item is None:
+            ChecklistItem.objects.create(
+                application=application, document=required, file_name=latest
+            )
+        elif latest:
+            item.file_name = latest
+            item.save(update_fields=["file_name"])
+        else:
+            item.delete()
 
 
 class DocumentStore:

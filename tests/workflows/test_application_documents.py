@@ -4,6 +4,8 @@ while a mandatory document has no file."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -104,7 +106,11 @@ def test_a_refused_file_keeps_what_was_typed_and_leaves_no_bytes(
     assert "Un texte long et précieux, tapé une seule fois." in page
     assert "Le fichier n&#x27;a pas été déposé" in page
     assert 'href="#id_piece_statuts"' in page
-    assert 'aria-describedby="' in page and "id_piece_statuts_erreur" in page
+    assert 'id="id_piece_statuts_erreur"' in page
+    # The error is tied to the file input it is about.
+    assert re.search(
+        r'id="id_piece_statuts"[^>]*aria-describedby="[^"]*id_piece_statuts_erreur"', page
+    )
     assert not Document.objects.filter(application=draft, storage_name__gt="").exists()
     assert media_bytes() == 0
     draft.refresh_from_db()

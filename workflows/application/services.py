@@ -29,7 +29,6 @@ from workflows.models import (
     ApplicationStatus,
     BudgetKind,
     BudgetLine,
-    ChecklistItem,
     FinancingLine,
     FinancingStatus,
     Journey,
@@ -262,7 +261,7 @@ def _save_draft_locked(application: Application, actor: User, values: dict[str, 
     current = application_values(application=application)
     changed: list[str] = []
     for name, value in values.items():
-        # The checklist is not typed: it follows the files handed in (checklist_sync).
+        # The checklist is not typed: the documents store keeps it (one item per file).
         if name not in current or name.startswith("doc_"):
             continue
         if allowed is not None and name not in allowed:
@@ -285,41 +284,6 @@ def _save_draft_locked(application: Application, actor: User, values: dict[str, 
             _set_budget_total(application, name, value)
     application.save()
     return changed
-
-
-@transaction.atomic
-def application_checklist_sync(
-    *, application: Application, actor: User, code: str, file_name: str
-) -> None:
-    """Tick the checklist item ``code`` with the name of the file just handed in (or untick
-    it: ``file_name`` empty). Called by the documents store only, in the transaction that
-    stores or deletes the file, so a ticked item always has a file behind it. The change is
-    in the edit history like any other, attributed to ``actor`` (and to their mandate)."""
-    with process_lock(application):
-        application.refresh_from_db()
-        mandate = _can_fill(application, actor)
-        allowed = editable_fields(application=application)
-        name = f"doc_{code}"
-        if allowed is not None and name not in allowed:
-            raise ApplicationError("Cette pièce n'est pas modifiable à cette étape.")
-        document = next(
-            (d for d in checklist_documents(application=application) if d.code == code), None
-        )
-        if document is None:
-            raise ApplicationError("Cette pièce n'est pas demandée pour cette candidature.")
-        item = ChecklistItem.objects.filter(application=application, document=document).first()
-        old = item.file_name if item else ""
-        if old == file_name:
-            return
-        ApplicationEdit.objects.create(
-            application=application,
-            field=name,
-            old_value=old,
-            new_value=file_name,
-            editor=actor,
-            mandate=mandate,
-        )
-        _set_checklist(application, document, file_name)
 
 
 def financing_line_add(
@@ -375,19 +339,6 @@ def _set_budget_total(application: Application, name: str, value: Decimal | None
         BudgetLine.objects.create(application=application, kind=kind, label=label, amount=value)
     if kind == BudgetKind.CHARGE:
         application.total_budget = value
-
-
-def _set_checklist(
-    application: Application, document: RequiredDocument | None, file_name: str | None
-) -> None:
-    """The file named for one required document: replaced, or removed when blank."""
-    if document is None:
-        return
-    ChecklistItem.objects.filter(application=application, document=document).delete()
-    if file_name:
-        ChecklistItem.objects.create(
-            application=application, document=document, file_name=file_name
-        )
 
 
 @dataclass(frozen=True)
