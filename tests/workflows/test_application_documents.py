@@ -211,3 +211,34 @@ def test_staff_cannot_declare_complete_while_a_mandatory_document_is_missing(
     assert done.status_code == 302
     application.refresh_from_db()
     assert application.stage == ApplicationStatus.COMPLETE
+
+
+def test_the_migration_unticks_names_typed_without_a_file_and_keeps_the_history(
+    client: Client, draft: Application
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from workflows.models import ApplicationEdit
+
+    holder = draft.holder.user
+    post_form(client, holder, draft, full_data(draft), "save")  # real files for each one
+    typed = next(d for d in checklist_documents(application=draft) if not d.is_mandatory)
+    ChecklistItem.objects.create(application=draft, document=typed, file_name="bilan.pdf")
+    ApplicationEdit.objects.create(
+        application=draft, field=f"doc_{typed.code}", new_value="bilan.pdf", editor=holder
+    )
+    ChecklistItem.objects.filter(application=draft, document__code="statuts").update(
+        file_name="ancien nom.pdf"
+    )
+    migration = importlib.import_module("workflows.migrations.0013_checklist_follows_uploads")
+    migration.follow_uploads(apps, None)
+    items = dict(
+        ChecklistItem.objects.filter(application=draft).values_list("document__code", "file_name")
+    )
+    assert typed.code not in items
+    assert items["statuts"] == "statuts.pdf"
+    assert sorted(items) == sorted(mandatory_codes(draft))
+    # What was typed stays in the history.
+    assert ApplicationEdit.objects.filter(field=f"doc_{typed.code}", new_value="bilan.pdf").exists()

@@ -18,9 +18,12 @@ from workflows.models import Application
 
 
 class AttachmentStore(Protocol):
-    # The ``accept`` attribute of a file input, and the formats and size in words.
+    # The ``accept`` attribute of a file input.
     accept: str
-    formats: str
+
+    @property
+    def formats(self) -> str:
+        """The formats and the size allowed, in words."""
 
     def checklist(self, *, application: Application) -> list[Any]:
         """One row per document asked (``code``, ``label``, ``help_text``,

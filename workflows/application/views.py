@@ -211,7 +211,6 @@ def _edit_page(
     *,
     files: DocumentFilesForm | None = None,
     problems: list[services.Missing] | None = None,
-    status: int = 200,
 ) -> HttpResponse:
     editable = services.editable_fields(application=application)
     files = files or _files_form(request, application, editable)
@@ -240,7 +239,6 @@ def _edit_page(
             "financing_lines": application.financing_lines.select_related("organisation"),
             "financing_form": financing_form,
         },
-        status=status,
     )
 
 
