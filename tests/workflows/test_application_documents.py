@@ -14,9 +14,10 @@ from django.utils.html import escape
 
 from accounts.models import Organisation, User
 from applicants.models import Commune
-from documents.models import Document
-from tests.documents.conftest import media_bytes
+from documents.models import Document, ScanStatus
+from tests.documents.conftest import fake_clamd, media_bytes  # noqa: F401 (a fixture)
 from tests.support import sample_files
+from tests.support.fake_clamd import EICAR, FakeClamd
 from tests.workflows.application_helpers import (
     app_task,
     full_data,
@@ -242,3 +243,29 @@ def test_the_migration_unticks_names_typed_without_a_file_and_keeps_the_history(
     assert sorted(items) == sorted(mandatory_codes(draft))
     # What was typed stays in the history.
     assert ApplicationEdit.objects.filter(field=f"doc_{typed.code}", new_value="bilan.pdf").exists()
+
+
+def test_the_form_scans_each_file_and_an_infected_one_is_refused_next_to_its_document(
+    client: Client,
+    draft: Application,
+    fake_clamd: FakeClamd,  # noqa: F811 (the fixture imported above)
+) -> None:
+    """With the antivirus on: the clean files are stored (and scanned), the infected one is
+    refused where it was chosen, its bytes never written, and the rest typed is kept."""
+    data = full_data(draft, social_utility="Texte à garder.")
+    data["piece_statuts"] = SimpleUploadedFile(
+        "statuts.pdf", sample_files.pdf(text="x").replace(b"%%EOF", b"%" + EICAR + b"\n%%EOF")
+    )
+    response = post_form(client, draft.holder.user, draft, data, "submit")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "virus" in page
+    assert "Texte à garder." in page
+    assert 'id="id_piece_statuts"' in page  # still to hand in
+    stored = Document.objects.filter(application=draft).exclude(storage_name="")
+    assert "statuts" not in set(stored.values_list("code", flat=True))
+    assert {d.scan_status for d in stored} == {ScanStatus.CLEAN}
+    assert len(fake_clamd.streams) == len(mandatory_codes(draft))
+    assert media_bytes() == sum(d.size for d in stored)
+    draft.refresh_from_db()
+    assert draft.stage == ApplicationStatus.DRAFT  # not submitted with a file refused
