@@ -110,7 +110,7 @@ def test_a_refused_file_keeps_what_was_typed_and_leaves_no_bytes(
     assert 'id="id_piece_statuts_erreur"' in page
     # The error is tied to the file input it is about.
     assert re.search(
-        r'id="id_piece_statuts"[^>]*aria-describedby="[^"]*id_piece_statuts_erreur"', page
+        r'id="id_piece_statuts"[^>]*aria-describedby="[^"]*id_piece_statuts_erreur[ "]', page
     )
     assert not Document.objects.filter(application=draft, storage_name__gt="").exists()
     assert media_bytes() == 0
