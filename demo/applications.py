@@ -5,9 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from accounts.models import Organisation, User
 from demo.clock import on_day
 from demo.steps import take_step
+from documents.services import document_upload
 from funding.models import FundingInstrument
 from workflows.application.checks import application_completeness, application_eligibility_decide
 from workflows.application.flows import ApplicationFlow, application_open
@@ -42,12 +45,18 @@ def seed_application(
     }
     if submit:
         values |= {"charges_total": budget, "produits_total": budget}
-        values |= {
-            f"doc_{d.code}": f"{d.code}.pdf"
-            for d in checklist_documents(application=application)
-            if d.is_mandatory
-        }
     application_save_draft(application=application, actor=holder, values=values)
+    if submit:
+        for document in checklist_documents(application=application):
+            if document.is_mandatory:
+                document_upload(
+                    application=application,
+                    actor=holder,
+                    code=document.code,
+                    uploaded_file=SimpleUploadedFile(
+                        f"{document.code}.pdf", demo_pdf(document.label)
+                    ),
+                )
     if co_financer is not None:
         financing_line_add(
             application=application,
@@ -102,3 +111,25 @@ def seed_eligible(
         )
     application.refresh_from_db()
     return application
+
+
+def demo_pdf(text: str) -> bytes:
+    """A one-page PDF naming the document (the demo's files are real, small and clean)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text.encode('ascii', 'replace').decode()}) Tj ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body, offsets = "%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += f"{number} 0 obj\n{content}\nendobj\n"
+    xref = len(body)
+    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    body += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    return body.encode("ascii")

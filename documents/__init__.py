@@ -7,7 +7,7 @@ Layout: ``validation`` refuses a file before anything is written (French message
 ``selectors`` says which documents a user may see; ``signals`` declares
 ``document_downloaded`` for the audit trail.
 
-Dependency direction: a ``Document`` points at ``workflows.Application`` (string reference,
-so only the migration depends on workflows). The code here imports workflows inside
-functions only, so workflows may import documents at module level without a cycle.
+Dependency direction: ``documents`` sits above the stages (it imports the application's
+services and records). The application's pages reach it through the store they declare
+(``workflows.application.attachments``), registered here in ``DocumentsConfig.ready``.
 """

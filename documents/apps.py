@@ -8,11 +8,15 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit import receivers as audit_receivers
+        from workflows.application.attachments import attachments_register
 
         from . import receivers
         from .models import Document
+        from .services import DocumentStore
         from .signals import document_downloaded
 
+        # The application's pages reach uploads through this store (they sit a layer below).
+        attachments_register(DocumentStore())
         post_delete.connect(
             receivers.delete_stored_file,
             sender=Document,

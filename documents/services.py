@@ -25,18 +25,15 @@ from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
 from accounts.models import User
-from workflows.application.services import (
-    application_save_draft,
-    checklist_documents,
-    editable_fields,
-)
-from workflows.models import Application
+from workflows.application.services import active_mandate, checklist_documents, editable_fields
+from workflows.engine import process_lock
+from workflows.models import Application, ApplicationEdit, ChecklistItem
 
 from .antivirus import ScannerUnavailable, ScanResult, scan_bytes
 from .models import Document, ScanStatus
-from .selectors import documents_may_fill
+from .selectors import ChecklistRow, document_checklist, documents_may_fill
 from .signals import document_downloaded
-from .validation import CheckedFile, validate_upload
+from .validation import ACCEPT_ATTRIBUTE, CheckedFile, human_size, validate_upload
 
 logger = logging.getLogger(__name__)
 
@@ -201,14 +198,83 @@ def _write(data: bytes) -> str:
 
 
 def _checklist_sync(*, application: Application, actor: User, code: str) -> None:
-    """Tick the checklist item with the code's latest stored file name, or untick it."""
+    """Tick the checklist item with the code's latest stored file name, or untick it, in
+    the transaction that stores or deletes the file: a ticked item always has a file. The
+    change goes to the application's edit history like a typed one (``_fill_check`` has
+    checked who may act and that the document is asked)."""
     latest = (
         Document.objects.filter(application=application, code=code, deleted_at__isnull=True)
         .exclude(storage_name="")
         .order_by("-uploaded_at", "-pk")
         .values_list("original_name", flat=True)
         .first()
+        or ""
     )
-    application_save_draft(
-        application=application, actor=actor, values={f"doc_{code}": latest or ""}
-    )
+    with process_lock(application):
+        required = next(d for d in checklist_documents(application=application) if d.code == code)
+        item = ChecklistItem.objects.filter(application=application, document=required).first()
+        if (item.file_name if item else "") == latest:
+            return
+        ApplicationEdit.objects.create(
+            application=application,
+            field=f"doc_{code}",
+            old_value=item.file_name if item else "",
+            new_value=latest,
+            editor=actor,
+            mandate=None
+            if actor.pk == application.holder_id
+            else active_mandate(application=application),
+        )
+        if item is None:
+            ChecklistItem.objects.create(
+                application=application, document=required, file_name=latest
+            )
+        elif latest:
+            item.file_name = latest
+            item.save(update_fields=["file_name"])
+        else:
+            item.delete()
+
+
+class DocumentStore:
+    """The attachments store the application's pages use (``workflows.application.
+    attachments``): this app's checklist, upload and deletion."""
+
+    accept = ACCEPT_ATTRIBUTE
+
+    @property
+    def formats(self) -> str:
+        return (
+            "PDF, PNG, JPEG, ODT, DOCX, XLSX ou ODS, "
+            f"{human_size(settings.DOCUMENT_MAX_BYTES)} au plus par fichier"
+        )
+
+    def checklist(self, *, application: Application) -> list[ChecklistRow]:
+        return document_checklist(application=application)
+
+    def upload(
+        self, *, application: Application, actor: User, code: str, uploaded_file: UploadedFile
+    ) -> Document:
+        return document_upload(
+            application=application, actor=actor, code=code, uploaded_file=uploaded_file
+        )
+
+    def delete(self, *, application: Application, actor: User, public_id: str) -> Document:
+        document = (
+            Document.objects.filter(
+                application=application, public_id=public_id, deleted_at__isnull=True
+            ).first()
+            if _is_uuid(public_id)
+            else None
+        )
+        if document is None:
+            raise ApplicationError("Ce document n'existe pas ou a déjà été supprimé.")
+        return document_delete(document=document, actor=actor)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except (ValueError, TypeError):
+        return False
+    return True

@@ -38,6 +38,12 @@ class Event(models.TextChoices):
     SCORING_CANCELLED = "scoring_cancelled", "Notation annulée"
     BANK_DETAILS_REQUESTED = "bank_details_requested", "Coordonnées bancaires demandées"
     BANK_DETAILS_RECEIVED = "bank_details_received", "Coordonnées bancaires reçues"
+    FIRST_CONTACT_ACKNOWLEDGED = "first_contact_acknowledged", "Accusé de réception"
+    JOURNEY_ORIENTED = "journey_oriented", "Votre structure d'accompagnement"
+    APPLICATION_COMPLETE = "application_complete", "Candidature complète"
+    APPLICATION_ELIGIBLE = "application_eligible", "Candidature éligible"
+    FINANCIER_DECISION = "financier_decision", "Décision d'un financeur sur votre projet"
+    CONVENTION_READY = "convention_ready", "Subvention accordée : convention à signer"
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,9 @@ CATALOGUE: dict[Event, Spec] = {
     Event.ORIENTATION_PROPOSED: Spec("Un projet vous est proposé : {{ title }}", True),
     Event.ORIENTATION_ANSWERED: Spec("{{ organisation }} a répondu pour « {{ title }} »", False),
     Event.APPLICATION_SUBMITTED: Spec("Candidature déposée : {{ title }}", True),
-    Event.COMPLEMENTS_REQUESTED: Spec("Votre candidature : des compléments sont demandés", True),
+    Event.COMPLEMENTS_REQUESTED: Spec(
+        "Votre candidature : envoyez les compléments demandés avant le {{ deadline }}", True
+    ),
     Event.COMPLEMENTS_REMINDER: Spec("Relance : compléments attendus pour votre candidature", True),
     Event.DOSSIER_CLOSED: Spec("Votre dossier « {{ title }} » est clos", False),
     Event.ON_AGENDA: Spec("Votre candidature passe en comité le {{ session_date }}", False),
@@ -63,7 +71,9 @@ CATALOGUE: dict[Event, Spec] = {
     Event.FUNDING_LINE_TO_SIGN: Spec("Financement à décider : {{ title }}", True),
     Event.COUNTERSIGN_DUE: Spec("Seconde signature attendue : {{ title }}", True),
     Event.FUNDING_LINE_DECIDED: Spec("{{ organisation }} a statué sur « {{ title }} »", False),
-    Event.TRANCHE_RELEASED: Spec("Versement ordonné pour « {{ title }} »", False),
+    Event.TRANCHE_RELEASED: Spec(
+        "Versement de {{ amount }} mis en paiement pour « {{ title }} »", False
+    ),
     Event.REPORT_DUE: Spec("Votre rapport de suivi est à rendre avant le {{ due_on }}", True),
     Event.REPORT_LATE: Spec("Relance : votre rapport de suivi est en retard", True),
     Event.REPORT_ESCALATED: Spec("Rapport de suivi en retard : {{ title }}", True),
@@ -75,5 +85,23 @@ CATALOGUE: dict[Event, Spec] = {
     ),
     Event.BANK_DETAILS_RECEIVED: Spec(
         "Coordonnées bancaires reçues : « {{ title }} » peut être payé", True
+    ),
+    Event.FIRST_CONTACT_ACKNOWLEDGED: Spec(
+        "Nous avons bien reçu votre demande : la MEL vous répond d'ici le {{ due_on }}", False
+    ),
+    Event.JOURNEY_ORIENTED: Spec(
+        "{{ organisation }} vous accompagne : elle vous contacte pour un premier rendez-vous",
+        False,
+    ),
+    Event.APPLICATION_COMPLETE: Spec(
+        "Votre candidature est complète : prochaine étape, l'examen de son éligibilité", False
+    ),
+    Event.APPLICATION_ELIGIBLE: Spec(
+        "Votre candidature est éligible : prochaine étape, le comité de sélection", False
+    ),
+    Event.FINANCIER_DECISION: Spec("{{ organisation }} a décidé : {{ verdict }}", False),
+    Event.CONVENTION_READY: Spec(
+        "Subvention de {{ amount }} accordée : {% if convention %}signez la convention et {% endif %}donnez votre IBAN",
+        True,
     ),
 }

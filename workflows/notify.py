@@ -6,11 +6,13 @@ insert for the rows, whatever their number.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import MembershipRole, Organisation, OrganisationKind, User
 from funding.formatting import format_euros
@@ -18,7 +20,7 @@ from funding.models import FollowUpReport, FundingLine, Tranche
 from notifications.catalogue import Event
 from notifications.services import Message, notify
 from reviewers.models import Deliberation
-from workflows.calendar import local_day
+from workflows.calendar import add_working_days, day_in_words, local_day
 from workflows.models import Application, DossierMessage, Journey, Orientation
 
 
@@ -88,6 +90,48 @@ def first_contact_received(*, journey: Journey) -> None:
     )
 
 
+def said(title: str, needs: str) -> str:
+    """What a person wrote on the public form, as an occurrence: the same words sent twice
+    (a double click) are acknowledged once."""
+    return hashlib.sha256(f"{title}\n{needs}".encode()).hexdigest()[:16]
+
+
+def first_contact_acknowledged(*, journey: Journey, occurrence: str, again: bool = False) -> None:
+    """Tell the person, at the e-mail they gave, that their request arrived and when the MEL
+    answers (the triage delay, in working days). ``occurrence`` is what they wrote: the same
+    words sent twice are acknowledged once; ``again``: added to their journey under way."""
+    days = settings.TRIAGE_SLA_WORKING_DAYS
+    notify(
+        message=_journey(
+            journey,
+            Event.FIRST_CONTACT_ACKNOWLEDGED,
+            occurrence,
+            days=days,
+            due_on=day_in_words(add_working_days(timezone.now(), days)),
+            again=again,
+        ),
+        recipient_ids=[journey.holder_id],
+    )
+
+
+def journey_oriented(*, orientation: Orientation) -> None:
+    """Tell the holder which organisation supports them now, how to reach it, what next."""
+    organisation = orientation.organisation
+    notify(
+        message=_journey(
+            orientation.journey,
+            Event.JOURNEY_ORIENTED,
+            f"{organisation.pk}:{orientation.pk}",
+            organisation=organisation.name,
+            email=organisation.email,
+            phone=organisation.phone,
+            address=organisation.address,
+            website=organisation.website,
+        ),
+        recipient_ids=[orientation.journey.holder_id],
+    )
+
+
 def triage_late(*, journey: Journey) -> None:
     notify(
         message=_journey(journey, Event.TRIAGE_LATE, "late", days=settings.TRIAGE_SLA_WORKING_DAYS),
@@ -125,7 +169,8 @@ def orientation_answered(*, orientation: Orientation, accepted: bool) -> None:
             organisation=organisation.name,
             accepted=accepted,
         ),
-        recipient_ids=[*staff_ids(), journey.holder_id],
+        # An acceptance reaches the holder as its own notice (``journey_oriented``).
+        recipient_ids=[*staff_ids(), *([] if accepted else [journey.holder_id])],
     )
 
 
@@ -150,15 +195,21 @@ def application_submitted(*, application: Application, again: bool) -> None:
     )
 
 
-def complements_requested(*, application: Application, message: str, deadline: str) -> None:
+def complements_requested(*, application: Application, message: str, deadline: Any) -> None:
+    """The link opens the form itself, where the complements (and files) are handed in."""
     occurrence = application.complement_requests.count()
     notify(
-        message=_application(
-            application,
-            Event.COMPLEMENTS_REQUESTED,
-            occurrence,
-            message=message,
-            deadline=deadline,
+        message=Message(
+            event=Event.COMPLEMENTS_REQUESTED,
+            link=reverse("workflows:application_edit", args=[application.pk]),
+            dossier_ref=f"workflows.application:{application.pk}",
+            occurrence=str(occurrence),
+            context={
+                "title": application.project.title,
+                "message": message,
+                "deadline": day_in_words(deadline),
+                "deadline_date": f"{deadline:%d/%m/%Y}",
+            },
         ),
         recipient_ids=[application.holder_id],
     )
@@ -172,6 +223,20 @@ def complements_reminder(*, application: Application) -> None:
             application.complement_requests.count(),
             days=settings.COMPLEMENT_GRACE_DAYS,
         ),
+        recipient_ids=[application.holder_id],
+    )
+
+
+def application_complete(*, application: Application) -> None:
+    notify(
+        message=_application(application, Event.APPLICATION_COMPLETE, application.events.count()),
+        recipient_ids=[application.holder_id],
+    )
+
+
+def application_eligible(*, application: Application) -> None:
+    notify(
+        message=_application(application, Event.APPLICATION_ELIGIBLE, application.events.count()),
         recipient_ids=[application.holder_id],
     )
 
@@ -268,6 +333,40 @@ def funding_line_decided(*, line: FundingLine) -> None:
             verdict=verdict,
         ),
         recipient_ids=staff_ids(),
+    )
+
+
+def financier_decision(*, line: FundingLine) -> None:
+    """Tell the holder what one financier decided (its reasons stay with the MEL)."""
+    granted = bool(line.decided_amount)
+    notify(
+        message=_application(
+            line.dossier,
+            Event.FINANCIER_DECISION,
+            f"{line.pk}:{line.state}",
+            organisation=str(line.organisation),
+            granted=granted,
+            verdict=f"{format_euros(line.decided_amount)} accordés"
+            if line.decided_amount
+            else "pas de financement",
+            instrument=line.get_instrument_display().lower(),
+        ),
+        recipient_ids=[line.dossier.holder_id],
+    )
+
+
+def convention_ready(*, application: Application, amount: Any, convention: bool) -> None:
+    """The grant is decided: the holder signs the convention (above the rule's threshold)
+    and gives the bank details."""
+    notify(
+        message=_application(
+            application,
+            Event.CONVENTION_READY,
+            "funded",
+            amount=format_euros(amount),
+            convention=convention,
+        ),
+        recipient_ids=[application.holder_id],
     )
 
 

@@ -23,7 +23,7 @@ from funding.models import (
 from funding.services.signatures import countersign_impossible, second_signature_above
 from reviewers.selectors import latest_deliberation
 from workflows import notify
-from workflows.application.services import application_event, programme
+from workflows.application.services import application_event, programme, rule_version_for
 from workflows.engine import process_cancel, process_lock, process_resume
 from workflows.models import Application, ApplicationStatus, FinancingStatus
 
@@ -152,6 +152,7 @@ def funding_line_decide(
     )
     if line.is_settled:
         notify.funding_line_decided(line=line)
+        notify.financier_decision(line=line)
     elif line.state == LineState.AWAITING_SECOND:
         notify.countersign_due(line=line)
     if line.state == LineState.DECLINED:  # a financier's reasons stay between it and the MEL
@@ -190,6 +191,7 @@ def funding_line_countersign(
     )
     if confirm:
         notify.funding_line_decided(line=line)
+        notify.financier_decision(line=line)
     return line
 
 
@@ -246,6 +248,20 @@ def application_funding_close(*, application: Application) -> Application:
             else "La subvention Entreprendre Autrement n'est pas accordée."
         ),
     )
+    if funded and grant:
+        threshold = rule_version_for(application=application).convention_threshold
+        notify.convention_ready(
+            application=application,
+            amount=grant.decided_amount or 0,
+            convention=(grant.decided_amount or 0) > threshold,
+        )
+    else:
+        notify.dossier_closed(
+            application=application,
+            notice=f"La subvention Entreprendre Autrement n'est pas accordée à « "
+            f"{application.project.title} ». Les décisions de chaque financeur sont sur la "
+            "page du dossier ; l'équipe de la MEL peut vous orienter vers d'autres solutions.",
+        )
     return application
 
 

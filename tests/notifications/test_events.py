@@ -46,7 +46,7 @@ def _told(event: Event) -> set[str]:
     return set(Notification.objects.filter(event=event).values_list("recipient__email", flat=True))
 
 
-def test_first_contact_tells_every_mel_staff_member_and_nobody_else(
+def test_first_contact_tells_every_mel_staff_member_and_acknowledges_it_to_the_person(
     client: Client,
     roubaix: Commune,
     mel_team: Organisation,
@@ -61,9 +61,13 @@ def test_first_contact_tells_every_mel_staff_member_and_nobody_else(
         response = client.post(reverse("workflows:first_contact"), first_contact_data(roubaix))
     assert response.status_code == 200
     assert _told(Event.FIRST_CONTACT_RECEIVED) == {mel_staff.email, colleague.email}
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([mel_staff.email, colleague.email])
-    assert "Nouveau premier contact : Cantine solidaire" in mail.outbox[0].subject
-    assert "/parcours/" in mail.outbox[0].body
+    assert _told(Event.FIRST_CONTACT_ACKNOWLEDGED) == {"nadia@example.org"}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [mel_staff.email, colleague.email, "nadia@example.org"]
+    )
+    to_staff = next(m for m in mail.outbox if m.to == [mel_staff.email])
+    assert "Nouveau premier contact : Cantine solidaire" in to_staff.subject
+    assert "/parcours/" in to_staff.body
 
 
 def test_complements_reach_the_holder_with_the_deadline_and_a_link(

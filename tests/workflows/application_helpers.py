@@ -76,11 +76,15 @@ def open_application(client: Client, journey: Journey) -> Application:
     return Application.objects.get(source_journey=journey)
 
 
-def documents_data(application: Application, *, skip: str = "") -> dict[str, str]:
+def documents_data(application: Application, *, skip: str = "") -> dict[str, Any]:
+    """A real PDF for each mandatory document, in the form's file inputs."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.support import sample_files
     from workflows.application.services import checklist_documents
 
     return {
-        f"doc_{d.code}": f"{d.code}.pdf"
+        f"piece_{d.code}": SimpleUploadedFile(f"{d.code}.pdf", sample_files.pdf(d.label))
         for d in checklist_documents(application=application)
         if d.is_mandatory and d.code != skip
     }

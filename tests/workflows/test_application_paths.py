@@ -135,12 +135,16 @@ def test_submission_is_refused_with_what_is_missing_and_the_draft_is_kept(
     journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     application = open_application(client, journey)
     applicant = journey.holder.user
-    data = full_data(application, social_utility="", doc_statuts="")
+    data = full_data(application, social_utility="")
+    del data["piece_statuts"]
     response = post_form(client, applicant, application, data, "submit")
     text = _messages(response)
-    assert "Il manque l'utilité sociale du projet." in text
-    assert "Il manque la pièce « Statuts" in text
+    page = response.content.decode()
     assert "brouillon est enregistré" in text
+    assert 'href="#id_social_utility">Il manque l&#x27;utilité sociale du projet.' in page
+    # The missing document links to its own file input, on the same page.
+    assert 'href="#id_piece_statuts">Il manque la pièce « Statuts' in page
+    assert 'id="id_piece_statuts"' in page
     application.refresh_from_db()
     assert application.stage == ApplicationStatus.DRAFT
     assert application.requested_amount == 12000
@@ -148,14 +152,14 @@ def test_submission_is_refused_with_what_is_missing_and_the_draft_is_kept(
 
     over = full_data(application, requested_amount="35000", charges_total="200000")
     over["produits_total"] = "200000"
-    text = _messages(post_form(client, applicant, application, over, "submit"))
+    text = post_form(client, applicant, application, over, "submit").content.decode()
     assert "dépasse le plafond de 30\u202f000,00\xa0€ du règlement 2024" in text
     application.refresh_from_db()
     assert application.stage == ApplicationStatus.DRAFT
 
     unbalanced = full_data(application, produits_total="50000")
-    assert "n'est pas équilibré" in _messages(
-        post_form(client, applicant, application, unbalanced, "submit")
+    assert "n&#x27;est pas équilibré" in (
+        post_form(client, applicant, application, unbalanced, "submit").content.decode()
     )
 
 
@@ -175,7 +179,7 @@ def test_the_2021_2023_rules_cap_the_amount_at_20000(
     application = open_application(client, journey)
     data = full_data(application, requested_amount="25000", charges_total="100000")
     data["produits_total"] = "100000"
-    text = _messages(post_form(client, journey.holder.user, application, data, "submit"))
+    text = post_form(client, journey.holder.user, application, data, "submit").content.decode()
     assert "dépasse le plafond de 20\u202f000,00\xa0€ du règlement 2021-2023" in text
     application.refresh_from_db()
     assert application.stage == ApplicationStatus.DRAFT

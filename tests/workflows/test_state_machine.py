@@ -616,9 +616,29 @@ class DossierMachine(RuleBasedStateMachine):
             "jobs_planned_fte": Decimal(2),
             "social_utility": "Une cantine de quartier, avec des emplois d'insertion.",
         }
-        for document in checklist_documents(application=application):
-            values[f"doc_{document.code}"] = f"{document.code}.pdf"
         return values
+
+    def _upload_documents(self, application: Application) -> None:
+        """The holder hands in a real file for each document still without one."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from documents.services import document_upload
+        from tests.support import sample_files
+        from workflows.application.services import editable_fields
+
+        allowed = editable_fields(application=application)
+        ticked = set(application.checklist_items.values_list("document__code", flat=True))
+        for document in checklist_documents(application=application):
+            if document.code in ticked or (
+                allowed is not None and f"doc_{document.code}" not in allowed
+            ):
+                continue
+            document_upload(
+                application=application,
+                actor=application.holder.user,
+                code=document.code,
+                uploaded_file=SimpleUploadedFile(f"{document.code}.pdf", sample_files.pdf()),
+            )
 
     def _save_draft(
         self,
@@ -635,10 +655,11 @@ class DossierMachine(RuleBasedStateMachine):
         amount = requested or application.requested_amount or AMOUNTS[0]
         values = self._values(application, amount, budget, balanced)
         if only is not None:
-            values = {k: v for k, v in values.items() if k in only or k.startswith("doc_")}
+            values = {k: v for k, v in values.items() if k in only}
         application_save_draft(
             application=application, actor=application.holder.user, values=values
         )
+        self._upload_documents(application)
 
     @precondition(lambda self: bool(self.snap.applications))
     @rule(

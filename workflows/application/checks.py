@@ -14,7 +14,11 @@ from accounts.exceptions import ApplicationError
 from accounts.models import User
 from funding.services.rules import legal_form_is_eligible, requested_amount_check
 from workflows import notify
-from workflows.application.services import application_event, rule_version_for
+from workflows.application.services import (
+    application_event,
+    missing_documents,
+    rule_version_for,
+)
 from workflows.models import (
     Application,
     ApplicationStatus,
@@ -34,11 +38,26 @@ def application_completeness(
     message: str = "",
     deadline: datetime.date | None = None,
 ) -> Application:
-    """MEL staff declare the dossier complete, or ask for the listed complements."""
+    """MEL staff declare the dossier complete, or ask for the listed complements. It cannot
+    be complete while a mandatory document has no file: then only complements can be asked."""
     if complete:
+        missing = missing_documents(application=application)
+        if missing:
+            labels = ", ".join(f"« {document.label} »" for document in missing)
+            one = len(missing) == 1
+            raise ApplicationError(
+                "Le dossier ne peut pas être déclaré complet : il manque "
+                + (
+                    f"la pièce {labels}. Demandez-la en complément."
+                    if one
+                    else f"les pièces {labels}. Demandez-les en compléments."
+                ),
+                field="decision",
+            )
         application.stage = ApplicationStatus.COMPLETE
         application.save(update_fields=["stage"])
         application_event(application=application, actor=actor, message="Dossier complet.")
+        notify.application_complete(application=application)
         return application
     if not items:
         raise ApplicationError("Cochez les éléments à compléter.", field="items")
@@ -55,7 +74,7 @@ def application_completeness(
     application.stage = ApplicationStatus.INCOMPLETE
     application.save(update_fields=["stage"])
     notify.complements_requested(
-        application=application, message=message, deadline=f"{request.deadline:%d/%m/%Y}"
+        application=application, message=message, deadline=request.deadline
     )
     application_event(
         application=application,
@@ -211,7 +230,9 @@ def application_eligibility_decide(
         if eligible
         else f"Non éligible : {reasons}",
     )
-    if not eligible:
+    if eligible:
+        notify.application_eligible(application=application)
+    else:
         notify.dossier_closed(
             application=application,
             notice=f"Votre candidature n'est pas éligible : {reasons} Le courrier motivé est "

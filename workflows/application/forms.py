@@ -41,28 +41,45 @@ class ApplicationForm(forms.Form):
         label="Utilité sociale du projet", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
-    def __init__(
-        self,
-        data: Any = None,
-        *,
-        documents: list[RequiredDocument],
-        editable: set[str] | None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, data: Any = None, *, editable: set[str] | None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
-        for document in documents:
-            self.fields[f"doc_{document.code}"] = forms.CharField(
-                label=f"Pièce « {document.label} »"
-                + (" (obligatoire)" if document.is_mandatory else " (facultative)"),
-                help_text="Indiquez le nom du fichier que vous joindrez : le dépôt des fichiers "
-                "arrive bientôt ; pour l'instant cochez la pièce comme « jointe » en "
-                "donnant son nom.",
-                max_length=255,
-                required=False,
-            )
         if editable is not None:
             for name, field in self.fields.items():
                 field.disabled = name not in editable
+
+
+class DocumentFilesForm(forms.Form):
+    """One file input per document asked that is still open to a file (none handed in yet,
+    and editable at this step); the documents store checks and scans each file."""
+
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        rows: list[Any],
+        editable: set[str] | None,
+        accept: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        for row in rows:
+            if not row.code or (editable is not None and f"doc_{row.code}" not in editable):
+                continue
+            self.fields[f"piece_{row.code}"] = forms.FileField(
+                label=row.label,
+                required=False,
+                allow_empty_file=True,  # the store refuses it with its own message
+                widget=forms.ClearableFileInput(attrs={"accept": accept}),
+            )
+
+    def uploads(self) -> list[tuple[str, Any]]:
+        """(code, file) of each file chosen, in the checklist's order."""
+        return [
+            (name.removeprefix("piece_"), upload)
+            for name, upload in self.cleaned_data.items()
+            if upload
+        ]
 
 
 def complement_item_choices(documents: list[RequiredDocument]) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ the flow lock, so the change and the move to the next step commit together or no
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import access_grant, access_revoke
+from funding.formatting import format_euros
 from funding.models import CallRuleVersion, Programme, RequiredDocument
 from funding.selectors import required_documents_for, rule_version_in_force
 from funding.services.rules import requested_amount_check
@@ -27,7 +29,6 @@ from workflows.models import (
     ApplicationStatus,
     BudgetKind,
     BudgetLine,
-    ChecklistItem,
     FinancingLine,
     FinancingStatus,
     Journey,
@@ -278,9 +279,9 @@ def _save_draft_locked(application: Application, actor: User, values: dict[str, 
         raise ApplicationError("La candidature n'est plus modifiable à cette étape.")
     current = application_values(application=application)
     changed: list[str] = []
-    documents: dict[str, RequiredDocument] | None = None  # read once, when a file is named
     for name, value in values.items():
-        if name not in current and not name.startswith("doc_"):
+        # The checklist is not typed: the documents store keeps it (one item per file).
+        if name not in current or name.startswith("doc_"):
             continue
         if allowed is not None and name not in allowed:
             continue
@@ -298,12 +299,8 @@ def _save_draft_locked(application: Application, actor: User, values: dict[str, 
         )
         if name in SCALAR_FIELDS:
             setattr(application, name, value if value is not None else _empty(name))
-        elif name in ("charges_total", "produits_total"):
-            _set_budget_total(application, name, value)
         else:
-            if documents is None:
-                documents = {d.code: d for d in checklist_documents(application=application)}
-            _set_checklist(application, documents.get(name.removeprefix("doc_")), value)
+            _set_budget_total(application, name, value)
     application.save()
     return changed
 
@@ -363,48 +360,68 @@ def _set_budget_total(application: Application, name: str, value: Decimal | None
         application.total_budget = value
 
 
-def _set_checklist(
-    application: Application, document: RequiredDocument | None, file_name: str | None
-) -> None:
-    """The file named for one required document: replaced, or removed when blank."""
-    if document is None:
-        return
-    ChecklistItem.objects.filter(application=application, document=document).delete()
-    if file_name:
-        ChecklistItem.objects.create(
-            application=application, document=document, file_name=file_name
-        )
+@dataclass(frozen=True)
+class Missing:
+    """One thing that prevents the submission: the sentence, and the form field (or
+    ``doc_<code>`` for a document) where the person can fix it."""
+
+    text: str
+    field: str = ""
 
 
-def application_missing(*, application: Application) -> list[str]:
-    """What still prevents the submission, as precise French sentences."""
+def missing_documents(*, application: Application) -> list[RequiredDocument]:
+    """Mandatory documents with no file handed in (the checklist follows the uploads)."""
+    ticked = set(application.checklist_items.values_list("document_id", flat=True))
+    return [
+        document
+        for document in checklist_documents(application=application)
+        if document.is_mandatory and document.pk not in ticked
+    ]
+
+
+def application_problems(*, application: Application) -> list[Missing]:
+    """What still prevents the submission, as precise French sentences tied to fields."""
     values = application_values(application=application)
     problems = [
-        f"Il manque {label}."
+        Missing(f"Il manque {label}.", name)
         for name, label in FIELD_LABELS.items()
         if values.get(name) in (None, "")
     ]
     if application.project.structure is None:
-        problems.append("Il manque la structure qui porte le projet (fiche structure).")
-    for document in checklist_documents(application=application):
-        if document.is_mandatory and not values.get(f"doc_{document.code}"):
-            problems.append(f"Il manque la pièce « {document.label} ».")
+        problems.append(Missing("Il manque la structure qui porte le projet (fiche structure)."))
+    problems += [
+        Missing(
+            f"Il manque la pièce « {document.label} » : déposez le fichier.", f"doc_{document.code}"
+        )
+        for document in missing_documents(application=application)
+    ]
     charges, produits = values["charges_total"], values["produits_total"]
     if charges is not None and produits is not None and charges != produits:
         problems.append(
-            f"Le budget prévisionnel n'est pas équilibré : {charges} € de charges pour "
-            f"{produits} € de produits."
+            Missing(
+                f"Le budget prévisionnel n'est pas équilibré : {format_euros(charges)} de "
+                f"charges pour {format_euros(produits)} de produits.",
+                "produits_total",
+            )
         )
     if values["requested_amount"] is not None and charges is not None:
         try:
             version = rule_version_for(application=application)
         except ApplicationError as error:
-            problems.append(error.message)
+            problems.append(Missing(error.message))
         else:
-            problems += requested_amount_check(
-                rule_version=version, requested=values["requested_amount"], budget=charges
-            )
+            problems += [
+                Missing(text, "requested_amount")
+                for text in requested_amount_check(
+                    rule_version=version, requested=values["requested_amount"], budget=charges
+                )
+            ]
     return problems
+
+
+def application_missing(*, application: Application) -> list[str]:
+    """What still prevents the submission, as sentences."""
+    return [problem.text for problem in application_problems(application=application)]
 
 
 def application_submit(*, application: Application, actor: User) -> Application:

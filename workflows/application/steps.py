@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.access import get_visible_or_404
 from workflows.application import checks, services
+from workflows.application.attachments import attachments
 from workflows.application.forms import CompletenessForm, EligibilityForm
 from workflows.application.selectors import application_queryset
 from workflows.models import Application
@@ -67,6 +68,23 @@ class StaffCheckStep(ApplicationStep):
 
 
 class CompletenessStep(StaffCheckStep):
+    """The checklist is read from the files really handed in: a dossier with a mandatory
+    document missing cannot be declared complete (``checks.application_completeness``)."""
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        rows = [row for row in attachments().checklist(application=self.process) if row.code]
+        items = [
+            {
+                "row": row,
+                "files": [d for d in row.documents if d.is_servable],
+                "missing": row.is_mandatory and not any(d.is_servable for d in row.documents),
+            }
+            for row in rows
+        ]
+        return super().get_context_data(
+            document_rows=items, documents_missing=any(item["missing"] for item in items), **context
+        )
+
     def get_form(self) -> BaseForm:
         return CompletenessForm(self.data(), documents=self.documents())
 

@@ -7,6 +7,7 @@ steps only through ``workflows.engine.task_perform``.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -25,9 +26,11 @@ from audit.selectors import audit_panel
 from funding.views import award_context
 from reviewers.views import selection_context
 from workflows.application import services
+from workflows.application.attachments import attachments
 from workflows.application.flows import application_open as open_application
 from workflows.application.forms import (
     ApplicationForm,
+    DocumentFilesForm,
     FinancingLineForm,
 )
 from workflows.application.letters import refusal_letter_pdf
@@ -116,37 +119,89 @@ def _may_fill(request: AuthenticatedRequest, application: Application) -> bool:
 
 @login_required
 def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Fill in the application: "save draft" keeps what was typed without completing the
-    step; "submit" (the holder only) completes it when nothing is missing."""
+    """Fill in the application and hand in its documents, in one form: "save draft" keeps
+    what was typed and stores the files chosen without completing the step; "submit" (the
+    holder only) completes it when nothing is missing. A refused file keeps the rest."""
     application = get_visible_or_404(request.user, application_queryset(), pk=pk)
     if not _may_fill(request, application):
         if application.holder_id == request.user.pk and request.method == "POST":
             messages.error(request, "Cette candidature a déjà été déposée : rien n'a été modifié.")
             return redirect("workflows:application_detail", pk=application.pk)
         raise PermissionDenied("Vous ne pouvez pas modifier cette candidature.")
-    documents = services.checklist_documents(application=application)
     editable = services.editable_fields(application=application)
     form = ApplicationForm(
         request.POST or None,
-        documents=documents,
         editable=editable,
         initial=services.application_values(application=application),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _edit_page(request, application, form, FinancingLineForm())
+    if "supprimer" in request.POST:  # a file's own "Supprimer" button: nothing else sent
+        _delete_file(request, application, request.POST["supprimer"])
+        return redirect("workflows:application_edit", pk=application.pk)
+    files = _files_form(request, application, editable)
+    if not (form.is_valid() and files.is_valid()):
+        return _edit_page(request, application, form, FinancingLineForm(), files=files)
+    try:
+        services.application_save_draft(
+            application=application, actor=request.user, values=form.cleaned_data
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("workflows:application_detail", pk=application.pk)
+    refused = _store_files(request, application, files)
+    if refused:
+        return _edit_page(request, application, form, FinancingLineForm(), files=files)
+    if request.POST.get("action") != "submit":
+        messages.success(request, "Brouillon enregistré.")
+        return redirect("workflows:application_edit", pk=application.pk)
+    problems = _submit(request, application)
+    if problems:
+        return _edit_page(request, application, form, FinancingLineForm(), problems=problems)
+    return redirect("workflows:application_detail", pk=application.pk)
+
+
+def _files_form(
+    request: AuthenticatedRequest, application: Application, editable: set[str] | None
+) -> DocumentFilesForm:
+    rows = attachments().checklist(application=application)
+    return DocumentFilesForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        rows=[row for row in rows if not _has_file(row)],
+        editable=editable,
+        accept=attachments().accept,
+    )
+
+
+def _store_files(
+    request: AuthenticatedRequest, application: Application, files: DocumentFilesForm
+) -> bool:
+    """Store each file chosen, and delete the one asked; a refusal goes next to its
+    document (nothing of that file is kept). Returns whether something was refused."""
+    refused = False
+    for code, upload in files.uploads():
         try:
-            services.application_save_draft(
-                application=application, actor=request.user, values=form.cleaned_data
+            document = attachments().upload(
+                application=application, actor=request.user, code=code, uploaded_file=upload
             )
         except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect("workflows:application_detail", pk=application.pk)
-        if request.POST.get("action") != "submit":
-            messages.success(request, "Brouillon enregistré.")
-            return redirect("workflows:application_edit", pk=application.pk)
-        if _submit(request, application):
-            return redirect("workflows:application_detail", pk=application.pk)
-        return redirect("workflows:application_edit", pk=application.pk)
-    return _edit_page(request, application, form, FinancingLineForm())
+            files.add_error(f"piece_{code}", f"Le fichier n'a pas été déposé : {error.message}")
+            refused = True
+        else:
+            messages.success(request, f"« {document.original_name} » est déposé.")
+    return refused
+
+
+def _delete_file(request: AuthenticatedRequest, application: Application, public_id: str) -> None:
+    try:
+        document = attachments().delete(
+            application=application, actor=request.user, public_id=public_id
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"« {document.original_name} » est supprimé.")
 
 
 def _edit_page(
@@ -154,13 +209,32 @@ def _edit_page(
     application: Application,
     form: ApplicationForm,
     financing_form: FinancingLineForm,
+    *,
+    files: DocumentFilesForm | None = None,
+    problems: list[services.Missing] | None = None,
 ) -> HttpResponse:
+    editable = services.editable_fields(application=application)
+    files = files or _files_form(request, application, editable)
+    rows = attachments().checklist(application=application)
     return render(
         request,
         "workflows/application/edit.html",
         {
             "application": application,
             "form": form,
+            "files_form": files,
+            "document_rows": [
+                {
+                    "row": row,
+                    "field": None if _has_file(row) or name not in files.fields else files[name],
+                    "can_change": editable is None or f"doc_{row.code}" in editable,
+                }
+                for row in rows
+                if row.code
+                for name in [f"piece_{row.code}"]
+            ],
+            "formats": attachments().formats,
+            "problems": [_problem_link(problem, files) for problem in problems or []],
             "is_holder": application.holder_id == request.user.pk,
             "request_": application.complement_requests.filter(answered_at__isnull=True).first(),
             "financing_lines": application.financing_lines.select_related("organisation"),
@@ -169,14 +243,38 @@ def _edit_page(
     )
 
 
-def _submit(request: AuthenticatedRequest, application: Application) -> bool:
+def _has_file(row: Any) -> bool:
+    """A file is handed in for the row (an infected one is shown but counts for nothing)."""
+    return any(document.is_servable for document in row.documents)
+
+
+def _problem_link(problem: services.Missing, files: DocumentFilesForm) -> tuple[str, str]:
+    """The sentence and the anchor of the field where it is fixed (the file input of a
+    missing document, the section of a document that cannot be changed now)."""
+    if problem.field.startswith("doc_"):
+        code = problem.field.removeprefix("doc_")
+        name = f"piece_{code}"
+        return problem.text, f"#id_{name}" if name in files.fields else f"#piece-{code}"
+    return problem.text, f"#id_{problem.field}" if problem.field else ""
+
+
+def _submit(request: AuthenticatedRequest, application: Application) -> list[services.Missing]:
+    """Complete the holder's step; what is missing comes back as a list (nothing done)."""
     if application.holder_id != request.user.pk:
         messages.error(request, "Seul·e le ou la porteur·se du projet peut déposer la candidature.")
-        return False
+        return []
     task = _applicant_task(application)
     if task is None:
         messages.error(request, "Cette candidature a déjà été déposée : rien n'a été modifié.")
-        return True
+        return []
+    problems = services.application_problems(application=application)
+    if problems:
+        messages.error(
+            request,
+            "Votre candidature n'est pas encore déposée : complétez ce qui manque. "
+            "Votre brouillon est enregistré.",
+        )
+        return problems
     try:
         task_perform(
             task=task,
@@ -187,15 +285,17 @@ def _submit(request: AuthenticatedRequest, application: Application) -> bool:
         )
     except TaskNotOpen as error:
         messages.error(request, error.message)
-        return True
+        return []
     except PermissionDenied:
         messages.error(request, "Seul·e le ou la porteur·se du projet peut déposer la candidature.")
-        return False
+        return []
     except ApplicationError as error:
         messages.error(request, f"{error.message} Votre brouillon est enregistré.")
-        return False
+        return services.application_problems(application=application) or [
+            services.Missing(error.message)
+        ]
     messages.success(request, "Votre candidature est déposée. L'équipe de la MEL la vérifie.")
-    return True
+    return []
 
 
 @require_POST
@@ -210,10 +310,8 @@ def financing_line_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(
             request, "Le cofinancement n'a pas été ajouté : vérifiez les champs signalés."
         )
-        editable = services.editable_fields(application=application)
         application_form = ApplicationForm(
-            documents=services.checklist_documents(application=application),
-            editable=editable,
+            editable=services.editable_fields(application=application),
             initial=services.application_values(application=application),
         )
         return _edit_page(request, application, application_form, form)

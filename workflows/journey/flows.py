@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import act, flow
 
+from workflows import notify
 from workflows.calendar import add_working_days
 from workflows.journey.services import (
     FirstContact,
@@ -168,5 +169,5 @@ def first_contact_submit(*, contact: FirstContact) -> FirstContactResult:
     project = first_contact_project(contact=contact)
     with transaction.atomic():
         journey: Journey = JourneyFlow.start.run(project=project, needs=contact.needs)
-        journey_opened(journey=journey)
+        journey_opened(journey=journey, occurrence=notify.said(contact.title, contact.needs))
     return FirstContactResult(journey=journey, duplicate=False)

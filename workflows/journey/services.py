@@ -109,6 +109,12 @@ def first_contact_duplicate(*, contact: FirstContact) -> Journey | None:
                 f"({contact.email}) pour « {contact.title} » : {contact.needs}"
             ),
         )
+        # Acknowledged to the person who wrote only when it is the holder: a contact found
+        # by its SIRET may come from someone else, who must not learn of this journey.
+        if existing.holder.user.email.lower() == contact.email.strip().lower():
+            notify.first_contact_acknowledged(
+                journey=existing, occurrence=notify.said(contact.title, contact.needs), again=True
+            )
     return existing
 
 
@@ -135,16 +141,17 @@ def first_contact_project(*, contact: FirstContact) -> Project:
     )
 
 
-def journey_opened(*, journey: Journey) -> None:
+def journey_opened(*, journey: Journey, occurrence: str = "start") -> None:
     """Acknowledge the first contact on the journey just started, and tell MEL staff."""
     journey_event(
         journey=journey,
         kind=EventKind.FIRST_CONTACT,
         actor=journey.holder.user,
         message="Votre premier contact est bien reçu. L'équipe de la MEL vous répond "
-        "sous quelques jours ouvrés.",
+        f"sous {settings.TRIAGE_SLA_WORKING_DAYS} jours ouvrés.",
     )
     notify.first_contact_received(journey=journey)
+    notify.first_contact_acknowledged(journey=journey, occurrence=occurrence)
 
 
 def _journey_under_way(*, email: str, siret: str) -> Journey | None:
@@ -332,6 +339,8 @@ def journey_orientation_answer(
     journey.save()
     journey_event(journey=journey, kind=kind, actor=actor, message=message)
     notify.orientation_answered(orientation=orientation, accepted=accept)
+    if accept:
+        notify.journey_oriented(orientation=orientation)
     return journey
 
 

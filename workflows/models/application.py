@@ -197,7 +197,9 @@ class FinancingLine(models.Model):
 
 
 class ChecklistItem(models.Model):
-    """A required document ticked as "joint" with its file name (files come later)."""
+    """A required document with a file handed in, named after its latest file. Derived: only
+    the documents store writes it (``application_checklist_sync``), when a file is stored or
+    deleted, so completeness can read it without reading the files."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="checklist_items"
@@ -208,8 +210,8 @@ class ChecklistItem(models.Model):
     file_name = models.CharField(_("nom du fichier"), max_length=255)
 
     class Meta:
-        verbose_name = _("pièce déclarée jointe")
-        verbose_name_plural = _("pièces déclarées jointes")
+        verbose_name = _("pièce jointe au dossier")
+        verbose_name_plural = _("pièces jointes au dossier")
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "document"], name="one_checklist_item_per_document"
