@@ -93,7 +93,8 @@ def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "message_form": MessageForm(),
             "show_notes": show_notes,
             "notes": journey.private_notes.select_related("author") if show_notes else [],
-            "note_form": MessageForm(),
+            # Its own ids: the message form above has a "body" field too (one id per page).
+            "note_form": MessageForm(auto_id="id_note_%s"),
         },
     )
 
