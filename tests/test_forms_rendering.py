@@ -130,7 +130,7 @@ def test_a_step_form_with_a_radio_group_after_a_failed_submit(
     doc = _page(act(client, incubator_x_member, open_task(journey, "orientation"), {}))
     assert_failed_form_page(doc, "answer")
     legend = doc.xpath("//fieldset[.//input[@name='answer']]/legend")[0].text_content()
-    assert "Votre réponse" in legend
+    assert "Pouvez-vous accompagner ce projet" in legend
     # The summary leads to the first choice, which a click focuses.
     assert doc.xpath("//*[@data-error-summary]//a/@href") == ["#id_answer_0"]
 
