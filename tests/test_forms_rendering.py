@@ -169,6 +169,24 @@ def test_the_journey_page_with_its_message_and_note_forms_has_each_id_once(
     assert doc.xpath("//textarea[@name='body']/@id") == ["id_body", "id_note_body"]
 
 
+def test_an_empty_message_brings_back_the_journey_page_titled_as_an_error(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    act(client, mel_staff, open_task(journey, "triage"), {"organisation": incubator_x.pk})
+    client.force_login(incubator_x_member)
+    url = reverse("workflows:message_post", args=[journey.pk])
+    doc = _page(client.post(url, {"body": ""}, follow=True))
+    assert doc.findtext(".//title").replace("\u00a0", " ").startswith("Erreur : ")
+    assert "Le message n'a pas été envoyé" in doc.xpath("//*[@class='messages']")[0].text_content()
+    again = _page(client.get(reverse("workflows:journey_detail", args=[journey.pk])))
+    assert not again.findtext(".//title").startswith("Erreur")
+
+
 def test_a_message_form_in_error_renders_the_same_through_form_and_include() -> None:
     form = MessageForm({"body": ""})
     doc = lxml.html.fromstring(f"<div>{form}</div>")

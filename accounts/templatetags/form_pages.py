@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django import template
+from django.contrib import messages
 from django.forms import BaseForm, BoundField
 from django.forms.formsets import BaseFormSet
 
@@ -40,10 +41,21 @@ def _has_errors(value: Any) -> bool:
 
 @register.simple_tag(takes_context=True)
 def error_title_prefix(context: template.Context) -> str:
-    """ "Erreur : " when a form of the page came back with errors, so that the page title
-    says so first (the first thing a screen reader announces after a failed submit)."""
+    """ "Erreur : " when a form of the page came back with errors, or an error is reported,
+    so that the page title says so first (the first thing a screen reader announces after
+    a failed submit)."""
     values = context.flatten().values()
-    return ERROR_TITLE_PREFIX if any(_has_errors(v) for v in _candidates(values)) else ""
+    if any(_has_errors(v) for v in _candidates(values)) or _error_message(context):
+        return ERROR_TITLE_PREFIX
+    return ""
+
+
+def _error_message(context: template.Context) -> bool:
+    """A form posted to another view that came back here with an error message (the journey
+    page's message and note forms). Reading the messages does not consume them: the page
+    still shows them below."""
+    stored = context.get("messages") or ()
+    return any(m.level >= messages.ERROR for m in stored)
 
 
 @register.filter
