@@ -55,7 +55,8 @@
         return;
       }
       busy = true;
-      fetch(form.action, {
+      /* Not form.action: the form's buttons are named "action", which shadows it. */
+      fetch(form.getAttribute("action") || window.location.href, {
         method: "POST",
         body: data,
         credentials: "same-origin",
