@@ -9,6 +9,7 @@ from collections import Counter
 
 import lxml.html
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -196,3 +197,8 @@ def test_a_message_form_in_error_renders_the_same_through_form_and_include() -> 
     assert doc.xpath("//*[@id='id_body_error']")[0].text_content().strip().startswith("Erreur")
     assert doc.xpath("//*[@data-error-summary]//a/@href") == ["#id_body"]
     assert doc.xpath("//label[@for='id_body']")
+
+
+def test_the_form_template_without_a_form_renders_nothing_rather_than_failing() -> None:
+    assert render_to_string("includes/form.html", {}).strip() == ""
+    assert render_to_string("includes/form.html", {"form": None}).strip() == ""

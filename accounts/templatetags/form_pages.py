@@ -68,8 +68,12 @@ def error_anchor(field: BoundField) -> str:
 
 
 @register.filter
-def has_required_field(form: BaseForm) -> bool:
-    """Whether the form has a required field a person fills in (to explain the marker)."""
+def has_required_field(form: BaseForm | None) -> bool:
+    """Whether the form has a required field a person fills in (to explain the marker).
+    Nothing when a page includes the form template without a form (as Django's own
+    template lookups are silent)."""
+    if not isinstance(form, BaseForm):
+        return False
     return any(f.field.required and not f.field.disabled for f in form.visible_fields())
 
 
