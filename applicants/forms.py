@@ -159,7 +159,9 @@ class QpvDeclarationForm(forms.Form):
 
 
 class QpvVerificationForm(forms.Form):
-    outcome = forms.ChoiceField(label="Résultat de la vérification", widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label="Quel est le résultat de la vérification\u00a0?", widget=forms.RadioSelect
+    )
     qpv = forms.ChoiceField(label="Quartier prioritaire", required=False)
     reason = forms.CharField(
         label="Motif (obligatoire si vous corrigez le résultat)",

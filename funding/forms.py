@@ -34,7 +34,7 @@ class FundingDecisionForm(forms.Form):
     """A financier grants its line (with the amount) or declines it (with a reason)."""
 
     decision = forms.ChoiceField(
-        label="Votre décision",
+        label="Accordez-vous ce financement\u00a0?",
         choices=[("grant", "Accorder le financement"), ("decline", "Refuser le financement")],
         widget=forms.RadioSelect,
         error_messages={"required": "Choisissez d'accorder ou de refuser le financement."},
@@ -56,7 +56,7 @@ class CountersignForm(forms.Form):
     """A second member of the financier confirms the decision, or sends it back."""
 
     decision = forms.ChoiceField(
-        label="Seconde signature",
+        label="Confirmez-vous la décision\u00a0?",
         choices=[
             ("confirm", "Je confirme la décision"),
             ("back", "Je renvoie la décision pour réexamen"),

@@ -118,7 +118,7 @@ class ConflictForm(forms.Form):
 
 class DeliberationForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="Avis du comité",
+        label="Quel est l'avis du comité\u00a0?",
         choices=Outcome.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choisissez l'avis du comité."},

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates, for the project's form renderer (FORM_RENDERER below).
+    "django.forms",
     "django_filters",
     "guardian",
     "axes",
@@ -123,6 +125,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# One rendering for every form ({{ form }} and includes/form.html): labels, help, errors
+# tied by aria-describedby, fieldsets for groups of choices, the error summary.
+FORM_RENDERER = "accounts.form_rendering.ProjectFormRenderer"
 
 # AUTHENTICATION AND PERMISSIONS
 # ------------------------------------------------------------------------------

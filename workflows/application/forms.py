@@ -142,7 +142,7 @@ class CompletenessForm(forms.Form):
 
 class EligibilityForm(forms.Form):
     decision = forms.ChoiceField(
-        label="Décision",
+        label="Le dossier est-il éligible\u00a0?",
         choices=[("eligible", "Éligible"), ("ineligible", "Non éligible")],
         widget=forms.RadioSelect,
     )

@@ -13,8 +13,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
@@ -44,6 +45,8 @@ from workflows.panels import sent_notifications_panel
 from workflows.steps import is_step
 
 PAGE_SIZE = 25
+# Sent by static/js/autosave.js: save the draft in the background, answer in JSON.
+AUTOSAVE_HEADER = "X-Autosave"
 
 
 def _open_tasks(application: Application) -> list[Task]:
@@ -123,7 +126,10 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     what was typed and stores the files chosen without completing the step; "submit" (the
     holder only) completes it when nothing is missing. A refused file keeps the rest."""
     application = get_visible_or_404(request.user, application_queryset(), pk=pk)
+    autosave = request.method == "POST" and request.headers.get(AUTOSAVE_HEADER) == "1"
     if not _may_fill(request, application):
+        if application.holder_id == request.user.pk and autosave:
+            return _autosave_answer(False, "Cette candidature ne peut plus être modifiée.", 409)
         if application.holder_id == request.user.pk and request.method == "POST":
             messages.error(request, "Cette candidature a déjà été déposée : rien n'a été modifié.")
             return redirect("workflows:application_detail", pk=application.pk)
@@ -136,6 +142,8 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     if request.method != "POST":
         return _edit_page(request, application, form, FinancingLineForm())
+    if autosave:
+        return _autosave(request, application, form)
     if "supprimer" in request.POST:  # a file's own "Supprimer" button: nothing else sent
         _delete_file(request, application, request.POST["supprimer"])
         return redirect("workflows:application_edit", pk=application.pk)
@@ -202,6 +210,35 @@ def _delete_file(request: AuthenticatedRequest, application: Application, public
         messages.error(request, error.message)
     else:
         messages.success(request, f"« {document.original_name} » est supprimé.")
+
+
+def _autosave(
+    request: AuthenticatedRequest, application: Application, form: ApplicationForm
+) -> JsonResponse:
+    """The background save of static/js/autosave.js: the same checks and the same draft
+    service as the "save draft" button, never a submission, no message left for the next
+    page; a short answer the script shows in its live region."""
+    if not form.is_valid():
+        return _autosave_answer(
+            False,
+            "Brouillon non enregistré automatiquement\u00a0: une valeur est à corriger, "
+            "elle vous sera signalée quand vous enregistrerez.",
+            400,
+        )
+    try:
+        services.application_save_draft(
+            application=application, actor=request.user, values=form.cleaned_data
+        )
+    except ApplicationError as error:
+        return _autosave_answer(False, error.message, 409)
+    now = timezone.localtime()
+    return _autosave_answer(
+        True, f"Brouillon enregistré à {now.hour}\u00a0h\u00a0{now.minute:02d}.", 200
+    )
+
+
+def _autosave_answer(saved: bool, message: str, status: int) -> JsonResponse:
+    return JsonResponse({"saved": saved, "message": message}, status=status)
 
 
 def _edit_page(

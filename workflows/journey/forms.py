@@ -139,7 +139,7 @@ class TriageForm(forms.Form):
 
 class OrientationAnswerForm(forms.Form):
     answer = forms.ChoiceField(
-        label="Votre réponse",
+        label="Pouvez-vous accompagner ce projet\u00a0?",
         widget=forms.RadioSelect,
         choices=[
             ("accept", "Nous accompagnons ce projet"),
@@ -155,7 +155,9 @@ class OrientationAnswerForm(forms.Form):
 
 class SupportConclusionForm(forms.Form):
     conclusion = forms.ChoiceField(
-        label="Conclusion", choices=SupportConclusion.choices, widget=forms.RadioSelect
+        label="Comment se termine l'accompagnement\u00a0?",
+        choices=SupportConclusion.choices,
+        widget=forms.RadioSelect,
     )
     opinion = forms.CharField(
         label="Avis de la structure (si le projet est prêt)",

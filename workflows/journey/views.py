@@ -97,7 +97,8 @@ def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             # Whoever works on the journey (staff, the organisation it is shared with).
             "show_contact": not is_holder,
             "notes": journey.private_notes.select_related("author") if show_notes else [],
-            "note_form": MessageForm(),
+            # Its own ids: the message form above has a "body" field too (one id per page).
+            "note_form": MessageForm(auto_id="id_note_%s"),
         },
     )
 
