@@ -13,9 +13,9 @@ from demo.steps import take_step
 from documents.services import document_upload
 from funding.models import FundingInstrument
 from workflows.application.checks import application_completeness, application_eligibility_decide
+from workflows.application.drafts import application_save_draft
 from workflows.application.flows import ApplicationFlow, application_open
 from workflows.application.services import (
-    application_save_draft,
     application_submit,
     checklist_documents,
     financing_line_add,

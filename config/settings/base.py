@@ -366,6 +366,9 @@ SUPPORT_CHECKIN_DAYS = env.int("SUPPORT_CHECKIN_DAYS", default=60)
 # APPLICATION: days given to send requested complements, then after the reminder.
 COMPLEMENT_DEADLINE_DAYS = env.int("COMPLEMENT_DEADLINE_DAYS", default=30)
 COMPLEMENT_GRACE_DAYS = env.int("COMPLEMENT_GRACE_DAYS", default=7)
+# Changes of one field by one person within this many minutes make one line of the
+# application's history (the form saves itself as the person types).
+APPLICATION_EDIT_SESSION_MINUTES = env.int("APPLICATION_EDIT_SESSION_MINUTES", default=30)
 # PAYMENTS: working days the holder is given to send the structure's bank details when MEL
 # staff ask for them (a payment waits for them). [TYPICAL: to confirm with the MEL]
 BANK_DETAILS_DEADLINE_WORKING_DAYS = env.int("BANK_DETAILS_DEADLINE_WORKING_DAYS", default=10)

@@ -4,6 +4,7 @@ the X-Autosave header."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from applicants.models import Commune
@@ -135,3 +137,29 @@ def test_an_autosave_after_submission_is_refused_without_a_message_for_later(
     assert not _draft_messages(response)
     application.refresh_from_db()
     assert application.requested_amount == Decimal("12000")
+
+
+def test_saves_of_one_sitting_make_one_history_line_per_field(
+    client: Client, draft: Application, settings: Any
+) -> None:
+    """The script saves after each pause in typing: the history keeps one line per field
+    and sitting (first old value, last new value), and a new line once the sitting is over
+    or someone else edits."""
+    settings.APPLICATION_EDIT_SESSION_MINUTES = 30
+    client.force_login(draft.holder.user)
+    for text in ("Des", "Des emplois", "Des emplois durables dans le quartier"):
+        assert autosave(client, draft, {"social_utility": text}).status_code == 200
+    lines = list(draft.edits.filter(field="social_utility"))
+    assert len(lines) == 1
+    assert lines[0].new_value == "Des emplois durables dans le quartier"
+    first_old = lines[0].old_value
+    assert "Des" not in first_old
+
+    draft.edits.update(edited_at=timezone.now() - datetime.timedelta(minutes=31))
+    assert autosave(client, draft, {"social_utility": "Une autre idée"}).status_code == 200
+    lines = list(draft.edits.filter(field="social_utility").order_by("edited_at"))
+    assert [line.new_value for line in lines] == [
+        "Des emplois durables dans le quartier",
+        "Une autre idée",
+    ]
+    assert lines[1].old_value == "Des emplois durables dans le quartier"

@@ -619,7 +619,7 @@ def test_a_draft_saved_from_a_stale_page_never_undoes_a_submission(
     incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
-    from workflows.application.services import application_save_draft
+    from workflows.application.drafts import application_save_draft
 
     application = submitted_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     stale = Application.objects.get(pk=application.pk)

@@ -649,7 +649,7 @@ class DossierMachine(RuleBasedStateMachine):
         balanced: bool = True,
         only: set[str] | None = None,
     ) -> None:
-        from workflows.application.services import application_save_draft
+        from workflows.application.drafts import application_save_draft
 
         application = Application.objects.get(pk=application_pk)
         amount = requested or application.requested_amount or AMOUNTS[0]

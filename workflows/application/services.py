@@ -28,7 +28,6 @@ from workflows.models import (
     ApplicationEvent,
     ApplicationStatus,
     BudgetKind,
-    BudgetLine,
     FinancingLine,
     FinancingStatus,
     Journey,
@@ -242,7 +241,7 @@ def checklist_documents(*, application: Application) -> list[RequiredDocument]:
     return list(required_documents_for(rule_version=version, legal_form=structure.legal_form))
 
 
-def _can_fill(application: Application, actor: User) -> Mandate | None:
+def application_fill_check(*, application: Application, actor: User) -> Mandate | None:
     """Raise unless ``actor`` may edit; return the mandate when acting under one."""
     if actor.pk == application.holder_id:
         return None
@@ -252,57 +251,6 @@ def _can_fill(application: Application, actor: User) -> Mandate | None:
             "Vous ne pouvez remplir cette candidature qu'avec un mandat du porteur."
         )
     return mandate
-
-
-def _as_text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-@transaction.atomic
-def application_save_draft(
-    *, application: Application, actor: User, values: dict[str, Any]
-) -> list[str]:
-    """Save what was typed, field by field, each change attributed to ``actor`` (and to the
-    mandate when an advisor acts for the holder). Never completes a step. Returns the names
-    of the fields changed."""
-    with process_lock(application):
-        # Decide on the row as it is now: a submission or a deadline may have changed it
-        # since the page was loaded, and a stale copy must never be written back.
-        application.refresh_from_db()
-        return _save_draft_locked(application, actor, values)
-
-
-def _save_draft_locked(application: Application, actor: User, values: dict[str, Any]) -> list[str]:
-    mandate = _can_fill(application, actor)
-    allowed = editable_fields(application=application)
-    if allowed is not None and not allowed:
-        raise ApplicationError("La candidature n'est plus modifiable à cette étape.")
-    current = application_values(application=application)
-    changed: list[str] = []
-    for name, value in values.items():
-        # The checklist is not typed: the documents store keeps it (one item per file).
-        if name not in current or name.startswith("doc_"):
-            continue
-        if allowed is not None and name not in allowed:
-            continue
-        old = current.get(name)
-        if _as_text(old) == _as_text(value):
-            continue
-        changed.append(name)
-        ApplicationEdit.objects.create(
-            application=application,
-            field=name,
-            old_value=_as_text(old),
-            new_value=_as_text(value),
-            editor=actor,
-            mandate=mandate,
-        )
-        if name in SCALAR_FIELDS:
-            setattr(application, name, value if value is not None else _empty(name))
-        else:
-            _set_budget_total(application, name, value)
-    application.save()
-    return changed
 
 
 def financing_line_add(
@@ -318,7 +266,7 @@ def financing_line_add(
     """Add a co-financing (sought or obtained) to the plan, attributed like any edit. A
     financier working on the platform (``organisation``) will decide its line there after a
     favourable avis."""
-    mandate = _can_fill(application, actor)
+    mandate = application_fill_check(application=application, actor=actor)
     allowed = editable_fields(application=application)
     if allowed is not None and "financing_lines" not in allowed:
         raise ApplicationError("Le plan de financement n'est pas modifiable à cette étape.")
@@ -344,20 +292,6 @@ def financing_line_add(
         mandate=mandate,
     )
     return line
-
-
-def _empty(name: str) -> Any:
-    return "" if name in ("axis", "social_utility") else None
-
-
-def _set_budget_total(application: Application, name: str, value: Decimal | None) -> None:
-    kind = BudgetKind.CHARGE if name == "charges_total" else BudgetKind.PRODUIT
-    application.budget_lines.filter(kind=kind).delete()
-    if value is not None:
-        label = "Total des charges" if kind == BudgetKind.CHARGE else "Total des produits"
-        BudgetLine.objects.create(application=application, kind=kind, label=label, amount=value)
-    if kind == BudgetKind.CHARGE:
-        application.total_budget = value
 
 
 @dataclass(frozen=True)

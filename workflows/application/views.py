@@ -26,7 +26,7 @@ from accounts.paging import page_by_keys
 from audit.selectors import audit_panel
 from funding.views import award_context
 from reviewers.views import selection_context
-from workflows.application import services
+from workflows.application import drafts, services
 from workflows.application.attachments import attachments
 from workflows.application.flows import application_open as open_application
 from workflows.application.forms import (
@@ -151,7 +151,7 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not (form.is_valid() and files.is_valid()):
         return _edit_page(request, application, form, FinancingLineForm(), files=files)
     try:
-        services.application_save_draft(
+        drafts.application_save_draft(
             application=application, actor=request.user, values=form.cleaned_data
         )
     except ApplicationError as error:
@@ -226,7 +226,7 @@ def _autosave(
             400,
         )
     try:
-        services.application_save_draft(
+        drafts.application_save_draft(
             application=application, actor=request.user, values=form.cleaned_data
         )
     except ApplicationError as error:
