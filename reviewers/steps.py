@@ -22,6 +22,7 @@ from viewflow.workflow.status import STATUS
 
 from reviewers import selectors
 from reviewers.forms import ConflictForm, DeliberationForm, InstructionForm, ScoringForm
+from reviewers.grid_wording import SCALE, SCALE_MAX
 from reviewers.models import Scoring
 from reviewers.services import selection as services
 from workflows.application.steps import ApplicationStep
@@ -163,6 +164,8 @@ class ScoringStep(StepView[Scoring]):
             "can_withdraw": scoring.member_id == self.request.user.pk
             and scoring.dossier.stage == ApplicationStatus.ON_AGENDA,
             "conflict_form": ConflictForm(),
+            "scale": SCALE,
+            "scale_max": SCALE_MAX,
         }
         if state == "done":
             context.update(selectors.scorings_beside(scoring))

@@ -103,7 +103,7 @@ def test_staff_read_the_dossier_and_the_support_avis_on_the_instruction_page(
     page = response.content.decode()
     assert response.status_code == 200
     assert "Projet solide." in page  # the support organisation's avis
-    assert "12\u202f000,00\u00a0€" in page  # requested and recommended amounts, French format
+    assert "12\u202f000\u00a0€" in page  # requested and recommended amounts, French format
     assert "Note d&#x27;instruction" in page
 
 
@@ -175,8 +175,8 @@ def test_an_out_of_range_score_is_refused_in_french_and_the_typed_values_stay(
     response = client.post(url, data)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "va de 0 à 4" in page
-    assert 'value="9"' in page
+    assert "Choisissez une note entière de 0 à 4" in page
+    assert page.startswith("<!doctype") and "<title>Erreur : " in page
     assert "Mon avis général, gardé." in page
     assert scoring_of(instructed, committee_member).submitted_at is None
 
