@@ -107,7 +107,9 @@ class ScoringForm(forms.Form):
         for bound in self:
             if bound.errors:
                 radio = isinstance(bound.field.widget, forms.RadioSelect)
-                links.append((f"{bound.auto_id}_0" if radio else bound.auto_id, bound.errors[0]))
+                links.append(
+                    (f"{bound.auto_id}_0" if radio else bound.auto_id, str(bound.errors[0]))
+                )
         return links
 
     def rows(self) -> list[tuple[ScoringCriterion, forms.BoundField, forms.BoundField]]:

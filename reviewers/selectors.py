@@ -180,7 +180,14 @@ def average_score(scorings: Sequence[Scoring]) -> Decimal | None:
 def committee_figures(application: Application, session: CommitteeSession | None) -> dict[str, Any]:
     """Submitted scorings, their average, who withdrew and who has not scored yet."""
     if session is None:
-        return {"scorings": [], "average": None, "counted": 0, "withdrawn": [], "pending": []}
+        return {
+            "scorings": [],
+            "average": None,
+            "counted": 0,
+            "score_table": [],
+            "withdrawn": [],
+            "pending": [],
+        }
     scorings = submitted_scorings(counted_scorings(application=application))
     withdrawn = list(
         ConflictDeclaration.objects.filter(session=session, application=application)
@@ -194,9 +201,34 @@ def committee_figures(application: Application, session: CommitteeSession | None
         "scorings": scorings,
         "average": average_score(scorings),
         "counted": len(scorings),
+        "score_table": score_table(scoring_grid_of(application), scorings),
         "withdrawn": withdrawn,
         "pending": list(pending),
     }
+
+
+@dataclass
+class CriterionRow:
+    """One line of the deliberation's table: a criterion, each member's score in the
+    order of ``scorings``, and the criterion's average."""
+
+    criterion: ScoringCriterion
+    scores: list[int | None]
+    average: Decimal | None
+
+
+def score_table(
+    grid: Sequence[ScoringCriterion], scorings: Sequence[Scoring]
+) -> list[CriterionRow]:
+    """Criteria by members, from the prefetched scores (no query)."""
+    by_scoring = {s.pk: {cs.criterion_id: cs.score for cs in s.scores.all()} for s in scorings}
+    rows = []
+    for criterion in grid:
+        scores = [by_scoring[s.pk].get(criterion.pk) for s in scorings]
+        given = [score for score in scores if score is not None]
+        average = (Decimal(sum(given)) / len(given)).quantize(CENT) if given else None
+        rows.append(CriterionRow(criterion=criterion, scores=scores, average=average))
+    return rows
 
 
 def scoring_for(user: User, task: Task) -> Scoring:
