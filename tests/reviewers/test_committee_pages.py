@@ -347,3 +347,27 @@ def test_the_scoring_page_costs_the_same_for_1_or_12_documents_and_7_or_14_crite
     assert page.count(reverse("documents:download", args=[instructed.documents.last().public_id]))
     assert small == large
     assert large <= 30
+
+
+def test_members_scoring_before_the_consult_grant_existed_get_it_from_the_migration(
+    client: Client, instructed: Application, committee: Organisation, committee_member: User
+) -> None:
+    import importlib
+
+    from django.apps import apps
+    from guardian.models import UserObjectPermission
+
+    (withdrawn,) = _members(committee, 1)
+    scorings_start(application=instructed)
+    conflict_declare(application=instructed, member=withdrawn)
+    UserObjectPermission.objects.all().delete()  # as before the grant existed
+    document = stored_document(instructed)
+    migration = importlib.import_module("reviewers.migrations.0003_members_consult_their_dossiers")
+    migration.grant(apps, None)
+    assert UserObjectPermission.objects.count() == 1
+    client.force_login(committee_member)
+    response = client.get(download_url(document))
+    assert response.status_code == 200
+    response.close()
+    client.force_login(withdrawn)
+    assert client.get(download_url(document)).status_code == 404
