@@ -11,9 +11,14 @@ Each rule says that a *persona* may perform *actions* on a *model* within a *sco
   services when the relationship starts, revoked when it ends.
 - ``MEMBER``: the user's own organisations.
 
-Committee members reach a dossier only through their own scoring task (assigned to them,
-checked per user): a member who declares a conflict loses it, which a group grant could not
-express. Everything else is denied. Services refuse to grant anything the table does not allow, the
+- ``ASSIGNED``: objects handed to one person, not to their organisation (a committee member
+  and the dossier they score). Granted as guardian object permissions **to the user** by the
+  services when the assignment starts, revoked when it ends: a member who declares a
+  conflict loses it, which a group grant could not express.
+
+Committee members reach a dossier only through their own scoring: its task is assigned to
+them, and ``consult`` lets them read the dossier's documents (never its page, never
+``view``). Everything else is denied. Services refuse to grant anything the table does not allow, the
 permission sync derives model-wide grants from it, and tests compare pages with it.
 """
 
@@ -42,6 +47,7 @@ class Scope(models.TextChoices):
     OWN = "own", _("ses propres objets")
     LINKED = "linked", _("objets liés à son organisation")
     MEMBER = "member", _("ses organisations")
+    ASSIGNED = "assigned", _("objets qui lui sont confiés personnellement")
 
 
 PERSONA_OF_KIND: dict[str, Persona] = {
@@ -94,6 +100,7 @@ POLICY: tuple[Rule, ...] = (
 
     Rule(C, "reviewers.committeesession",     ("view",),                       Scope.LINKED),
     Rule(C, "accounts.organisation",          ("view",),                       Scope.MEMBER),
+    Rule(C, "workflows.application",          ("consult",),                    Scope.ASSIGNED),
 
     Rule(F, "workflows.application",          ("view",),                       Scope.LINKED),
     Rule(F, "funding.fundingline",            ("view", "sign"),                Scope.LINKED),
@@ -139,6 +146,14 @@ def model_wide_perms(persona: Persona) -> list[str]:
 def linked_actions(persona: Persona, model_label: str) -> tuple[str, ...]:
     """Actions an organisation of this persona may be granted on one linked object."""
     for rule in rules_for(persona, Scope.LINKED):
+        if rule.model == model_label:
+            return rule.actions
+    return ()
+
+
+def assigned_actions(persona: Persona, model_label: str) -> tuple[str, ...]:
+    """Actions a person of this persona may be granted, for themselves, on one object."""
+    for rule in rules_for(persona, Scope.ASSIGNED):
         if rule.model == model_label:
             return rule.actions
     return ()

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
-from guardian.models import GroupObjectPermission
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from .models import Membership, Organisation, OrganisationKind, User
 from .permissions import permission_ids
@@ -117,6 +117,8 @@ def filter_visible(
         condition |= _granted(user, model, perm)
     if model is Organisation and any(allows(p, perm, Scope.MEMBER) for p in personas):
         condition |= Q(pk__in=user_organisation_ids(user))
+    if any(allows(p, perm, Scope.ASSIGNED) for p in personas):
+        condition |= _assigned(user, model, perm)
     return queryset.filter(condition)
 
 
@@ -140,6 +142,20 @@ def _granted(user: User, model: type[models.Model], perm: str) -> Any:
     if target.get_internal_type() in _INTEGER_KEYS:
         return Q(pk__in=rows.values_list(Cast("object_pk", models.BigIntegerField())))
     return Exists(rows.filter(object_pk=Cast(OuterRef("pk"), CharField())))
+
+
+def _assigned(user: User, model: type[models.Model], perm: str) -> Any:
+    """Objects of ``model`` on which ``perm`` is granted to ``user`` in person (the policy's
+    ``ASSIGNED`` scope: ``accounts.services.access_assign``); integer keys only."""
+    permission_id = permission_ids([perm]).get(perm)
+    if permission_id is None:
+        return Q(pk__in=[])
+    rows = UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        permission_id=permission_id,
+        user=user,
+    )
+    return Q(pk__in=rows.values_list(Cast("object_pk", models.BigIntegerField())))
 
 
 def organisation_members(organisation: Organisation) -> models.QuerySet[Membership]:

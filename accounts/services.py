@@ -1,8 +1,9 @@
 """Business actions on organisations, memberships and object permissions.
 
-Object permissions are only ever granted here, to organisation groups, and only when the
-policy table (``accounts.policy``) allows the organisation's persona that action on that
-model. Rows therefore grow with organisations, not with their members.
+Object permissions are only ever granted here, and only when the policy table
+(``accounts.policy``) allows it: to organisation groups for the persona's ``LINKED`` rules
+(rows grow with organisations, not with their members), and to one person for its
+``ASSIGNED`` rules (a committee member and the dossier they score).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.utils.text import slugify
-from guardian.models import GroupObjectPermission
+from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import remove_perm
 
 from .exceptions import ApplicationError, PolicyViolation
 from .models import Membership, MembershipRole, Organisation, OrganisationKind, User
 from .permissions import permission_for
-from .policy import PERSONA_OF_KIND, linked_actions, model_wide_perms
+from .policy import PERSONA_OF_KIND, assigned_actions, linked_actions, model_wide_perms
+from .selectors import user_personas
 
 
 def _unique_slug(name: str) -> str:
@@ -189,3 +191,31 @@ def access_revoke(
     allowed = linked_actions(PERSONA_OF_KIND[organisation.kind], obj._meta.label_lower)
     for action in allowed if actions is None else actions:
         remove_perm(_perm(obj, action), organisation.group, obj)
+
+
+def access_assign(*, user: User, obj: models.Model, actions: tuple[str, ...]) -> None:
+    """Give one person the policy's ``ASSIGNED`` permissions on one object (idempotent)."""
+    label = obj._meta.label_lower
+    allowed = {a for persona in user_personas(user) for a in assigned_actions(persona, label)}
+    refused = [a for a in actions if a not in allowed]
+    if refused or not actions:
+        raise PolicyViolation(
+            f"La politique d'accès ne confie pas « {', '.join(refused) or 'rien'} » sur "
+            f"{obj._meta.verbose_name} à {user}."
+        )
+    content_type = ContentType.objects.get_for_model(obj)
+    for action in actions:
+        permission = permission_for(content_type, f"{action}_{obj._meta.model_name}")
+        # ``save()`` (not a bulk insert) so the audit journal records the grant.
+        UserObjectPermission.objects.get_or_create(
+            user=user,
+            permission=permission,
+            content_type=content_type,
+            object_pk=str(obj.pk),
+        )
+
+
+def access_unassign(*, user: User, obj: models.Model, actions: tuple[str, ...]) -> None:
+    """Withdraw one person's ``ASSIGNED`` permissions on one object."""
+    for action in actions:
+        remove_perm(_perm(obj, action), user, obj)

@@ -28,9 +28,11 @@ class ChecklistRow:
 
 def documents_visible_to(user: AnyUser) -> QuerySet[Document]:
     """Live documents of the applications ``user`` may see (holder, MEL staff, supporting
-    organisation, financiers the dossier is shared with), plus their own loose files."""
+    organisation, financiers the dossier is shared with) or read as the committee member
+    who scores it (``consult``, withdrawn by a conflict), plus their own loose files."""
     applications = filter_visible(user, Application.objects.all()).values("pk")
-    scope = Q(application__in=applications)
+    consulted = filter_visible(user, Application.objects.all(), "consult").values("pk")
+    scope = Q(application__in=applications) | Q(application__in=consulted)
     if isinstance(user, User):
         scope |= Q(application__isnull=True, owner=user)
     return Document.objects.filter(deleted_at__isnull=True).filter(scope)

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from funding.models import ScoringCriterion
+from reviewers.grid_wording import hint_for, scale_for
 from reviewers.models import CommitteeSession, Outcome
 from workflows.fields import TOO_LARGE, AmountField
 
@@ -51,12 +52,19 @@ class InstructionForm(forms.Form):
 
 
 class ScoringForm(forms.Form):
-    """One score (0 to the criterion's maximum) and an optional comment per criterion."""
+    """One score per criterion, chosen among radio buttons 0 to the criterion's maximum
+    (each worded on the programme's scale), and an optional comment per criterion.
+
+    The label is the criterion's alone: the page prints it once, as the legend of the
+    criterion's fieldset, with what to look at and the weight beside it.
+    """
 
     comment = forms.CharField(
-        label="Commentaire général",
+        label="Commentaire général (facultatif)",
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Au plus 2 000 caractères pour le commentaire général."},
     )
 
     def __init__(
@@ -66,22 +74,20 @@ class ScoringForm(forms.Form):
         self.criteria = list(criteria)
         general = self.fields.pop("comment")
         for criterion in self.criteria:
-            span = f"La note de « {criterion.label} » va de 0 à {criterion.max_score}."
-            self.fields[score_field(criterion)] = forms.IntegerField(
-                label=f"{criterion.label} (pondération {criterion.weight_percent} %)",
-                help_text=f"Note de 0 à {criterion.max_score}.",
-                min_value=0,
-                max_value=criterion.max_score,
-                widget=forms.NumberInput(attrs={"min": 0, "max": criterion.max_score}),
-                error_messages={
-                    "required": f"Notez le critère « {criterion.label} ».",
-                    "invalid": "Indiquez une note en chiffres, sans virgule.",
-                    "min_value": span,
-                    "max_value": span,
-                },
+            span = (
+                f"Choisissez une note entière de 0 à {criterion.max_score} "
+                f"pour « {criterion.label} »."
+            )
+            self.fields[score_field(criterion)] = forms.TypedChoiceField(
+                label=criterion.label,
+                help_text=hint_for(criterion.code),
+                choices=scale_for(criterion.max_score),
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": span, "invalid_choice": span},
             )
             self.fields[comment_field(criterion)] = forms.CharField(
-                label=f"Commentaire sur « {criterion.label} » (facultatif)",
+                label="Commentaire sur ce critère (facultatif)",
                 required=False,
                 max_length=500,
                 error_messages={"max_length": "Au plus 500 caractères par commentaire."},
@@ -93,6 +99,18 @@ class ScoringForm(forms.Form):
 
     def comments(self) -> dict[int, str]:
         return {c.pk: self.cleaned_data[comment_field(c)] for c in self.criteria}
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor, first error) per field in error, in page order, for the summary: a
+        criterion's anchor is its first radio button, where the focus lands."""
+        links = []
+        for bound in self:
+            if bound.errors:
+                radio = isinstance(bound.field.widget, forms.RadioSelect)
+                links.append(
+                    (f"{bound.auto_id}_0" if radio else bound.auto_id, str(bound.errors[0]))
+                )
+        return links
 
     def rows(self) -> list[tuple[ScoringCriterion, forms.BoundField, forms.BoundField]]:
         """Per criterion, its score and comment fields (for the grid's table)."""

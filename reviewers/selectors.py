@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +26,12 @@ from reviewers.models import (
     Scoring,
     SessionStatus,
 )
-from workflows.application.services import application_values, programme, rule_version_for
+from workflows.application.services import (
+    application_values,
+    checklist_documents,
+    programme,
+    rule_version_for,
+)
 from workflows.models import Application
 
 CENT = Decimal("0.01")
@@ -111,15 +117,40 @@ def session_of(application: Application) -> CommitteeSession | None:
     )
 
 
+@dataclass
+class Attachment:
+    """A document of the dossier as the committee lists it: what it is asked as, the file."""
+
+    label: str
+    document: Any  # documents.Document, read through the dossier (documents sits above)
+
+
 def dossier_for_committee(application: Application) -> dict[str, Any]:
     """What the committee reads of a dossier (rendered from the dossier itself, never a
-    link to its page: members have no permission on the application)."""
+    link to its page: members have no permission on the application, only ``consult``,
+    which lets them download its documents)."""
+    financing_lines = list(application.financing_lines.all())
     return {
         "dossier": application,
         "values": application_values(application=application),
         "journey": application.source_journey,
-        "financing_lines": list(application.financing_lines.all()),
+        "financing_lines": financing_lines,
+        "financing_total": sum((line.amount for line in financing_lines), Decimal(0)),
+        "attachments": committee_attachments(application),
     }
+
+
+def committee_attachments(application: Application) -> list[Attachment]:
+    """The dossier's live documents, each named by the checklist item it answers, in the
+    checklist's order (files for items no longer asked come last). Three queries."""
+    labels = {
+        required.code: (position, required.label)
+        for position, required in enumerate(checklist_documents(application=application))
+    }
+    documents = application.documents.filter(deleted_at__isnull=True).order_by("uploaded_at", "pk")
+    rows = [(labels.get(doc.code, (len(labels), "Autre pièce")), doc) for doc in documents]
+    rows.sort(key=lambda row: row[0][0])
+    return [Attachment(label=label, document=doc) for (_, label), doc in rows]
 
 
 def scoring_grid_of(application: Application) -> list[ScoringCriterion]:
@@ -149,7 +180,14 @@ def average_score(scorings: Sequence[Scoring]) -> Decimal | None:
 def committee_figures(application: Application, session: CommitteeSession | None) -> dict[str, Any]:
     """Submitted scorings, their average, who withdrew and who has not scored yet."""
     if session is None:
-        return {"scorings": [], "average": None, "withdrawn": [], "pending": []}
+        return {
+            "scorings": [],
+            "average": None,
+            "counted": 0,
+            "score_table": [],
+            "withdrawn": [],
+            "pending": [],
+        }
     scorings = submitted_scorings(counted_scorings(application=application))
     withdrawn = list(
         ConflictDeclaration.objects.filter(session=session, application=application)
@@ -162,9 +200,35 @@ def committee_figures(application: Application, session: CommitteeSession | None
     return {
         "scorings": scorings,
         "average": average_score(scorings),
+        "counted": len(scorings),
+        "score_table": score_table(scoring_grid_of(application), scorings),
         "withdrawn": withdrawn,
         "pending": list(pending),
     }
+
+
+@dataclass
+class CriterionRow:
+    """One line of the deliberation's table: a criterion, each member's score in the
+    order of ``scorings``, and the criterion's average."""
+
+    criterion: ScoringCriterion
+    scores: list[int | None]
+    average: Decimal | None
+
+
+def score_table(
+    grid: Sequence[ScoringCriterion], scorings: Sequence[Scoring]
+) -> list[CriterionRow]:
+    """Criteria by members, from the prefetched scores (no query)."""
+    by_scoring = {s.pk: {cs.criterion_id: cs.score for cs in s.scores.all()} for s in scorings}
+    rows = []
+    for criterion in grid:
+        scores = [by_scoring[s.pk].get(criterion.pk) for s in scorings]
+        given = [score for score in scores if score is not None]
+        average = (Decimal(sum(given)) / len(given)).quantize(CENT) if given else None
+        rows.append(CriterionRow(criterion=criterion, scores=scores, average=average))
+    return rows
 
 
 def scoring_for(user: User, task: Task) -> Scoring:
@@ -202,12 +266,17 @@ def has_withdrawn(scoring: Scoring) -> bool:
 
 
 def scorings_beside(scoring: Scoring) -> dict[str, Any]:
-    """Once a member has scored: their scoring, the others' and the average (blind before)."""
-    others = counted_scorings(application=scoring.dossier).filter(session=scoring.session_id)
-    scorings = submitted_scorings(others)
+    """Once a member has scored: their scoring, the others' and the average (blind before).
+
+    ``counted`` is the number of scorings the average is made of — the member's own
+    included — not the length of ``others`` (the page once said "1 notation" for two).
+    """
+    counted = counted_scorings(application=scoring.dossier).filter(session=scoring.session_id)
+    scorings = submitted_scorings(counted)
     mine = next((s for s in scorings if s.pk == scoring.pk), None)
     return {
         "mine": mine or submitted_scorings(Scoring.objects.filter(pk=scoring.pk))[0],
         "others": [s for s in scorings if s.pk != scoring.pk],
         "average": average_score(scorings),
+        "counted": len(scorings),
     }

@@ -23,6 +23,7 @@ from viewflow.workflow.status import STATUS
 from funding.services.signatures import application_countersign_warnings
 from reviewers import selectors
 from reviewers.forms import ConflictForm, DeliberationForm, InstructionForm, ScoringForm
+from reviewers.grid_wording import SCALE, SCALE_MAX
 from reviewers.models import Scoring
 from reviewers.services import selection as services
 from workflows.application.steps import ApplicationStep
@@ -168,6 +169,8 @@ class ScoringStep(StepView[Scoring]):
             and scoring.submitted_at is None,
             "scored_conflict": services.SCORED_CONFLICT,
             "conflict_form": ConflictForm(),
+            "scale": SCALE,
+            "scale_max": SCALE_MAX,
         }
         if state == "done":
             context.update(selectors.scorings_beside(scoring))

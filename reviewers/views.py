@@ -29,7 +29,7 @@ from reviewers.forms import ConflictForm
 from reviewers.models import CommitteeSession, ConflictDeclaration, Deliberation, Scoring
 from reviewers.pdf import MinutesRow, decision_letter_pdf, session_minutes_pdf
 from reviewers.services import selection as services
-from workflows.application.flows import application_move_session
+from workflows.application.flows import ApplicationFlow, application_move_session
 from workflows.application.selectors import application_queryset
 from workflows.engine import OPEN_STATUSES
 from workflows.models import Application
@@ -93,6 +93,7 @@ class AgendaRow:
     opened: int = 0
     submitted: int = 0
     withdrawals: int = 0
+    deliberation_task: Task | None = None
 
 
 def agenda_queryset(session: CommitteeSession) -> QuerySet[Application]:
@@ -124,17 +125,24 @@ def _member_rows(rows: list[AgendaRow], session: CommitteeSession, user: User) -
         row.withdrawn = row.application.pk in conflicts
 
 
-def _staff_rows(rows: list[AgendaRow], session: CommitteeSession) -> None:
+def _figures(rows: list[AgendaRow], session: CommitteeSession) -> list[MemberProgress]:
+    """Per dossier, and per member of the committee: scorings rendered out of those
+    opened (withdrawn members left out); per dossier, withdrawals too. Three queries
+    whatever the number of dossiers (the session's scorings are read as pairs)."""
     withdrawn = ConflictDeclaration.objects.filter(
         session=OuterRef("session"), application=OuterRef("dossier"), member=OuterRef("member")
     )
-    counts = {
-        c["dossier_id"]: c
-        for c in Scoring.objects.filter(session=session)
+    pairs = (
+        Scoring.objects.filter(session=session)
         .exclude(Exists(withdrawn))
-        .values("dossier_id")
-        .annotate(opened=Count("pk"), submitted=Count("pk", filter=Q(submitted_at__isnull=False)))
-    }
+        .values_list("dossier_id", "member_id", "submitted_at")
+    )
+    by_dossier: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    by_member: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for dossier_id, member_id, submitted_at in pairs:
+        for figures in (by_dossier[dossier_id], by_member[member_id]):
+            figures[0] += 1
+            figures[1] += submitted_at is not None
     conflicts = dict(
         ConflictDeclaration.objects.filter(session=session)
         .values("application_id")
@@ -142,15 +150,38 @@ def _staff_rows(rows: list[AgendaRow], session: CommitteeSession) -> None:
         .values_list("application_id", "n")
     )
     for row in rows:
-        figures = counts.get(row.application.pk, {})
-        row.opened = figures.get("opened", 0)
-        row.submitted = figures.get("submitted", 0)
+        row.opened, row.submitted = by_dossier.get(row.application.pk, (0, 0))
         row.withdrawals = conflicts.get(row.application.pk, 0)
+    return [
+        MemberProgress(member, *by_member.get(member.pk, (0, 0)))
+        for member in selectors.committee_members(session=session)
+    ]
+
+
+@dataclass
+class MemberProgress:
+    member: User
+    opened: int
+    submitted: int
+
+
+def _chair_rows(rows: list[AgendaRow]) -> None:
+    """The open deliberation step of each dossier, for MEL staff who chair (one query)."""
+    tasks = Task.objects.filter(
+        process_id__in=[row.application.pk for row in rows],
+        flow_task=ApplicationFlow.deliberation,
+        status__in=OPEN_STATUSES,
+    )
+    by_dossier = {task.process_id: task for task in tasks}
+    for row in rows:
+        row.deliberation_task = by_dossier.get(row.application.pk)
 
 
 @login_required
 def session_agenda(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The dossiers of a session: a member's own status on each, or staff's figures."""
+    """The session: when and where, its members and how far each has scored, the dossiers
+    with their scorings rendered; a member's own status on each, and for MEL staff (who
+    chair the deliberation) the next action with its button."""
     session = get_visible_or_404(
         request.user, CommitteeSession.objects.select_related("committee", "programme"), pk=pk
     )
@@ -162,18 +193,23 @@ def session_agenda(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         AgendaRow(application=a, deliberation=deliberations.get(a.pk))
         for a in agenda_queryset(session)
     ]
+    members = _figures(rows, session)
     if is_member:
         _member_rows(rows, session, request.user)
     if is_staff:
-        _staff_rows(rows, session)
+        _chair_rows(rows)
+    to_deliberate = [row for row in rows if row.deliberation_task is not None]
     return render(
         request,
         "workflows/selection/agenda.html",
         {
             "session": session,
             "rows": rows,
+            "members": members,
             "is_member": is_member,
             "is_staff": is_staff,
+            "started": session.starts_at <= timezone.now(),
+            "to_deliberate": to_deliberate,
             "conflict_form": ConflictForm(),
             "open_statuses": OPEN_STATUSES,
         },

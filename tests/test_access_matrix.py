@@ -209,9 +209,11 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
     committee_session = [([session], STAFF | {"committee", "committee_conflicted"})]
     staff_only_app = [([a.pk], STAFF), ([b.pk], STAFF)]
     doc_a, doc_b = stored_document(a), stored_document(b)
+    # Members who score a dossier read its documents (never its page); the member who
+    # withdrew from B reads A's, which they scored, and not B's.
     document = [
-        ([doc_a.public_id], application_viewers(w, "a")),
-        ([doc_b.public_id], application_viewers(w, "b")),
+        ([doc_a.public_id], application_viewers(w, "a") | {"committee", "committee_conflicted"}),
+        ([doc_b.public_id], application_viewers(w, "b") | {"committee"}),
     ]
     return {
         # Applicants' side

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
 from accounts.models import Membership, User
+from accounts.services import access_assign, access_unassign
 from funding.formatting import format_euros
 from funding.selectors import scoring_grid
 from funding.services.rules import requested_amount_check
@@ -39,6 +40,8 @@ from workflows.calendar import local_day
 from workflows.engine import process_lock, processes_cancel_open
 from workflows.models import Application, ApplicationStatus
 
+# What a member scoring a dossier may do on it beyond their scoring: read its documents.
+MEMBER_READS = ("consult",)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -170,7 +173,9 @@ def scoring_members_to_open(*, application: Application) -> tuple[CommitteeSessi
 
 
 def scorings_opened(*, application: Application, scorings: list[Scoring]) -> None:
-    """History and notices once the members' scorings are open."""
+    """Each member may now read the dossier's documents; history and notices."""
+    for scoring in scorings:
+        access_assign(user=scoring.member, obj=application, actions=MEMBER_READS)
     application_event(
         application=application,
         message=f"Notation ouverte pour {len(scorings)} membre(s) du comité.",
@@ -220,6 +225,7 @@ def conflict_declare(
         processes_cancel_open(
             Scoring.objects.filter(dossier=application, session=session, member=member)
         )
+        access_unassign(user=member, obj=application, actions=MEMBER_READS)
         application_event(
             application=application,
             actor=member,

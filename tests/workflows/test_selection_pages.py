@@ -103,7 +103,7 @@ def test_staff_read_the_dossier_and_the_support_avis_on_the_instruction_page(
     page = response.content.decode()
     assert response.status_code == 200
     assert "Projet solide." in page  # the support organisation's avis
-    assert "12\u202f000,00\u00a0€" in page  # requested and recommended amounts, French format
+    assert "12\u202f000\u00a0€" in page  # requested and recommended amounts, French format
     assert "Note d&#x27;instruction" in page
 
 
@@ -175,8 +175,8 @@ def test_an_out_of_range_score_is_refused_in_french_and_the_typed_values_stay(
     response = client.post(url, data)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "va de 0 à 4" in page
-    assert 'value="9"' in page
+    assert "Choisissez une note entière de 0 à 4" in page
+    assert "<title>Erreur\u00a0: " in page
     assert "Mon avis général, gardé." in page
     assert scoring_of(instructed, committee_member).submitted_at is None
 
@@ -255,7 +255,7 @@ def test_a_member_who_withdraws_loses_the_scoring_page_and_the_task(
     assert client.get(url).status_code == 404
     assert url not in client.get(reverse("workflows:inbox")).content.decode()
     assert scoring_of(instructed, committee_member).status == STATUS.CANCELED
-    assert "Déporté·e" in client.get(agenda_url(instructed)).content.decode()
+    assert "Vous vous êtes déporté·e" in client.get(agenda_url(instructed)).content.decode()
 
 
 def test_staff_see_a_withdrawn_members_scoring_as_cancelled(
@@ -300,14 +300,14 @@ def test_the_agenda_shows_each_member_their_own_status_and_staff_the_figures(
     page = client.get(agenda_url(instructed)).content.decode()
     assert instructed.project.title in page
     assert scoring_url(instructed, committee_member) in page
-    assert "À noter" in page
+    assert "Noter ce dossier" in page
     assert "Déclarer un conflit d'intérêts" in page
     assert reverse("workflows:application_detail", args=[instructed.pk]) not in page
 
     client.force_login(mel_staff)
     page = client.get(agenda_url(instructed)).content.decode()
     assert reverse("workflows:application_detail", args=[instructed.pk]) in page
-    assert "0 rendue sur 2" in page
+    assert "0 notation sur 2" in page
     assert minutes_url(instructed.committee_session_id) in page
 
 
@@ -409,9 +409,9 @@ def test_the_deliberation_page_shows_scorings_withdrawals_and_who_has_not_scored
     client.force_login(mel_staff)
     task = app_task(instructed, "deliberation")
     page = client.get(reverse("workflows:task", args=[task.pk])).content.decode()
-    scored, _, rest = page.partition("Membres déportés")
-    withdrew, _, rest = rest.partition("Membres qui n'ont pas noté")
-    pending = rest.partition("Le dossier")[0]
+    scored, _, rest = page.partition("Membres qui n'ont pas noté")
+    pending, _, rest = rest.partition("Membres déportés")
+    withdrew = rest.partition("Avis du comité")[0]
     assert str(committee_member) in scored
     assert "Solide." in scored
     assert "100,00 / 100" in scored

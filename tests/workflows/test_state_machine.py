@@ -66,7 +66,7 @@ from viewflow.workflow.timers import fire_due_timers
 
 from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, OrganisationKind, User
-from accounts.policy import PERSONA_OF_KIND, Scope, allows
+from accounts.policy import PERSONA_OF_KIND, Persona, Scope, allows
 from accounts.services import membership_add
 from applicants.models import Commune, Project
 from applicants.services import structure_save
@@ -1477,10 +1477,19 @@ class DossierMachine(RuleBasedStateMachine):
 
     @invariant()
     def nobody_holds_a_grant_the_policy_does_not_give(self) -> None:
-        """No per-user object permission at all; each group permission is one the policy
-        links to that organisation's persona, on an object the organisation is really linked
-        to now (a pending orientation, the support, a mandate, its own line, its session)."""
-        assert not UserObjectPermission.objects.exists()
+        """Per-user object permissions only as the policy assigns them: ``consult`` of a
+        dossier by a committee member who has a scoring of it and has not withdrawn. Each
+        group permission is one the policy links to that organisation's persona, on an
+        object the organisation is really linked to now (a pending orientation, the
+        support, a mandate, its own line, its session)."""
+        scorers = set(Scoring.objects.values_list("member", "dossier"))
+        withdrawn = set(ConflictDeclaration.objects.values_list("member", "application"))
+        for user, app_label, codename, object_pk in UserObjectPermission.objects.values_list(
+            "user", "permission__content_type__app_label", "permission__codename", "object_pk"
+        ):
+            assert f"{app_label}.{codename}" == "workflows.consult_application", codename
+            assert allows(Persona.COMMITTEE_MEMBER, "workflows.consult_application", Scope.ASSIGNED)
+            assert (user, int(object_pk)) in scorers - withdrawn, (user, object_pk)
         organisations = {o.group_id: o for o in Organisation.objects.all()}
         links = current_links()
         for group, app_label, codename, object_pk in GroupObjectPermission.objects.values_list(

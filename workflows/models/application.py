@@ -110,6 +110,7 @@ class Application(Process):
         permissions = [
             ("instruct_application", _("Instruire les candidatures")),
             ("fill_application", _("Remplir la candidature pour le porteur")),
+            ("consult_application", _("Lire les pièces du dossier qu'on note (comité)")),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,42 @@
+"""Members whose scorings were opened before the ``consult`` grant existed get it now: a
+member with a scoring of a dossier, and no conflict declared on it, may read its documents
+(``reviewers.services.selection.scorings_opened`` grants it from now on)."""
+
+from django.db import migrations
+
+
+def grant(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    UserObjectPermission = apps.get_model("guardian", "UserObjectPermission")
+    Scoring = apps.get_model("reviewers", "Scoring")
+    ConflictDeclaration = apps.get_model("reviewers", "ConflictDeclaration")
+    pairs = set(Scoring.objects.values_list("member_id", "dossier_id"))
+    pairs -= set(ConflictDeclaration.objects.values_list("member_id", "application_id"))
+    if not pairs:
+        return
+    content_type, _ = ContentType.objects.get_or_create(app_label="workflows", model="application")
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="consult_application",
+        defaults={"name": "Lire les pièces du dossier qu'on note (comité)"},
+    )
+    for member_id, dossier_id in sorted(pairs):
+        UserObjectPermission.objects.get_or_create(
+            user_id=member_id,
+            permission=permission,
+            content_type=content_type,
+            object_pk=str(dossier_id),
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reviewers", "0002_selection_records_from_workflows"),
+        ("workflows", "0013_consult_permission"),
+        ("guardian", "0003_remove_groupobjectpermission_guardian_gr_content_ae6aec_idx_and_more"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
