@@ -190,7 +190,7 @@ def test_home_names_the_applicants_waiting_step_with_its_deadline_and_dossier(
     html = _page(client, submitted.holder.user, reverse("home"))
     text = visible_text(html)
 
-    assert "1 étape vous attend :" in text
+    assert "1 étape vous attend." in text
     assert (
         f"Fournir les compléments — Cantine solidaire — avant le {day_in_words(deadline)}" in text
     )
@@ -212,7 +212,7 @@ def test_partner_home_names_the_tasks_and_their_dossiers(
 
     text = visible_text(_page(client, incubator_x_member, reverse("home")))
 
-    assert "1 étape vous attend :" in text
+    assert "1 étape vous attend." in text
     assert re.search(r"— Ressourcerie du quartier — avant le \w+ \d", text), text
 
 
