@@ -233,6 +233,8 @@ def test_no_identifier_on_any_of_the_applicants_pages(
     }
     for name, url in pages.items():
         html = _page(client, holder, url)
+        if name in ("home", "space"):
+            assert _status_url(submitted) in html, name
         assert identifiers_in(visible_text(html)) == [], name
         assert "schema.svg" not in html, name
         assert "journal-audit" not in html, name
