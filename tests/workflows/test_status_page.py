@@ -302,3 +302,42 @@ def test_status_page_costs_the_same_for_3_and_60_history_events(
     with django_assert_max_num_queries(25):
         large = count()
     assert small == large
+
+
+# Later stages, driven through the real steps ---------------------------------------------
+
+
+def test_follow_up_then_closed_dossier_reads_as_such_everywhere(
+    client: Client, on_agenda: Application, mel_staff: User, financier_member: User
+) -> None:
+    from tests.workflows.test_award_pages import _advanced, _all_reports_sent, _post_step
+
+    application = _advanced(client, on_agenda, mel_staff, financier_member)
+    holder = application.holder.user
+    html = _page(client, holder, _status_url(application))
+    assert "Suivi" in _current_step(html)
+    assert "Convention et versements (terminée)" in visible_text(html)
+    home = visible_text(_page(client, holder, reverse("home")))
+    assert "Étape : Financé : suivi du projet" in home
+    assert "Prêt à candidater" not in home
+
+    _all_reports_sent(application)
+    assert (
+        _post_step(client, mel_staff, application, "balance", {"action": "release"}).status_code
+        == 302
+    )
+
+    html = _page(client, holder, _status_url(application))
+    text = visible_text(html)
+    assert 'aria-current="step"' not in html  # every step is behind
+    assert "Suivi (terminée)" in text
+    assert "Rien à faire : ce dossier est terminé." in text
+    assert "Dossier clôturé." in text
+    home = visible_text(_page(client, holder, reverse("home")))
+    assert "Étape : Terminé" in home
+    for url in (
+        reverse("home"),
+        _status_url(application),
+        reverse("workflows:application_detail", args=[application.pk]),
+    ):
+        assert identifiers_in(visible_text(_page(client, holder, url))) == [], url
