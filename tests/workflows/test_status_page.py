@@ -341,3 +341,25 @@ def test_follow_up_then_closed_dossier_reads_as_such_everywhere(
         reverse("workflows:application_detail", args=[application.pk]),
     ):
         assert identifiers_in(visible_text(_page(client, holder, url))) == [], url
+
+
+def test_after_first_contact_the_page_says_the_team_sorts_it_and_by_when(
+    client: Client, roubaix: Commune
+) -> None:
+    from tests.workflows.conftest import applicant_of, submit_first_contact
+
+    journey = submit_first_contact(client, roubaix)
+    html = _page(
+        client, applicant_of(journey), reverse("workflows:dossier_status", args=[journey.pk])
+    )
+    text = visible_text(html)
+
+    assert "Premier contact" in _current_step(html)
+    assert "Orientation (à venir)" in text
+    assert "Rien à faire de votre côté pour l'instant." in text
+    assert re.search(
+        r"L'équipe de la MEL étudie votre demande pour vous orienter vers la bonne structure\. "
+        r"Vous serez prévenu·e par e-mail, en principe avant le \w+ \d+\w* \w+ \d{4} \(dans \d+ jours?\)\.",
+        text,
+    ), text
+    assert identifiers_in(text) == []

@@ -54,6 +54,7 @@ class Waiting:
 
 
 _BY_EMAIL = "Vous serez prévenu·e par e-mail."
+_BY_EMAIL_BEFORE = "Vous serez prévenu·e par e-mail, en principe avant le"
 
 
 def waiting_for_others(
@@ -62,22 +63,22 @@ def waiting_for_others(
     application: Application | None,
     session: CommitteeSession | None,
     report_due: datetime.date | None = None,
+    answer_due: datetime.date | None = None,
 ) -> Waiting | None:
-    """What happens while nothing is expected from the holder (``None``: the dossier is over)."""
+    """What happens while nothing is expected from the holder (``None``: the dossier is over).
+    ``answer_due``: the day the team or the proposed organisation should have answered by."""
     if application is not None:
         return _application_waiting(application, session, report_due)
     support = journey.project.support_organisation or journey.proposed_organisation
     name = str(support) if support is not None else "La structure d'accompagnement"
+    by_email = (_BY_EMAIL, None) if answer_due is None else (_BY_EMAIL_BEFORE, answer_due)
     if journey.stage == JourneyStage.TRIAGE:
         return Waiting(
             "L'équipe de la MEL étudie votre demande pour vous orienter vers la bonne structure.",
-            _BY_EMAIL,
+            *by_email,
         )
     if journey.stage == JourneyStage.ORIENTATION:
-        return Waiting(
-            f"{name} étudie la proposition de vous accompagner.",
-            "Elle vous contactera si elle accepte. " + _BY_EMAIL,
-        )
+        return Waiting(f"{name} étudie la proposition de vous accompagner.", *by_email)
     if journey.stage == JourneyStage.SUPPORT:
         return Waiting(
             f"{name} vous accompagne dans votre projet.",
