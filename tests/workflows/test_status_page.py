@@ -363,3 +363,55 @@ def test_after_first_contact_the_page_says_the_team_sorts_it_and_by_when(
         text,
     ), text
     assert identifiers_in(text) == []
+
+
+def _dossiers_of(email: str, count: int, place: Commune) -> None:
+    """``count`` more dossiers of one person, each with its application waiting to be filled."""
+    from workflows.application.flows import ApplicationFlow
+    from workflows.journey.flows import first_contact_submit
+    from workflows.journey.services import FirstContact
+    from workflows.models import Journey, JourneyStage
+
+    for i in range(count):
+        contact = FirstContact(
+            email=email,
+            first_name="Nadia",
+            last_name="Benali",
+            phone="",
+            title=f"Projet {Journey.objects.count() + i}",
+            summary="Résumé",
+            sector="food",
+            stage="idea",
+            needs="Conseils",
+            commune=place,
+        )
+        journey = first_contact_submit(contact=contact).journey
+        Journey.objects.filter(pk=journey.pk).update(stage=JourneyStage.READY_TO_APPLY)
+        ApplicationFlow.start.run(journey=journey)
+
+
+def test_applicant_home_costs_the_same_for_2_and_8_dossiers(
+    client: Client, roubaix: Commune, django_assert_max_num_queries: Callable
+) -> None:
+    from applicants.models import Person
+
+    email = "nadia@example.org"
+    _dossiers_of(email, 2, roubaix)
+    client.force_login(Person.objects.get(user__email=email).user)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("home"))
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    count()  # caches filled, as on a running server
+    small = count()
+    _dossiers_of(email, 6, roubaix)
+    with django_assert_max_num_queries(20):
+        large = count()
+    assert small == large
+    text = visible_text(client.get(reverse("home")).content.decode())
+    assert text.count("Étape : Candidature à compléter") == 8
+    assert "8 étapes vous attendent." in text
+    assert text.count("Remplir et déposer la candidature — Projet") == 5  # the first five
