@@ -5,22 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from funding.models import RequiredDocument
 from workflows.models import Application
 
 EDIT_LIMIT = 50
 
 EDIT_LABELS = {
-    "axis": "Volet",
-    "requested_amount": "Montant demandé",
-    "charges_total": "Total des charges du budget prévisionnel",
-    "produits_total": "Total des produits du budget prévisionnel",
-    "jobs_planned_fte": "Emplois prévus",
-    "social_utility": "Utilité sociale du projet",
-    "financing_lines": "Plan de financement",
+    "axis": _("Volet"),
+    "requested_amount": _("Montant demandé"),
+    "charges_total": _("Total des charges du budget prévisionnel"),
+    "produits_total": _("Total des produits du budget prévisionnel"),
+    "jobs_planned_fte": _("Emplois prévus"),
+    "social_utility": _("Utilité sociale du projet"),
+    "financing_lines": _("Plan de financement"),
 }
 DOCUMENT_PREFIX = "doc_"
-UNKNOWN = "Autre élément de la candidature"
+UNKNOWN = _("Autre élément de la candidature")
 
 
 def application_edits(*, application: Application, limit: int = EDIT_LIMIT) -> list[Any]:
@@ -35,7 +37,7 @@ def application_edits(*, application: Application, limit: int = EDIT_LIMIT) -> l
     for edit in edits:
         if _is_document(edit.field):
             code = edit.field.removeprefix(DOCUMENT_PREFIX)
-            edit.label = documents.get(code) or "Pièce jointe"
+            edit.label = documents.get(code) or _("Pièce jointe")
         else:
             edit.label = EDIT_LABELS.get(edit.field, UNKNOWN)
     return edits

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 
 from accounts.models import User
@@ -48,13 +50,13 @@ def reader_actions(
 class Waiting:
     """Who acts now, in one sentence, and what the reader will get next."""
 
-    who: str
-    then: str
+    who: Any
+    then: Any
     date: datetime.date | None = None
 
 
-_BY_EMAIL = "Vous serez prévenu·e par e-mail."
-_BY_EMAIL_BEFORE = "Vous serez prévenu·e par e-mail, en principe avant le"
+_BY_EMAIL = _("Vous serez prévenu·e par e-mail.")
+_BY_EMAIL_BEFORE = _("Vous serez prévenu·e par e-mail, en principe avant le")
 
 
 def waiting_for_others(
@@ -70,20 +72,25 @@ def waiting_for_others(
     if application is not None:
         return _application_waiting(application, session, report_due)
     support = journey.project.support_organisation or journey.proposed_organisation
-    name = str(support) if support is not None else "La structure d'accompagnement"
+    name = str(support) if support is not None else str(_("La structure d'accompagnement"))
     by_email = (_BY_EMAIL, None) if answer_due is None else (_BY_EMAIL_BEFORE, answer_due)
     if journey.stage == JourneyStage.TRIAGE:
         return Waiting(
-            "L'équipe de la MEL étudie votre demande pour vous orienter vers la bonne structure.",
+            _(
+                "L'équipe de la MEL étudie votre demande pour vous orienter vers la bonne structure."
+            ),
             *by_email,
         )
     if journey.stage == JourneyStage.ORIENTATION:
-        return Waiting(f"{name} étudie la proposition de vous accompagner.", *by_email)
+        return Waiting(
+            _("%(name)s étudie la proposition de vous accompagner.") % {"name": name}, *by_email
+        )
     if journey.stage == JourneyStage.SUPPORT:
         return Waiting(
-            f"{name} vous accompagne dans votre projet.",
-            "Quand votre projet sera prêt, elle vous proposera de candidater à Entreprendre "
-            "Autrement.",
+            _("%(name)s vous accompagne dans votre projet.") % {"name": name},
+            _(
+                "Quand votre projet sera prêt, elle vous proposera de candidater à Entreprendre Autrement."
+            ),
         )
     return None
 
@@ -93,33 +100,35 @@ def _application_waiting(
 ) -> Waiting | None:
     stage = application.stage
     if stage == ApplicationStatus.SUBMITTED:
-        return Waiting("La MEL vérifie que votre dossier est complet.", _BY_EMAIL)
+        return Waiting(_("La MEL vérifie que votre dossier est complet."), _BY_EMAIL)
     if stage == ApplicationStatus.COMPLETE:
         return Waiting(
-            "La MEL vérifie que votre projet remplit les conditions de l'appel à projets.",
+            _("La MEL vérifie que votre projet remplit les conditions de l'appel à projets."),
             _BY_EMAIL,
         )
     if stage in (ApplicationStatus.ELIGIBLE, ApplicationStatus.ON_AGENDA):
         if session is not None and session.starts_at >= timezone.now():
             return Waiting(
-                "La MEL prépare la présentation de votre dossier au comité.",
-                "Le comité examine votre dossier le",
+                _("La MEL prépare la présentation de votre dossier au comité."),
+                _("Le comité examine votre dossier le"),
                 timezone.localtime(session.starts_at).date(),
             )
-        return Waiting("La MEL inscrit votre dossier à une prochaine séance du comité.", _BY_EMAIL)
+        return Waiting(
+            _("La MEL inscrit votre dossier à une prochaine séance du comité."), _BY_EMAIL
+        )
     if stage == ApplicationStatus.FUNDING:
         return Waiting(
-            "Le comité a donné un avis favorable : les financeurs prennent leur décision.",
+            _("Le comité a donné un avis favorable : les financeurs prennent leur décision."),
             _BY_EMAIL,
         )
     if stage == ApplicationStatus.CONVENTION:
-        return Waiting("La MEL prépare votre convention et le versement de l'avance.", _BY_EMAIL)
+        return Waiting(_("La MEL prépare votre convention et le versement de l'avance."), _BY_EMAIL)
     if stage == ApplicationStatus.FOLLOW_UP:
         if report_due is not None:
             return Waiting(
-                "Votre projet est en suivi.",
-                "Votre prochain rapport de suivi sera à rendre avant le",
+                _("Votre projet est en suivi."),
+                _("Votre prochain rapport de suivi sera à rendre avant le"),
                 report_due,
             )
-        return Waiting("Votre projet est en suivi.", _BY_EMAIL)
+        return Waiting(_("Votre projet est en suivi."), _BY_EMAIL)
     return None

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from workflows.models import Application, EventKind, Journey
 
 LIMIT = 50
@@ -21,7 +23,7 @@ _STAFF_KINDS = (EventKind.DUPLICATE_CONTACT, EventKind.ESCALATED, EventKind.SUPP
 
 # How a journey event reads; ``{message}`` is the sentence written when it happened.
 _SENTENCES = {
-    EventKind.SUPPORT_SESSION: "Séance d'accompagnement : {message}",
+    EventKind.SUPPORT_SESSION: _("Séance d'accompagnement : {message}"),
 }
 
 
@@ -32,7 +34,7 @@ class Happening:
 
 
 def _journey_sentence(kind: str, message: str) -> str:
-    template = _SENTENCES.get(EventKind(kind), "{message}") if kind in EventKind.values else ""
+    template = str(_SENTENCES.get(EventKind(kind), "{message}")) if kind in EventKind.values else ""
     return template.format(message=message.strip()).strip() if template else message.strip()
 
 
