@@ -225,7 +225,8 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         "applicants:qpv_verification": [([a.project_id], STAFF), ([b.project_id], STAFF)],
         # Journeys
         "workflows:journey_detail": journey,
-        "workflows:journey_chart": journey,
+        "workflows:dossier_status": journey,
+        "workflows:journey_chart": [([a.source_journey_id], STAFF), ([b.source_journey_id], STAFF)],
         "workflows:support_session_add": journey,
         "workflows:support_plan_update": journey,
         "workflows:withdraw": journey,
@@ -241,7 +242,7 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         ],
         # Applications
         "workflows:application_detail": app,
-        "workflows:application_chart": app,
+        "workflows:application_chart": staff_only_app,
         "workflows:application_edit": app,
         "workflows:application_mandate": app,
         "workflows:application_withdraw": app,
@@ -268,7 +269,7 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         "accounts:password_reset_confirm": [(["AA", "bad-token"], EVERYONE)],
         "notifications:open": [([note.pk], frozenset({"holder_a"}))],
         "notifications:resend": [([note.pk], STAFF)],
-        "workflows:flow_bpmn": [(["candidature"], SIGNED_IN)],
+        "workflows:flow_bpmn": [(["candidature"], STAFF)],
     }
 
 

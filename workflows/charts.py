@@ -1,4 +1,8 @@
-"""Diagrams: each journey on its BPMN chart with step status; each flow as BPMN 2.0 XML."""
+"""Diagrams: each journey on its BPMN chart with step status; each flow as BPMN 2.0 XML.
+
+They are the MEL team's working tools (node names, gateways): every other reader, the
+applicant first, gets a 404 as if they did not exist; the dossier's status page tells them
+where they are in their own words."""
 
 from __future__ import annotations
 
@@ -21,6 +25,11 @@ def french_captions(svg: str) -> str:
     return svg.replace(">yes</text>", ">oui</text>").replace(">no</text>", ">non</text>")
 
 
+def _staff_only(request: AuthenticatedRequest) -> None:
+    if not request.user.is_staff:
+        raise Http404("Page introuvable.")
+
+
 def _process_chart(flow_class: Any, process_pk: int) -> HttpResponse:
     grid = chart.calc_layout_data(flow_class)
     chart.calc_cell_status(flow_class, grid, process_pk)
@@ -29,12 +38,14 @@ def _process_chart(flow_class: Any, process_pk: int) -> HttpResponse:
 
 @login_required
 def journey_chart(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
     journey = get_visible_or_404(request.user, Journey.objects.all(), pk=pk)
     return _process_chart(journey.flow_class, journey.pk)
 
 
 @login_required
 def application_chart(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
     application = get_visible_or_404(request.user, Application.objects.all(), pk=pk)
     return _process_chart(application.flow_class, application.pk)
 
@@ -42,6 +53,7 @@ def application_chart(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def flow_bpmn(request: AuthenticatedRequest, name: str) -> HttpResponse:
     """The flow's definition (no personal data) as BPMN 2.0, to open in bpmn.io."""
+    _staff_only(request)
     flow_class = FLOWS.get(name)
     if flow_class is None:
         raise Http404("Schéma inconnu.")

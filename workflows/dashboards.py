@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.policy import Persona
@@ -19,9 +20,11 @@ from funding.selectors import bank_details_todos
 from reviewers.flows import ScoringFlow
 from reviewers.models import CommitteeSession, SessionStatus
 from reviewers.selectors import sessions_visible_to
-from workflows.inbox import open_task_ids, open_tasks_for
+from workflows.inbox import open_task_ids, open_tasks_for, with_dossiers
 from workflows.models import Application, ApplicationStatus, Journey
 from workflows.pagination import INBOX_COUNT_CAP
+from workflows.status.deadlines import with_deadlines
+from workflows.status.stages import dossier_stage_label
 
 PREVIEW_ROWS = 5
 
@@ -41,18 +44,15 @@ def dashboard_context(user: AnyUser) -> dict[str, Any]:
         person = Person.objects.get(pk=user.pk)
         context["applicant_projects"] = person_projects(person=person)
         context["applicant_structures"] = person_structures(person=person)
-        context["applicant_journeys"] = (
-            Journey.objects.filter(holder=person)
-            .select_related("project", "project__support_organisation")
-            .order_by("-created")
-        )
-        context["applicant_applications"] = applicant_applications(person=person)
+        context["applicant_journeys"] = applicant_dossiers(person=person)
         # Asked of the holder outside any step: shown with the steps, with its deadline.
         context["bank_details_todos"] = list(bank_details_todos(person_id=person.pk))
-    if personas & {Persona.MEL_STAFF, Persona.SUPPORT_MEMBER, Persona.APPLICANT}:
+    if personas & TASK_PERSONAS:
         # Counted as the inbox counts: up to its cap, whatever the backlog behind it.
-        context["open_task_count"] = len(open_task_ids(user=user, limit=INBOX_COUNT_CAP + 1))
+        task_ids = open_task_ids(user=user, limit=INBOX_COUNT_CAP + 1)
+        context["open_task_count"] = len(task_ids)
         context["open_task_cap"] = INBOX_COUNT_CAP
+        context["tasks_preview"] = tasks_preview(task_ids[:PREVIEW_ROWS])
     if personas & {Persona.MEL_STAFF, Persona.SUPPORT_MEMBER}:
         projects = project_list(user=user)
         context["projects_preview"] = projects[:PREVIEW_ROWS]
@@ -72,6 +72,43 @@ def dashboard_context(user: AnyUser) -> dict[str, Any]:
     context["show_statistics"] = user.has_perm("applicants.aggregate_project")
     context["show_admin"] = user.is_staff
     return context
+
+
+TASK_PERSONAS = {
+    Persona.MEL_STAFF,
+    Persona.SUPPORT_MEMBER,
+    Persona.APPLICANT,
+    Persona.COMMITTEE_MEMBER,
+    Persona.FINANCIER_MEMBER,
+}
+
+
+def applicant_dossiers(*, person: Person) -> list[Journey]:
+    """The holder's dossiers (a journey and the application opened from it), each with its
+    stage in their words (``stage_label``) and its application, in two queries."""
+    journeys = list(
+        Journey.objects.filter(holder=person)
+        .select_related("project", "project__support_organisation")
+        .order_by("-created")
+    )
+    applications = {a.source_journey_id: a for a in applicant_applications(person=person)}
+    for journey in journeys:
+        journey.dossier_application = applications.get(journey.pk)
+        journey.stage_label = dossier_stage_label(
+            journey_stage=journey.stage,
+            application_stage=journey.dossier_application.stage
+            if journey.dossier_application
+            else None,
+        )
+    return journeys
+
+
+def tasks_preview(task_ids: list[int]) -> list[Any]:
+    """The first open steps, named, each with its dossier and deadline (four queries)."""
+    if not task_ids:
+        return []
+    steps = Task.objects.filter(pk__in=task_ids).select_related("owner")
+    return with_deadlines(with_dossiers(steps.order_by("created", "pk")))
 
 
 def applicant_applications(*, person: Person) -> QuerySet[Application]:

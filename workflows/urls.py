@@ -8,12 +8,14 @@ from reviewers import urls as selection_urls
 from workflows import charts, routing, views
 from workflows.application import urls as application_urls
 from workflows.journey import urls as journey_urls
+from workflows.status import views as status_views
 
 app_name = "workflows"
 
 urlpatterns = [
     path("taches/", views.inbox, name="inbox"),
     path("taches/<int:task_pk>/", routing.task_page, name="task"),
+    path("mon-dossier/<int:pk>/", status_views.dossier_status, name="dossier_status"),
     path("parcours/<int:pk>/schema.svg", charts.journey_chart, name="journey_chart"),
     path("candidatures/<int:pk>/schema.svg", charts.application_chart, name="application_chart"),
     path("schemas/<slug:name>.bpmn", charts.flow_bpmn, name="flow_bpmn"),

@@ -37,9 +37,10 @@ def structure_detail_queryset() -> QuerySet[Structure]:
 
 
 def person_projects(*, person: Person) -> QuerySet[Project]:
+    # ``journey``: the project's dossier, whose status page the holder's lists link to.
     return (
         Project.objects.filter(holder=person)
-        .select_related("structure", "commune", "support_organisation", "current_qpv")
+        .select_related("structure", "commune", "support_organisation", "current_qpv", "journey")
         .order_by("-created_at")
     )
 

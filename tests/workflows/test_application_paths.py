@@ -419,6 +419,8 @@ def test_others_cannot_see_the_application(
     assert client.get(urls[2]).status_code == 403
     client.force_login(application.holder.user)
     assert client.get(urls[2]).status_code == 403
+    assert client.get(urls[3]).status_code == 404  # the diagram is MEL staff's tool
+    client.force_login(mel_staff)
     chart = client.get(urls[3])
     assert chart.status_code == 200
     assert b"<svg" in chart.content

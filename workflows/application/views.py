@@ -34,6 +34,7 @@ from workflows.application.forms import (
     DocumentFilesForm,
     FinancingLineForm,
 )
+from workflows.application.history import application_edits
 from workflows.application.letters import refusal_letter_pdf
 from workflows.application.selectors import application_list, application_queryset
 from workflows.application.steps import FillStep
@@ -95,7 +96,7 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "checks": application.eligibility_checks.all(),
             "financing_lines": application.financing_lines.all(),
             "events": services.application_history(application=application, user=request.user),
-            "edits": application.edits.select_related("editor", "mandate")[:50],
+            "edits": application_edits(application=application),
             "can_withdraw": is_holder and application.stage in services.OPEN_STATUSES,
             "withdraw_form": WithdrawForm(),
             "sent_notifications": sent_notifications_panel(

@@ -43,6 +43,7 @@ from workflows.journey.selectors import (
 )
 from workflows.models import Journey
 from workflows.panels import sent_notifications_panel
+from workflows.status.selectors import journey_stage_label
 
 PAGE_SIZE = 25
 
@@ -72,6 +73,7 @@ def journey_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "workflows/journey_detail.html",
         {
             "journey": journey,
+            "stage_label": journey_stage_label(journey=journey),
             "is_holder": is_holder,
             "sent_notifications": sent_notifications_panel(
                 request, f"workflows.journey:{journey.pk}"
