@@ -1,9 +1,16 @@
-"""Error pages in plain French, for humans."""
+"""Error pages in plain French, for humans, in every mode (never Django's debug page unless
+DEBUG is on, which only ``DJANGO_DEBUG=1`` turns on)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -11,5 +18,17 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "403.html", {"message": message}, status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent after its page expired (or from elsewhere): say so, and how to go on."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered without the request's context processors: the failure may come from the
+    database or the session, so this page reads nothing but settings."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"contact_email": settings.CONTACT_EMAIL}))

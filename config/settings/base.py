@@ -21,6 +21,10 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-dev-only-chan
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Where people write for help (error pages, accessibility statement): the programme's team.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="entreprendre-autrement@example.org")
+# A form sent after its page expired gets a French page saying what to do.
+CSRF_FAILURE_VIEW = "workflows.errors.csrf_failure"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -119,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.personas",
                 "notifications.context_processors.notifications",
+                "config.context_processors.site",
             ],
         },
     },
