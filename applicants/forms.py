@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from accounts.fields import LongTextField, bounded_formfield
 from applicants.models import Commune, Project, Structure
 from applicants.services.territory import outside_mel_message
 
@@ -63,6 +64,7 @@ class LocatedForm(forms.ModelForm):
 class StructureForm(LocatedForm):
     class Meta:
         model = Structure
+        formfield_callback = bounded_formfield
         fields = [
             "name",
             "acronym",
@@ -104,9 +106,30 @@ class StructureForm(LocatedForm):
             field.validators = []
 
 
+_JOBS_MESSAGES = {
+    "min_value": "Le nombre d'emplois prévus ne peut pas être négatif : indiquez 0 ou plus.",
+    "max_digits": "Indiquez au plus 9 999 emplois (équivalents temps plein).",
+    "max_whole_digits": "Indiquez au plus 9 999 emplois (équivalents temps plein).",
+    "max_decimal_places": "Au plus deux chiffres après la virgule, par exemple 1,5.",
+    "invalid": "Indiquez un nombre, par exemple 2 ou 1,5.",
+}
+
+
 class ProjectForm(LocatedForm):
+    jobs_planned_fte = forms.DecimalField(
+        label="Emplois prévus (équivalents temps plein)",
+        help_text="Par exemple 2 ou 1,5. Indiquez 0 si vous n'en prévoyez pas encore.",
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        initial=0,
+        localize=True,  # "1,5" as people type it, and shown back that way
+        error_messages=_JOBS_MESSAGES,
+    )
+
     class Meta:
         model = Project
+        formfield_callback = bounded_formfield
         fields = [
             "title",
             "summary",
@@ -161,7 +184,7 @@ class QpvDeclarationForm(forms.Form):
 class QpvVerificationForm(forms.Form):
     outcome = forms.ChoiceField(label="Résultat de la vérification", widget=forms.RadioSelect)
     qpv = forms.ChoiceField(label="Quartier prioritaire", required=False)
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Motif (obligatoire si vous corrigez le résultat)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -320,6 +320,11 @@ OUTSIDE_MEL_HELP = env.str(
     ),
 )
 
+# FORMS
+# ------------------------------------------------------------------------------
+# Longest free text a form accepts (a project summary, a reason, a message), in characters.
+FORM_TEXT_MAX_LENGTH = 5000
+
 # MONEY
 # ------------------------------------------------------------------------------
 CURRENCY_DECIMALS = 2
