@@ -8,6 +8,7 @@ from django import forms
 
 from accounts.fields import LongTextField, bounded_formfield
 from applicants.models import Commune, Project, Structure
+from applicants.selectors.territory import mel_communes
 from applicants.services.territory import outside_mel_message
 
 OUTSIDE_MEL = "hors-mel"
@@ -18,7 +19,7 @@ class CommuneChoiceField(forms.ChoiceField):
 
     def load_choices(self) -> None:
         # Called per form instance, never at import: the table may not exist yet (migrate).
-        communes = Commune.objects.in_mel().order_by("name").values_list("insee_code", "name")
+        communes = mel_communes().values_list("insee_code", "name")
         self.choices = [
             ("", "— Choisissez la commune —"),
             *communes,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import access_grant, access_revoke
+from funding.formatting import format_euros
 from funding.models import CallRuleVersion, Programme, RequiredDocument
 from funding.selectors import required_documents_for, rule_version_in_force
 from funding.services.rules import requested_amount_check
@@ -323,7 +324,7 @@ def financing_line_add(
     ApplicationEdit.objects.create(
         application=application,
         field="financing_lines",
-        new_value=f"{financier_name} — {line.get_instrument_display()} — {amount} €",
+        new_value=f"{financier_name} — {line.get_instrument_display()} — {format_euros(amount)}",
         editor=actor,
         mandate=mandate,
     )
