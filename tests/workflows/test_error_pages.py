@@ -94,3 +94,14 @@ def test_the_demo_settings_run_without_debug() -> None:
 
     assert local.DEBUG is False
     assert local.WHITENOISE_USE_FINDERS is True
+
+
+def test_the_500_page_falls_back_to_plain_french_if_its_template_fails(settings: Any) -> None:
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [], "APP_DIRS": False}
+    ]  # no 500.html anywhere
+    response = server_error(RequestFactory().get("/"))
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "Le service a rencontré un problème" in body
+    assert "Traceback" not in body

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from accounts.fields import LongTextField
+from accounts.french import french_order
 from accounts.models import Organisation, OrganisationKind
 from funding.models import FundingInstrument, RequiredDocument
 from workflows.application.services import FIELD_LABELS
@@ -83,7 +84,9 @@ class FinancingLineForm(forms.Form):
 
     organisation = forms.ModelChoiceField(
         label="Financeur partenaire de la plateforme",
-        queryset=Organisation.objects.filter(kind=OrganisationKind.FINANCIER, is_active=True),
+        queryset=Organisation.objects.filter(
+            kind=OrganisationKind.FINANCIER, is_active=True
+        ).order_by(*french_order("name")),
         required=False,
         empty_label="— autre financeur (indiquez son nom) —",
         help_text="S'il figure dans la liste, il décidera de son financement ici même.",
