@@ -80,8 +80,10 @@ def bounded_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | No
 PASSWORD_MAX_LENGTH = 1024
 
 
-def with_max_length(field: forms.CharField, max_length: int) -> forms.CharField:
+def with_max_length(field: forms.Field, max_length: int) -> forms.CharField:
     """A copy of a field inherited from Django (a password field), bounded to ``max_length``."""
+    if not isinstance(field, forms.CharField):
+        raise TypeError(f"{field!r} is not a text field")
     bounded = copy.deepcopy(field)
     bounded.max_length = max_length
     bounded.validators = [*bounded.validators, MaxLengthValidator(max_length)]

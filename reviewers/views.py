@@ -259,7 +259,7 @@ def move_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Réservé à l'équipe de la MEL.")
     form = MoveSessionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["session"][0])
+        messages.error(request, " ".join(str(e) for e in form.errors["session"]))
     else:
         session = form.cleaned_data["session"]
         try:

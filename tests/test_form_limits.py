@@ -51,7 +51,8 @@ def test_every_text_field_of_every_form_has_a_maximum_length(
 ) -> None:
     unbounded = [
         name
-        for name, field in form_class.base_fields.items()
+        # Class-level fields (base_fields, set by the form metaclass on every form class).
+        for name, field in getattr(form_class, "base_fields").items()  # noqa: B009
         if isinstance(field, forms.CharField) and not field.max_length
     ]
     assert unbounded == [], f"{form_class.__qualname__}: {unbounded} have no max_length"

@@ -3,6 +3,8 @@ is kept (the public first-contact form, the project form, the staff "report de s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -21,7 +23,7 @@ NOVEL = "Un très long texte." * 5263  # 99 997 characters
 EMOJI = "Cantine 🍲 solidaire 👩🏽‍🍳"
 
 
-def _post(client: Client, url: str, data: dict[str, object]) -> str:
+def _post(client: Client, url: str, data: Mapping[str, object]) -> str:
     response = client.post(url, data)
     assert response.status_code < 500
     return response.content.decode()
@@ -105,7 +107,7 @@ def test_the_project_form_reads_planned_jobs_the_french_way(
 def test_the_database_refuses_negative_planned_jobs_too(project_a: Project) -> None:
     from django.db import IntegrityError, transaction
 
-    project_a.jobs_planned_fte = -1  # type: ignore[assignment]
+    project_a.jobs_planned_fte = -1
     with pytest.raises(IntegrityError), transaction.atomic():
         project_a.save()
 
@@ -138,5 +140,5 @@ def test_a_staff_text_too_long_is_refused_with_its_length(
     report = ReportForm({"comment": NOVEL})
     report.is_valid()
     assert "Ce texte est trop long : 99\u202f997 caractères, pour 5\u202f000 au plus." in " ".join(
-        report.errors["comment"]
+        str(error) for error in report.errors["comment"]
     )
