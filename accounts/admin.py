@@ -17,6 +17,7 @@ from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 
+from .fields import PASSWORD_MAX_LENGTH, bounded_formfield, with_max_length
 from .models import Membership, Organisation, User
 from .services import (
     membership_add,
@@ -28,6 +29,9 @@ from .warnings import organisation_warnings
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
+    password1 = with_max_length(AdminUserCreationForm.base_fields["password1"], PASSWORD_MAX_LENGTH)
+    password2 = with_max_length(AdminUserCreationForm.base_fields["password2"], PASSWORD_MAX_LENGTH)
+
     class Meta:
         model = User
         fields = ("email",)
@@ -154,12 +158,15 @@ class MembershipInline(admin.TabularInline):
 class OrganisationForm(forms.ModelForm):
     # Declared so addresses typed without a scheme get https:// (Django 6's default; 5.2
     # warns when the choice is left implicit).
-    website = forms.URLField(label="site web", required=False, assume_scheme="https")
+    website = forms.URLField(
+        label="site web", required=False, assume_scheme="https", max_length=200
+    )
 
     class Meta:
         # No "members": they are managed in the inline, through the services, never as a
         # bare many-to-many field that would skip the groups.
         model = Organisation
+        formfield_callback = bounded_formfield
         fields = (
             "name",
             "kind",

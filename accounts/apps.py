@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -8,7 +9,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et organisations"
 
     def ready(self) -> None:
-        from . import permissions, receivers
+        from . import french, permissions, receivers
+
+        # Names sorted the French way on SQLite too (accounts.french.french_order).
+        connection_created.connect(
+            french.register_sqlite_collation, dispatch_uid="accounts.french_collation"
+        )
 
         post_migrate.connect(
             receivers.sync_organisation_permissions,

@@ -2,13 +2,16 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from .exceptions import ApplicationError
+from .fields import PASSWORD_MAX_LENGTH, with_max_length
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Adresse e-mail",
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+    password = with_max_length(AuthenticationForm.base_fields["password"], PASSWORD_MAX_LENGTH)
     error_messages = {
         "invalid_login": (
             "Adresse e-mail ou mot de passe incorrect. Vérifiez l'un et l'autre, puis réessayez."

@@ -11,6 +11,7 @@ from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
+from .french import french_order
 from .models import Membership, Organisation, OrganisationKind, User
 from .permissions import permission_ids
 from .policy import PERSONA_OF_KIND, Persona, Scope, allows
@@ -159,8 +160,10 @@ def _assigned(user: User, model: type[models.Model], perm: str) -> Any:
 
 
 def organisation_members(organisation: Organisation) -> models.QuerySet[Membership]:
-    return organisation.memberships.select_related("user").order_by("-role", "user__last_name")
+    return organisation.memberships.select_related("user").order_by(
+        "-role", *french_order("user__last_name")
+    )
 
 
 def organisations_of_kind(kind: OrganisationKind) -> models.QuerySet[Organisation]:
-    return Organisation.objects.filter(kind=kind, is_active=True).order_by("name")
+    return Organisation.objects.filter(kind=kind, is_active=True).order_by(*french_order("name"))

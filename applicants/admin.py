@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import HttpRequest
 
+from accounts.fields import bounded_formfield
 from applicants.services.territory import outside_mel_message
 
 from .models import (
@@ -162,6 +163,7 @@ class PersonAdmin(NoAddMixin, admin.ModelAdmin):
 class StructureAdminForm(forms.ModelForm):
     class Meta:
         model = Structure
+        formfield_callback = bounded_formfield
         fields = (
             "name",
             "acronym",

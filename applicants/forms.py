@@ -6,7 +6,9 @@ from typing import Any, cast
 
 from django import forms
 
+from accounts.fields import LongTextField, bounded_formfield
 from applicants.models import Commune, Project, Structure
+from applicants.selectors.territory import mel_communes
 from applicants.services.territory import outside_mel_message
 
 OUTSIDE_MEL = "hors-mel"
@@ -17,7 +19,7 @@ class CommuneChoiceField(forms.ChoiceField):
 
     def load_choices(self) -> None:
         # Called per form instance, never at import: the table may not exist yet (migrate).
-        communes = Commune.objects.in_mel().order_by("name").values_list("insee_code", "name")
+        communes = mel_communes().values_list("insee_code", "name")
         self.choices = [
             ("", "— Choisissez la commune —"),
             *communes,
@@ -63,6 +65,7 @@ class LocatedForm(forms.ModelForm):
 class StructureForm(LocatedForm):
     class Meta:
         model = Structure
+        formfield_callback = bounded_formfield
         fields = [
             "name",
             "acronym",
@@ -104,9 +107,30 @@ class StructureForm(LocatedForm):
             field.validators = []
 
 
+_JOBS_MESSAGES = {
+    "min_value": "Le nombre d'emplois prévus ne peut pas être négatif : indiquez 0 ou plus.",
+    "max_digits": "Indiquez au plus 9 999 emplois (équivalents temps plein).",
+    "max_whole_digits": "Indiquez au plus 9 999 emplois (équivalents temps plein).",
+    "max_decimal_places": "Au plus deux chiffres après la virgule, par exemple 1,5.",
+    "invalid": "Indiquez un nombre, par exemple 2 ou 1,5.",
+}
+
+
 class ProjectForm(LocatedForm):
+    jobs_planned_fte = forms.DecimalField(
+        label="Emplois prévus (équivalents temps plein)",
+        help_text="Par exemple 2 ou 1,5. Indiquez 0 si vous n'en prévoyez pas encore.",
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        initial=0,
+        localize=True,  # "1,5" as people type it, and shown back that way
+        error_messages=_JOBS_MESSAGES,
+    )
+
     class Meta:
         model = Project
+        formfield_callback = bounded_formfield
         fields = [
             "title",
             "summary",
@@ -163,7 +187,7 @@ class QpvVerificationForm(forms.Form):
         label="Quel est le résultat de la vérification\u00a0?", widget=forms.RadioSelect
     )
     qpv = forms.ChoiceField(label="Quartier prioritaire", required=False)
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Motif (obligatoire si vous corrigez le résultat)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

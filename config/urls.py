@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from workflows.views import home
 
@@ -18,7 +19,14 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
+    path(
+        "accessibilite/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
 ]
 
+handler400 = "workflows.errors.bad_request"
 handler403 = "workflows.errors.forbidden"
 handler404 = "workflows.errors.not_found"
+handler500 = "workflows.errors.server_error"

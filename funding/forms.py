@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 
+from accounts.fields import LongTextField
 from workflows.fields import AmountField
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
@@ -44,7 +45,7 @@ class FundingDecisionForm(forms.Form):
         required=False,
         help_text="Par exemple 12 000 ou 12000,50. Laissez vide en cas de refus.",
     )
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Motif ou commentaire",
         required=False,
         help_text="Obligatoire en cas de refus : il est transmis à l'équipe de la MEL.",
@@ -64,7 +65,7 @@ class CountersignForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choisissez de confirmer ou de renvoyer la décision."},
     )
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Pourquoi la renvoyer ?",
         required=False,
         help_text="Obligatoire si vous renvoyez la décision.",
@@ -96,7 +97,7 @@ class ConventionForm(forms.Form):
 
 
 class ConditionsMetForm(forms.Form):
-    note = forms.CharField(
+    note = LongTextField(
         label="Comment les conditions du comité ont-elles été levées ?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Indiquez comment les conditions ont été levées."},
@@ -137,7 +138,7 @@ class BalanceForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choisissez de verser le solde ou de clôturer sans lui."},
     )
-    note = forms.CharField(
+    note = LongTextField(
         label="Note de clôture",
         required=False,
         help_text="Obligatoire si le solde n'est pas versé : expliquez pourquoi.",
@@ -205,7 +206,7 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Indiquez si l'activité continue."},
     )
-    comment = forms.CharField(
+    comment = LongTextField(
         label="Commentaire",
         required=False,
         help_text="Ce qui a bien marché, les difficultés, ce dont vous auriez besoin.",

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.exceptions import ApplicationError
+from accounts.fields import bounded_formfield
 from reviewers.models import CommitteeSession
 from reviewers.services.sessions import (
     committee_session_check,
@@ -23,6 +24,7 @@ class CommitteeSessionForm(forms.ModelForm):
 
     class Meta:
         model = CommitteeSession
+        formfield_callback = bounded_formfield
         fields = ("committee", "programme", "starts_at", "place", "agenda_cutoff", "status")
 
     def clean(self) -> dict[str, Any]:

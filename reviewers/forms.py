@@ -14,6 +14,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.fields import LongTextField
 from funding.models import ScoringCriterion
 from reviewers.grid_wording import hint_for, scale_for
 from reviewers.models import CommitteeSession, Outcome
@@ -36,7 +37,7 @@ class InstructionForm(forms.Form):
             "à venir.",
         },
     )
-    note = forms.CharField(
+    note = LongTextField(
         label="Note d'instruction",
         help_text="Le comité la lit avant de noter : quelques phrases sur le projet, ses "
         "forces et ses points de vigilance.",
@@ -59,7 +60,7 @@ class ScoringForm(forms.Form):
     criterion's fieldset, with what to look at and the weight beside it.
     """
 
-    comment = forms.CharField(
+    comment = LongTextField(
         label="Commentaire général (facultatif)",
         required=False,
         max_length=2000,
@@ -155,16 +156,28 @@ class DeliberationForm(forms.Form):
             "max_decimal_places": "Au plus deux chiffres après la virgule.",
         },
     )
-    conditions = forms.CharField(
+    conditions = LongTextField(
         label="Conditions posées par le comité",
         help_text="Pour un avis favorable sous conditions : chacune sur une ligne.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    reasons = forms.CharField(
+    reasons = LongTextField(
         label="Motivation de l'avis",
         help_text="Obligatoire pour un ajournement ou un avis défavorable : le porteur la "
         "reçoit dans son courrier.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class MoveSessionForm(forms.Form):
+    """Staff move a dossier to another session; whatever is posted, a bad id is a message."""
+
+    session = forms.ModelChoiceField(
+        queryset=CommitteeSession.objects.all(),
+        error_messages={
+            "required": "Choisissez la séance à laquelle reporter le dossier.",
+            "invalid_choice": "Cette séance n'existe pas : choisissez-en une dans la liste.",
+        },
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from accounts.exceptions import ApplicationError
+from accounts.french import french_order
 from accounts.models import User
 from accounts.selectors import AnyUser, filter_visible
 from funding.models import Programme, ScoringCriterion
@@ -87,7 +88,7 @@ def committee_members(*, session: CommitteeSession) -> QuerySet[User]:
         is_active=True,
         memberships__organisation=session.committee,
         memberships__organisation__is_active=True,
-    ).order_by("last_name", "first_name", "pk")
+    ).order_by(*french_order("last_name", "first_name"), "pk")
 
 
 def counted_scorings(*, application: Application) -> QuerySet[Scoring]:

@@ -25,7 +25,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from accounts.selectors import user_organisation_ids
 from reviewers import selectors
-from reviewers.forms import ConflictForm
+from reviewers.forms import ConflictForm, MoveSessionForm
 from reviewers.models import CommitteeSession, ConflictDeclaration, Deliberation, Scoring
 from reviewers.pdf import MinutesRow, decision_letter_pdf, session_minutes_pdf
 from reviewers.services import selection as services
@@ -300,10 +300,11 @@ def move_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = get_visible_or_404(request.user, application_queryset(), pk=pk)
     if not request.user.has_perm(STAFF_PERM):
         raise PermissionDenied("Réservé à l'équipe de la MEL.")
-    session = CommitteeSession.objects.filter(pk=request.POST.get("session") or 0).first()
-    if session is None:
-        messages.error(request, "Choisissez la séance à laquelle reporter le dossier.")
+    form = MoveSessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors["session"]))
     else:
+        session = form.cleaned_data["session"]
         try:
             application_move_session(application=application, actor=request.user, session=session)
         except ApplicationError as error:

@@ -278,6 +278,7 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
 LIST_PAGES = {
     "home": EVERYONE,
     "workflows:first_contact": EVERYONE,
+    "accessibility": EVERYONE,
     "workflows:inbox": SIGNED_IN,
     "workflows:journey_list": SIGNED_IN,
     "workflows:application_list": SIGNED_IN,

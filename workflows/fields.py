@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import numberformat
 
 _SPACES_AND_EURO = re.compile(r"[\s\u00a0\u202f€]")
 _BAD_AMOUNT = "Saisissez un montant en euros, par exemple 12 000 ou 12000,50."
@@ -45,6 +46,20 @@ class FrenchDecimalField(forms.DecimalField):
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         return super().to_python(french_decimal_text(value))
+
+    def prepare_value(self, value: Any) -> Any:
+        """A stored number is shown back the French way ("12 000,50"), never "12000.50";
+        what the person typed (a string) is shown back as typed."""
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return numberformat.format(
+                value,
+                ",",
+                decimal_pos=self.decimal_places,
+                grouping=3,
+                thousand_sep="\u202f",
+                force_grouping=True,
+            )
+        return value
 
 
 class AmountField(FrenchDecimalField):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,7 +54,11 @@ class Project(models.Model):
     stage = models.CharField(_("stade"), max_length=20, choices=ProjectStage.choices)
     social_utility = models.TextField(_("utilité sociale"), blank=True)
     jobs_planned_fte = models.DecimalField(
-        _("emplois prévus (ETP)"), max_digits=6, decimal_places=2, default=0
+        _("emplois prévus (ETP)"),
+        max_digits=6,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
     address = models.CharField(_("adresse de l'activité"), max_length=255, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
@@ -91,6 +96,12 @@ class Project(models.Model):
         ordering = ["-created_at", "-pk"]
         # Lists read the newest first and stop at a page: without it, every project is sorted.
         indexes = [models.Index(fields=["-created_at", "-id"], name="applicants_project_newest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(jobs_planned_fte__gte=0),
+                name="applicants_project_jobs_not_negative",
+            )
+        ]
         permissions = [("aggregate_project", _("Consulter les chiffres agrégés des projets"))]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
+from accounts.french import french_order
 from accounts.selectors import AnyUser, filter_visible
 from applicants.models import Person, Project, Structure
 
@@ -29,7 +30,7 @@ def project_detail_queryset() -> QuerySet[Project]:
 
 def structure_list(*, user: AnyUser) -> QuerySet[Structure]:
     queryset = Structure.objects.select_related("legal_form", "commune", "holder__user")
-    return filter_visible(user, queryset.order_by("name"))
+    return filter_visible(user, queryset.order_by(*french_order("name"), "pk"))
 
 
 def structure_detail_queryset() -> QuerySet[Structure]:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from accounts.french import french_order
 from accounts.selectors import AnyUser, filter_visible
 from applicants.models import Commune, Project, QpvArea, QpvOutcome, QpvSource
 
 
 def mel_communes() -> QuerySet[Commune]:
     """The member communes of the MEL, by name (for the commune picker)."""
-    return Commune.objects.in_mel().order_by("name")
+    return Commune.objects.in_mel().order_by(*french_order("name"))
 
 
 def qpv_areas_for_commune(*, commune: Commune, generation: int) -> QuerySet[QpvArea]:
     """The QPV of one generation that cover ``commune``: the choices of the declared path."""
-    return QpvArea.objects.filter(communes=commune, generation=generation).order_by("name", "code")
+    return QpvArea.objects.filter(communes=commune, generation=generation).order_by(
+        *french_order("name"), "code"
+    )
 
 
 def perimeters_loaded(generation: int) -> bool:

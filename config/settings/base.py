@@ -21,6 +21,10 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-dev-only-chan
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Where people write for help (error pages, accessibility statement): the programme's team.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="entreprendre-autrement@example.org")
+# A form sent after its page expired gets a French page saying what to do.
+CSRF_FAILURE_VIEW = "workflows.errors.csrf_failure"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -68,12 +72,13 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "guardian",
-    "axes",
+    # French names in the admin for these three (config/apps.py).
+    "config.apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "config.apps.TotpConfig",
     "csp",
     "viewflow",
-    "viewflow.workflow",
+    "config.apps.ViewflowWorkflowConfig",
     "accounts",
     "applicants",
     "funding",
@@ -121,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.personas",
                 "notifications.context_processors.notifications",
+                "config.context_processors.site",
             ],
         },
     },
@@ -337,6 +343,11 @@ OUTSIDE_MEL_LINKS = [
         "de votre commune, qui peut avoir son propre dispositif",
     ),
 ]
+
+# FORMS
+# ------------------------------------------------------------------------------
+# Longest free text a form accepts (a project summary, a reason, a message), in characters.
+FORM_TEXT_MAX_LENGTH = 5000
 
 # MONEY
 # ------------------------------------------------------------------------------

@@ -211,7 +211,8 @@ def tranche_release(*, application: Application, position: int, actor: User) -> 
         raise ApplicationError("Cette tranche est déjà versée.")
     blockers = tranche_blockers(tranche=tranche)
     if blockers:
-        raise ApplicationError(f"{tranche.label} bloquée : " + " ".join(blockers))
+        # Phrased around the label: "Avance" and "Solde" do not share a gender.
+        raise ApplicationError(f"Versement bloqué ({tranche.label}) : " + " ".join(blockers))
     tranche.released_at, tranche.released_by = timezone.now(), actor
     tranche.save(update_fields=["released_at", "released_by"])
     if position == 1:
@@ -221,7 +222,7 @@ def tranche_release(*, application: Application, position: int, actor: User) -> 
     application_event(
         application=application,
         actor=actor,
-        message=f"{tranche.label} de {format_euros(tranche.amount)} mise en paiement.",
+        message=f"Mise en paiement : {tranche.label} de {format_euros(tranche.amount)}.",
     )
     notify.tranche_released(application=application, tranche=tranche)
     return tranche

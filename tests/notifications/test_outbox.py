@@ -192,7 +192,9 @@ def test_the_centre_shows_ones_own_notifications_and_marks_them_read(
     login(client, applicant_a)
     page = client.get(reverse("notifications:list"))
     assert page.context["page"].paginator.count == 1
-    assert 'aria-label="1 non lue"' in page.content.decode()
+    body = page.content.decode()
+    assert 'aria-label="1 notification non lue"' in body
+    assert "1 notification, dont 1 non lue." in body
     response = client.post(reverse("notifications:open", args=[mine.pk]))
     assert response.status_code == 302
     assert response["Location"] == "/candidatures/1/"

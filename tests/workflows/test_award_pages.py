@@ -388,7 +388,7 @@ def test_the_advance_is_blocked_without_an_iban_and_paid_once_it_is_known(
     assert "disabled" in page
     refused = client.post(url, {"action": "release"})
     assert refused.status_code == 200
-    assert "Avance bloquée" in _text(refused)
+    assert "Versement bloqué (Avance)" in _text(refused)
     assert application.tranches.get(position=1).released_at is None
 
     structure = application.project.structure
@@ -475,7 +475,7 @@ def test_an_older_commercial_company_waiting_for_esus_keeps_its_balance_blocked(
     client.force_login(mel_staff)
     page = _text(client.get(url))
     assert "L'agrément ESUS n'est pas encore obtenu" in page
-    assert "Solde bloquée" in page
+    assert "Versement bloqué (Solde)" in page
     refused = client.post(url, {"action": "release"})
     assert refused.status_code == 200
     assert "ESUS" in _text(refused)

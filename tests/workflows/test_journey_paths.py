@@ -430,7 +430,7 @@ def test_orientation_rules_suggest_an_organisation_first_and_staff_can_edit_them
 def test_the_journey_page_says_by_when_an_answer_is_expected(
     client: Client, roubaix: Commune, mel_staff: User, incubator_x: Organisation
 ) -> None:
-    from django.utils import formats, timezone
+    from accounts.french import long_date
 
     journey = submit_first_contact(client, roubaix)
     _triage_to(client, mel_staff, journey, incubator_x)
@@ -438,7 +438,8 @@ def test_the_journey_page_says_by_when_an_answer_is_expected(
     client.force_login(applicant_of(journey))
     page = client.get(reverse("workflows:journey_detail", args=[journey.pk])).content.decode()
     assert "Réponse de la structure d&#x27;accompagnement attendue avant le" in page
-    assert formats.date_format(timezone.localtime(timer.scheduled), "j F Y") in page
+    # Long date, "1er" on the first of a month, no line break inside the date.
+    assert long_date(timer.scheduled, weekday=True) in page
 
 
 def test_who_may_open_which_step(

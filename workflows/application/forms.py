@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from accounts.fields import LongTextField
+from accounts.french import french_order
 from accounts.models import Organisation, OrganisationKind
 from funding.models import FundingInstrument, RequiredDocument
 from workflows.application.services import FIELD_LABELS
@@ -31,13 +33,17 @@ class ApplicationForm(forms.Form):
     )
     jobs_planned_fte = FrenchDecimalField(
         max_digits=6,
-        error_messages={"max_digits": _TOO_MANY_JOBS, "max_whole_digits": _TOO_MANY_JOBS},
+        error_messages={
+            "max_digits": _TOO_MANY_JOBS,
+            "max_whole_digits": _TOO_MANY_JOBS,
+            "min_value": "Le nombre d'emplois prévus ne peut pas être négatif : indiquez 0 ou plus.",
+        },
         label="Emplois prévus (équivalents temps plein)",
         min_value=0,
         decimal_places=2,
         required=False,
     )
-    social_utility = forms.CharField(
+    social_utility = LongTextField(
         label="Utilité sociale du projet", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
@@ -95,7 +101,9 @@ class FinancingLineForm(forms.Form):
 
     organisation = forms.ModelChoiceField(
         label="Financeur partenaire de la plateforme",
-        queryset=Organisation.objects.filter(kind=OrganisationKind.FINANCIER, is_active=True),
+        queryset=Organisation.objects.filter(
+            kind=OrganisationKind.FINANCIER, is_active=True
+        ).order_by(*french_order("name")),
         required=False,
         empty_label="— autre financeur (indiquez son nom) —",
         help_text="S'il figure dans la liste, il décidera de son financement ici même.",
@@ -126,7 +134,7 @@ class CompletenessForm(forms.Form):
     items = forms.MultipleChoiceField(
         label="Éléments à compléter", required=False, widget=forms.CheckboxSelectMultiple
     )
-    message = forms.CharField(
+    message = LongTextField(
         label="Message au porteur", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     deadline = forms.DateField(
@@ -146,7 +154,7 @@ class EligibilityForm(forms.Form):
         choices=[("eligible", "Éligible"), ("ineligible", "Non éligible")],
         widget=forms.RadioSelect,
     )
-    reasons = forms.CharField(
+    reasons = LongTextField(
         label="Motifs du refus (repris dans le courrier)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

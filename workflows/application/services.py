@@ -287,7 +287,7 @@ def financing_line_add(
     ApplicationEdit.objects.create(
         application=application,
         field="financing_lines",
-        new_value=f"{financier_name} — {line.get_instrument_display()} — {amount} €",
+        new_value=f"{financier_name} — {line.get_instrument_display()} — {format_euros(amount)}",
         editor=actor,
         mandate=mandate,
     )

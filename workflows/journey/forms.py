@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from accounts.fields import LongTextField, bounded_formfield
 from accounts.models import Organisation
 from applicants.forms import LocatedForm
 from applicants.models import Project
@@ -19,7 +20,9 @@ class FirstContactForm(LocatedForm):
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
     email = forms.EmailField(
-        label="Adresse e-mail", help_text="Nous vous écrirons à cette adresse."
+        label="Adresse e-mail",
+        help_text="Nous vous écrirons à cette adresse.",
+        max_length=254,  # the account's column (accounts.User.email)
     )
     phone = forms.CharField(label="Téléphone", max_length=30, required=False)
     structure_name = forms.CharField(
@@ -28,7 +31,7 @@ class FirstContactForm(LocatedForm):
     siret = forms.CharField(
         label="SIRET de la structure, si vous l'avez", max_length=40, required=False
     )
-    needs = forms.CharField(
+    needs = LongTextField(
         label="De quoi avez-vous besoin ?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Par exemple : trouver un local, construire mon budget, trouver des financements.",
@@ -40,6 +43,7 @@ class FirstContactForm(LocatedForm):
 
     class Meta:
         model = Project
+        formfield_callback = bounded_formfield
         fields = ["title", "summary", "sector", "stage", "address", "postal_code", "commune"]
         labels = {
             "title": "Votre idée en quelques mots",
@@ -84,17 +88,17 @@ class TriageForm(forms.Form):
         empty_label="— Choisissez la structure —",
         help_text="Les structures suggérées par les règles d'orientation viennent en premier.",
     )
-    redirect_reason = forms.CharField(
+    redirect_reason = LongTextField(
         label="Motif de la réorientation", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    redirect_guidance = forms.CharField(
+    redirect_guidance = LongTextField(
         label="Où la personne peut-elle s'adresser ?",
         required=False,
         help_text="Elle le lit dans son espace et dans l'e-mail qu'elle reçoit : donnez des "
         "adresses ou des liens.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    note = forms.CharField(
+    note = LongTextField(
         label="Note interne",
         required=False,
         help_text="Lue par l'équipe de la MEL et par la structure qui accompagnera le projet, "
@@ -146,7 +150,7 @@ class OrientationAnswerForm(forms.Form):
             ("decline", "Nous ne pouvons pas l'accompagner"),
         ],
     )
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Motif (obligatoire si vous déclinez)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -159,13 +163,13 @@ class SupportConclusionForm(forms.Form):
         choices=SupportConclusion.choices,
         widget=forms.RadioSelect,
     )
-    opinion = forms.CharField(
+    opinion = LongTextField(
         label="Avis de la structure (si le projet est prêt)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     recommended_amount = AmountField(label="Montant recommandé (€)", required=False)
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Motif (si l'accompagnement s'arrête)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -176,22 +180,22 @@ class SupportSessionForm(forms.Form):
     held_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     duration_minutes = forms.IntegerField(label="Durée (minutes)", min_value=1, max_value=24 * 60)
     topic = forms.CharField(label="Sujet", max_length=200)
-    notes = forms.CharField(
+    notes = LongTextField(
         label="Compte rendu", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class SupportPlanForm(forms.Form):
-    diagnostic = forms.CharField(
+    diagnostic = LongTextField(
         label="Diagnostic", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    support_plan = forms.CharField(
+    support_plan = LongTextField(
         label="Plan d'accompagnement", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Motif (facultatif)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 

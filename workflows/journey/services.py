@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
+from accounts.french import french_order
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import access_grant, access_grant_all, access_revoke
 from applicants.models import Commune, ConsentPurpose, Person, Project, Structure
@@ -210,7 +211,7 @@ def orientation_suggestions(*, journey: Journey) -> list[Organisation]:
         ):
             suggested.append(rule.organisation)
     others = Organisation.objects.filter(kind=OrganisationKind.SUPPORT, is_active=True)
-    return suggested + [o for o in others.order_by("name") if o not in suggested]
+    return suggested + [o for o in others.order_by(*french_order("name")) if o not in suggested]
 
 
 def journey_triage(

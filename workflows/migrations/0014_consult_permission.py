@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0012_moved_records_content_types'),
+        ('workflows', '0013_checklist_follows_uploads'),
     ]
 
     operations = [
