@@ -84,8 +84,9 @@ def _suffix(value: str, mark: str) -> str:
     return f"{value}-{mark}"
 
 
-def _new_uuid(value: Any, mark: str) -> uuid.UUID:
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"{value}/{mark}")
+def _new_uuid(value: Any, mark: str) -> str:
+    # As 32 hex digits: what SQLite keeps in a UUID column, and what PostgreSQL reads too.
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{value}/{mark}").hex
 
 
 # Unique columns other than keys, and how a copy's value is made unique.

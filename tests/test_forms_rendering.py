@@ -127,7 +127,12 @@ def test_a_step_form_with_a_radio_group_after_a_failed_submit(
     incubator_x_member: User,
 ) -> None:
     journey = submit_first_contact(client, roubaix)
-    act(client, mel_staff, open_task(journey, "triage"), {"organisation": incubator_x.pk})
+    act(
+        client,
+        mel_staff,
+        open_task(journey, "triage"),
+        {"decision": "orient", "organisation": incubator_x.pk},
+    )
     doc = _page(act(client, incubator_x_member, open_task(journey, "orientation"), {}))
     assert_failed_form_page(doc, "answer")
     legend = doc.xpath("//fieldset[.//input[@name='answer']]/legend")[0].text_content()
@@ -159,7 +164,12 @@ def test_the_journey_page_with_its_message_and_note_forms_has_each_id_once(
     incubator_x_member: User,
 ) -> None:
     journey = submit_first_contact(client, roubaix)
-    act(client, mel_staff, open_task(journey, "triage"), {"organisation": incubator_x.pk})
+    act(
+        client,
+        mel_staff,
+        open_task(journey, "triage"),
+        {"decision": "orient", "organisation": incubator_x.pk},
+    )
     act(client, incubator_x_member, open_task(journey, "orientation"), {"answer": "accept"})
     doc = _page(client.get(reverse("workflows:journey_detail", args=[journey.pk])))
     assert doc.xpath("//textarea[@id='id_body']")
@@ -178,7 +188,12 @@ def test_an_empty_message_brings_back_the_journey_page_titled_as_an_error(
     incubator_x_member: User,
 ) -> None:
     journey = submit_first_contact(client, roubaix)
-    act(client, mel_staff, open_task(journey, "triage"), {"organisation": incubator_x.pk})
+    act(
+        client,
+        mel_staff,
+        open_task(journey, "triage"),
+        {"decision": "orient", "organisation": incubator_x.pk},
+    )
     client.force_login(incubator_x_member)
     url = reverse("workflows:message_post", args=[journey.pk])
     doc = _page(client.post(url, {"body": ""}, follow=True))

@@ -108,7 +108,12 @@ def test_the_holder_is_told_who_supports_them_how_to_reach_them_and_what_next(
     incubator_x.email, incubator_x.phone = "contact@incubateur-x.example.org", "03 20 00 00 00"
     incubator_x.save()
     journey = submit_first_contact(client, roubaix)
-    act(client, mel_staff, open_task(journey, "triage"), {"organisation": incubator_x.pk})
+    act(
+        client,
+        mel_staff,
+        open_task(journey, "triage"),
+        {"decision": "orient", "organisation": incubator_x.pk},
+    )
     assert not _rows(Event.JOURNEY_ORIENTED)  # proposed is not yet oriented
     act(client, incubator_x_member, open_task(journey, "orientation"), {"answer": "accept"})
     [row] = _rows(Event.JOURNEY_ORIENTED)

@@ -4,7 +4,9 @@ Shared by the test-client scans and the browser tests: give ``identifiers_in`` t
 text (``visible_text`` extracts it from HTML; a browser gives ``inner_text``) and it lists
 every token that belongs to the code rather than to French: snake_case names, record
 references (``applicants.project:18``), permission codenames, organisation group slugs
-(``org:…``), raw status values, and the workflow diagram's vocabulary (BPMN).
+(``org:…``), raw status values, the values the code prints when one leaks through (``None``,
+``True``), and the workflow diagram's vocabulary (BPMN). E-mail and web addresses and file
+names (the person's own ``mon_budget.pdf``) are set aside first: they are not identifiers.
 """
 
 from __future__ import annotations
@@ -19,11 +21,18 @@ PATTERNS = {
     "permission": re.compile(r"\b[a-z]+\.(?:view|add|change|delete)_[a-z]+\b"),
     "snake_case": re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"),
     "diagram": re.compile(r"\bbpmn\b|\bschema\.svg\b|\bdiagramme\b", re.IGNORECASE),
+    "code value": re.compile(r"\b(?:None|True|False|null|undefined|NaN)\b"),
     "status value": re.compile(
         r"\b(?:draft|submitted|eligible|ineligible|adjourned|rejected|funding|withdrawn|"
         r"pending|accepted|declined|expired|redirected)\b"
     ),
 }
+
+# Set aside before the scan: addresses and file names may hold underscores.
+_NOT_IDENTIFIERS = re.compile(
+    r"\S+@\S+|https?://\S+|www\.\S+|[\w.-]+\.(?:pdf|png|jpe?g|odt|ods|docx?|xlsx?|csv|txt)\b",
+    re.IGNORECASE,
+)
 
 # Read by people as text (screen readers too), though not between tags.
 _SPOKEN_ATTRIBUTES = ("alt", "aria-label", "title", "placeholder")
@@ -62,6 +71,7 @@ def visible_text(html: str) -> str:
 
 def identifiers_in(text: str) -> list[str]:
     """Each identifier found in ``text``, as ``"kind: token"``, in reading order."""
+    text = _NOT_IDENTIFIERS.sub(lambda match: " " * len(match.group(0)), text)
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in PATTERNS.items():

@@ -208,7 +208,12 @@ def test_partner_home_names_the_tasks_and_their_dossiers(
     from tests.workflows.conftest import act, open_task, submit_first_contact
 
     journey = submit_first_contact(client, roubaix, title="Ressourcerie du quartier")
-    act(client, mel_staff, open_task(journey, "triage"), {"organisation": incubator_x.pk})
+    act(
+        client,
+        mel_staff,
+        open_task(journey, "triage"),
+        {"decision": "orient", "organisation": incubator_x.pk},
+    )
 
     text = visible_text(_page(client, incubator_x_member, reverse("home")))
 
