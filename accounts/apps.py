@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -8,7 +9,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et organisations"
 
     def ready(self) -> None:
-        from . import permissions, receivers
+        from . import permissions, receivers, search
+
+        connection_created.connect(
+            search.register_sqlite_functions, dispatch_uid="accounts.sqlite_functions"
+        )
 
         post_migrate.connect(
             receivers.sync_organisation_permissions,

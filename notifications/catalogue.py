@@ -36,6 +36,7 @@ class Event(models.TextChoices):
     NEW_MESSAGE = "new_message", "Nouveau message"
     WITHDRAWN = "withdrawn", "Candidature ou parcours retiré"
     SCORING_CANCELLED = "scoring_cancelled", "Notation annulée"
+    DOSSIER_REMINDER = "dossier_reminder", "Relance : votre dossier attend votre action"
 
 
 @dataclass(frozen=True)
@@ -68,4 +69,5 @@ CATALOGUE: dict[Event, Spec] = {
     Event.NEW_MESSAGE: Spec("Nouveau message sur « {{ title }} »", True),
     Event.WITHDRAWN: Spec("« {{ title }} » a été retiré par son porteur ou sa porteuse", False),
     Event.SCORING_CANCELLED: Spec("Notation annulée : « {{ title }} »", False),
+    Event.DOSSIER_REMINDER: Spec("Relance : « {{ title }} » attend votre action", True),
 }

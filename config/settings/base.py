@@ -343,6 +343,8 @@ SUPPORT_CHECKIN_DAYS = env.int("SUPPORT_CHECKIN_DAYS", default=60)
 # APPLICATION: days given to send requested complements, then after the reminder.
 COMPLEMENT_DEADLINE_DAYS = env.int("COMPLEMENT_DEADLINE_DAYS", default=30)
 COMPLEMENT_GRACE_DAYS = env.int("COMPLEMENT_GRACE_DAYS", default=7)
+# A dossier reminded from the staff lists is not reminded again within these days.
+REMINDER_COOLDOWN_DAYS = env.int("REMINDER_COOLDOWN_DAYS", default=7)
 # SELECTION AND FUNDING (values [TYPICAL] in shared/docs/domain.md: to confirm with the MEL)
 # Days before the committee session when members who have not scored are reminded.
 SCORING_REMINDER_DAYS_BEFORE_SESSION = env.int("SCORING_REMINDER_DAYS_BEFORE_SESSION", default=3)
