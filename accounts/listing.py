@@ -96,21 +96,42 @@ def sort_headers(request: HttpRequest, filterset: ListFilter) -> dict[str, dict[
     return headers
 
 
+def french_plural(count: int, singular: str, plural: str) -> str:
+    """French agreement: singular for 0 and 1 ("0 dossier relancé"), plural from 2."""
+    return singular if abs(count) <= 1 else plural
+
+
+def count_in_words(count: int, noun: tuple[str, str], *, filtered: bool) -> str:
+    """"1 dossier correspond à votre recherche.", "1 234 dossiers."."""
+    number = f"{count:,}".replace(",", "\u00a0")
+    words = f"{number} {french_plural(count, *noun)}"
+    if filtered:
+        verb = french_plural(count, "correspond", "correspondent")
+        return f"{words} {verb} à votre recherche."
+    return f"{words}."
+
+
 def list_context(
-    request: HttpRequest, filterset: ListFilter, *, per_page: int, extra_rows: bool = True
+    request: HttpRequest,
+    filterset: ListFilter,
+    *,
+    per_page: int,
+    noun: tuple[str, str] = ("dossier", "dossiers"),
 ) -> dict[str, Any]:
     """The context every list template reads: ``filter`` (its form), ``page`` (rows loaded
     by ``page_by_keys``), ``sorts`` (column headers), ``page_query`` (the filters the paging
-    links keep) and ``filtered`` (some filter is on)."""
+    links keep), ``filtered`` (some filter is on) and ``count_text`` (the count in words)."""
     page = page_by_keys(filterset.qs, request.GET.get(PAGE_PARAM), per_page)
     kept = _query_without(request.GET, PAGE_PARAM)
     data = _cleaned(filterset)
+    filtered = any(value not in ("", None) for name, value in data.items() if name != SORT_PARAM)
     return {
         "filter": filterset,
         "page": page,
         "sorts": sort_headers(request, filterset),
         "page_query": f"{kept.urlencode()}&" if kept else "",
-        "filtered": any(value not in ("", None) for name, value in data.items() if name != "tri"),
+        "filtered": filtered,
+        "count_text": count_in_words(page.paginator.count, noun, filtered=filtered),
     }
 
 

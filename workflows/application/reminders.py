@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import ngettext
 
 from accounts.exceptions import ApplicationError
+from accounts.listing import french_plural
 from accounts.models import User
 from accounts.selectors import filter_visible
 from notifications.catalogue import Event
@@ -53,14 +53,8 @@ def application_remind(*, application: Application, actor: User) -> Application:
         now = timezone.now()
         days = settings.REMINDER_COOLDOWN_DAYS
         if _reminded_since(application, now - datetime.timedelta(days=days)):
-            raise ApplicationError(
-                ngettext(
-                    "Déjà relancé il y a moins de %(days)d jour.",
-                    "Déjà relancé il y a moins de %(days)d jours.",
-                    days,
-                )
-                % {"days": days}
-            )
+            unit = french_plural(days, "jour", "jours")
+            raise ApplicationError(f"Déjà relancé il y a moins de {days} {unit}.")
         notify.dossier_reminder(application=application, expected=expected, occurrence=now)
         application_event(
             application=application,
@@ -78,18 +72,13 @@ class BatchOutcome:
     refused: list[str] = field(default_factory=list)  # "« title » (reason)"
 
     def summary(self, done_word: tuple[str, str]) -> str:
-        """"3 dossiers placés, 1 refusé : « Épicerie » (déjà inscrit à cette séance)."""
-        count = len(self.done)
-        text = ngettext("%(n)d dossier %(done)s", "%(n)d dossiers %(done)s", count) % {
-            "n": count,
-            "done": done_word[0] if count <= 1 else done_word[1],
-        }
-        if self.refused:
-            reasons = " ; ".join(self.refused)
-            text += ngettext(", %(n)d refusé : ", ", %(n)d refusés : ", len(self.refused)) % {
-                "n": len(self.refused)
-            }
-            text += reasons
+        """"3 dossiers placés, 1 refusé : « Épicerie » (déjà inscrit à cette séance)."."""
+        count, refused = len(self.done), len(self.refused)
+        text = f"{count} {french_plural(count, 'dossier', 'dossiers')} "
+        text += french_plural(count, *done_word)
+        if refused:
+            text += f", {refused} {french_plural(refused, 'refusé', 'refusés')} : "
+            text += " ; ".join(self.refused)
         return text + "."
 
 
