@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import django_filters
+from django.core.paginator import Page
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, QueryDict
 
@@ -122,6 +123,17 @@ def list_context(
     by ``page_by_keys``), ``sorts`` (column headers), ``page_query`` (the filters the paging
     links keep), ``filtered`` (some filter is on) and ``count_text`` (the count in words)."""
     page = page_by_keys(filterset.qs, request.GET.get(PAGE_PARAM), per_page)
+    return list_page_context(request, filterset, page, noun=noun)
+
+
+def list_page_context(
+    request: HttpRequest,
+    filterset: ListFilter,
+    page: Page,
+    *,
+    noun: tuple[str, str] = ("dossier", "dossiers"),
+) -> dict[str, Any]:
+    """``list_context`` for a page read otherwise (the inbox's)."""
     kept = _query_without(request.GET, PAGE_PARAM)
     data = _cleaned(filterset)
     filtered = any(value not in ("", None) for name, value in data.items() if name != SORT_PARAM)

@@ -3,7 +3,7 @@
 PostgreSQL matches with its French full-text search on the ``unaccent``-ed columns (each
 word typed is a prefix: "peren" finds "Pérenchies", "emilie" finds "Émilie", a SIREN finds
 its SIRET). SQLite, the development database, has no full text: each word typed must appear
-in the accent-stripped columns, through an ``unaccent`` function registered on every SQLite
+in the accent-stripped, lower-case columns, through functions registered on every SQLite
 connection (``register_sqlite_functions``). Both run in the list's own query, so searching
 adds no query to a page.
 """
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import F, Func, Model, Q, QuerySet, TextField, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models import F, Func, Model, Q, QuerySet, TextField
+from django.db.models.functions import Lower
 
 M = TypeVar("M", bound=Model)
 
@@ -50,16 +50,29 @@ class Unaccent(Func):
     output_field = TextField()
 
 
+class SearchFold(Func):
+    """SQLite only: ``search_fold(a, b, …)``, the columns' text joined, without accents, in
+    lower case; one flat call, where nested concatenations overflow SQLite's parser in the
+    inbox's union of branches."""
+
+    function = "SEARCH_FOLD"
+    output_field = TextField()
+
+
 def _sqlite_unaccent(value: Any) -> Any:
     return strip_accents(value) if isinstance(value, str) else value
 
 
+def _sqlite_search_fold(*values: Any) -> str:
+    return strip_accents(" ".join(str(v) for v in values if v is not None)).lower()
+
+
 def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """``connection_created`` receiver: SQLite learns ``unaccent``."""
+    """``connection_created`` receiver: SQLite learns ``unaccent`` and ``search_fold``."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "UNACCENT", 1, _sqlite_unaccent, deterministic=True
-        )
+        raw = connection.connection
+        raw.create_function("UNACCENT", 1, _sqlite_unaccent, deterministic=True)
+        raw.create_function("SEARCH_FOLD", -1, _sqlite_search_fold, deterministic=True)
 
 
 def text_search(queryset: QuerySet[M], query: str, fields: Sequence[str]) -> QuerySet[M]:
@@ -70,13 +83,10 @@ def text_search(queryset: QuerySet[M], query: str, fields: Sequence[str]) -> Que
         return queryset
     if connection.vendor == "postgresql":
         return _full_text(queryset, terms, fields)
-    parts: list[Any] = []
-    for field in fields:
-        parts += [F(field), Value(" ")]
-    haystack = queryset.alias(_search_haystack=Unaccent(Concat(*parts, output_field=TextField())))
+    haystack = queryset.alias(_search_haystack=SearchFold(*[F(field) for field in fields]))
     condition = Q()
     for term in terms:
-        condition &= Q(_search_haystack__icontains=term)
+        condition &= Q(_search_haystack__contains=term)
     return haystack.filter(condition)
 
 

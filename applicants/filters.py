@@ -11,8 +11,8 @@ from django.db.models.functions import Lower
 
 from accounts.listing import ListFilter
 from accounts.models import Organisation, OrganisationKind
-from accounts.search import Unaccent
-from applicants.models import Commune, QpvOutcome
+from accounts.search import Unaccent, folded
+from applicants.models import Commune, ProjectStage, QpvOutcome
 from applicants.selectors.projects import project_search
 
 SEARCH_HELP = "Nom de la personne, nom du projet, SIRET ou commune ; les accents sont facultatifs."
@@ -66,3 +66,42 @@ class ProjectRowsFilter(ListFilter):
 
     def by_support(self, queryset: QuerySet[Any], name: str, value: Organisation) -> Any:
         return queryset.filter(**{f"{self.VIA}support_organisation": value})
+
+
+PROJECT_NAME_SORTS = {
+    "title_key": lambda: folded("title"),
+    "last_name_key": lambda: folded("holder__user__last_name"),
+    "first_name_key": lambda: folded("holder__user__first_name"),
+    "commune_key": lambda: folded("commune__name"),
+}
+
+
+class ProjectFilter(ProjectRowsFilter):
+    """The projects list."""
+
+    SORTS = {
+        "date": ("Date de création", ("created_at",)),
+        "nom": ("Projet", ("title_key",)),
+        "porteur": ("Porteur·se", ("last_name_key", "first_name_key")),
+        "commune": ("Commune", ("commune_key",)),
+    }
+    SORT_ALIASES = PROJECT_NAME_SORTS
+
+    stade = django_filters.ChoiceFilter(
+        choices=ProjectStage.choices,
+        field_name="stage",
+        label="Stade du projet",
+        empty_label="Tous les stades",
+    )
+
+
+class QpvQueueFilter(ProjectRowsFilter):
+    """The QPV situations to verify: by commune, oldest finding first by default."""
+
+    SORTS = {
+        "date": ("Date de la situation", ("current_qpv__decided_at",)),
+        "nom": ("Projet", ("title_key",)),
+        "commune": ("Commune", ("commune_key",)),
+    }
+    SORT_ALIASES = PROJECT_NAME_SORTS
+    qpv = None  # every row waits for its QPV verification

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.http import AuthenticatedRequest
+from accounts.listing import list_page_context
+from workflows.filters import InboxFilter
 from workflows.dashboards import dashboard_context
 from workflows.inbox import inbox_page
 from workflows.statistics import project_figures
@@ -31,5 +33,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
-    page = inbox_page(user=request.user, number=request.GET.get("page"), per_page=PAGE_SIZE)
-    return render(request, "workflows/inbox.html", {"page": page})
+    filterset = InboxFilter(request.GET)
+    page = inbox_page(
+        user=request.user,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        narrowed=filterset.narrowed(),
+    )
+    noun = ("étape en attente", "étapes en attente")
+    context = list_page_context(request, filterset, page, noun=noun)
+    return render(request, "workflows/inbox.html", context)

@@ -21,7 +21,7 @@ from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
-from accounts.paging import page_by_keys
+from accounts.listing import list_context
 from audit.selectors import audit_panel
 from workflows.engine import task_can_act
 from workflows.journey import messaging, services
@@ -33,6 +33,7 @@ from workflows.journey.forms import (
     SupportSessionForm,
     WithdrawForm,
 )
+from workflows.journey.filters import JourneyFilter
 from workflows.journey.selectors import (
     journey_detail_queryset,
     journey_list,
@@ -51,8 +52,9 @@ PAGE_SIZE = 25
 
 @login_required
 def journey_index(request: AuthenticatedRequest) -> HttpResponse:
-    page = page_by_keys(journey_list(user=request.user), request.GET.get("page"), PAGE_SIZE)
-    return render(request, "workflows/journey_list.html", {"page": page})
+    filterset = JourneyFilter(request.GET, queryset=journey_list(user=request.user))
+    context = list_context(request, filterset, per_page=PAGE_SIZE, noun=("parcours", "parcours"))
+    return render(request, "workflows/journey_list.html", context)
 
 
 @login_required
