@@ -103,7 +103,7 @@ def french_plural(count: int, singular: str, plural: str) -> str:
 
 
 def count_in_words(count: int, noun: tuple[str, str], *, filtered: bool) -> str:
-    """"1 dossier correspond à votre recherche.", "1 234 dossiers."."""
+    """ "1 dossier correspond à votre recherche.", "1 234 dossiers."."""
     number = f"{count:,}".replace(",", "\u00a0")
     words = f"{number} {french_plural(count, *noun)}"
     if filtered:

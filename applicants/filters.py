@@ -104,4 +104,4 @@ class QpvQueueFilter(ProjectRowsFilter):
         "commune": ("Commune", ("commune_key",)),
     }
     SORT_ALIASES = PROJECT_NAME_SORTS
-    qpv = None  # every row waits for its QPV verification
+    qpv = None  # type: ignore[assignment]  # every row waits for its QPV verification

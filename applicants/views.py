@@ -14,8 +14,8 @@ from accounts.access import get_visible_or_404, require_perm
 from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
-from accounts.models import User
 from accounts.listing import list_context
+from accounts.models import User
 from applicants.filters import ProjectFilter
 from applicants.forms import ProjectForm, StructureForm
 from applicants.models import Person, Project, Structure

@@ -41,7 +41,9 @@ STAFF_PERM = "workflows.instruct_application"
 
 @login_required
 def session_list(request: HttpRequest) -> HttpResponse:
-    filterset = SessionFilter(request.GET, queryset=selectors.sessions_visible_to(user=request.user))
+    filterset = SessionFilter(
+        request.GET, queryset=selectors.sessions_visible_to(user=request.user)
+    )
     context = list_context(request, filterset, per_page=PAGE_SIZE, noun=("séance", "séances"))
     return render(request, "reviewers/session_list.html", context)
 

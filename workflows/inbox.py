@@ -167,9 +167,7 @@ def _dossier_search(query: str) -> Q:
     )
 
 
-def open_task_ids(
-    *, user: AnyUser, limit: int, narrowed: InboxQuery | None = None
-) -> list[int]:
+def open_task_ids(*, user: AnyUser, limit: int, narrowed: InboxQuery | None = None) -> list[int]:
     """The ids of the user's ``limit`` oldest (or newest) open steps, in one query: on
     PostgreSQL each branch stops at ``limit`` rows read in inbox order, so a user with
     thousands of open steps costs no more than one with ``limit``."""

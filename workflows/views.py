@@ -9,8 +9,8 @@ from django.shortcuts import render
 
 from accounts.http import AuthenticatedRequest
 from accounts.listing import list_page_context
-from workflows.filters import InboxFilter
 from workflows.dashboards import dashboard_context
+from workflows.filters import InboxFilter
 from workflows.inbox import inbox_page
 from workflows.statistics import project_figures
 

@@ -78,7 +78,8 @@ def test_reminding_a_dossier_nothing_waits_for_is_refused_with_its_reason(
         "1 dossier relancé, 1 refusé : « Épicerie » "
         "(rien n'attend le porteur ou la porteuse à cette étape)."
     )
-    assert _reminders(waiting) == 1 and _reminders(done) == 0
+    assert _reminders(waiting) == 1
+    assert _reminders(done) == 0
 
 
 def test_an_incubator_cannot_remind_even_a_dossier_it_follows(
@@ -112,9 +113,12 @@ def test_staff_place_waiting_dossiers_on_a_session_and_the_others_are_refused(
     ).exists()
     again = _post(client, [on_agenda.pk], "placer", session=str(later.pk))
     assert again.endswith("(le dossier est déjà inscrit à cette séance).")
-    assert ApplicationEvent.objects.filter(
-        application=on_agenda, message__startswith="Dossier reporté"
-    ).count() == 1
+    assert (
+        ApplicationEvent.objects.filter(
+            application=on_agenda, message__startswith="Dossier reporté"
+        ).count()
+        == 1
+    )
 
 
 def test_placing_needs_a_session_and_a_selection_in_french(

@@ -97,7 +97,8 @@ def test_the_count_says_how_many_dossiers_match_with_a_french_plural(
     page = html.unescape(client.get(URL, {"q": "roubaix"}).content.decode())
     assert "2 dossiers correspondent à votre recherche." in page
     page = html.unescape(client.get(URL).content.decode())
-    assert "3 dossiers." in page and "Effacer les filtres" not in page
+    assert "3 dossiers." in page
+    assert "Effacer les filtres" not in page
 
 
 def test_an_incubator_cannot_find_a_dossier_outside_its_portfolio_by_searching(
@@ -116,7 +117,7 @@ def test_an_incubator_cannot_find_a_dossier_outside_its_portfolio_by_searching(
 def test_filters_on_stage_commune_and_qpv_combine_with_the_search(
     client: Client, mel_staff: User, named: list[Application]
 ) -> None:
-    epicerie, atelier, _ = named
+    _, atelier, _ = named
     Application.objects.filter(pk=atelier.pk).update(stage=ApplicationStatus.INCOMPLETE)
     determination = QpvDetermination.objects.create(
         project=atelier.project, outcome=QpvOutcome.INSIDE, source=QpvSource.VERIFIED
@@ -150,7 +151,11 @@ def test_sorting_by_amount_both_ways_puts_empty_amounts_last_and_marks_the_colum
     client.force_login(mel_staff)
     ascending = ["Épicerie des Flandres", "Atelier vélo", "Recyclerie Œuvre commune"]
     assert _titles(client, tri="montant") == ascending
-    assert _titles(client, tri="-montant") == ["Atelier vélo", "Épicerie des Flandres", ascending[2]]
+    assert _titles(client, tri="-montant") == [
+        "Atelier vélo",
+        "Épicerie des Flandres",
+        ascending[2],
+    ]
     # French order: "Épicerie" with the E's.
     assert _titles(client, tri="nom") == ["Atelier vélo", "Épicerie des Flandres", ascending[2]]
     page = client.get(URL, {"tri": "montant", "q": "e"}).content.decode()
@@ -174,7 +179,8 @@ def test_the_filter_form_is_labelled_grouped_and_works_without_script(
 ) -> None:
     client.force_login(mel_staff)
     page = html.unescape(client.get(URL, {"q": "velo"}).content.decode())
-    assert '<form method="get"' in page and "<fieldset>" in page and "<legend>" in page
-    assert '<label for="id_q">' in page and 'aria-describedby="id_q_aide"' in page
+    for tag in ('<form method="get"', "<fieldset>", "<legend>", '<label for="id_q">'):
+        assert tag in page
+    assert 'aria-describedby="id_q_aide"' in page
     assert ">Filtrer</button>" in page
     assert f'<a href="{URL}">Effacer les filtres</a>' in page

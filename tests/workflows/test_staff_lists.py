@@ -11,8 +11,14 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Organisation, User
-from applicants.models import Commune, Project, ProjectStage, QpvDetermination, QpvOutcome
-from applicants.models import QpvSource
+from applicants.models import (
+    Commune,
+    Project,
+    ProjectStage,
+    QpvDetermination,
+    QpvOutcome,
+    QpvSource,
+)
 from tests.factories.applicants import PersonFactory, ProjectFactory, StructureFactory
 from tests.workflows.list_helpers import perenchies
 
@@ -133,7 +139,8 @@ def test_the_inbox_is_searched_by_dossier_and_narrowed_to_one_kind(
     title = on_agenda.project.title
     client.force_login(committee_member)
     steps = _rows(client, "workflows:inbox", q=title)
-    assert steps and all(step.dossier_cache.pk == on_agenda.pk for step in steps)
+    assert steps
+    assert all(step.dossier_cache.pk == on_agenda.pk for step in steps)
     assert _rows(client, "workflows:inbox", q="zzzz introuvable") == []
     assert _rows(client, "workflows:inbox", type="parcours") == []
     assert len(_rows(client, "workflows:inbox", type="notation")) == len(steps)

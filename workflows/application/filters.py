@@ -117,7 +117,7 @@ class BatchForm(forms.Form):
         self.fields["session"].queryset = upcoming.order_by("starts_at", "pk")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("action") == self.PLACE and not data.get("session"):
             self.add_error("session", "Choisissez la séance sur laquelle placer les dossiers.")
         return data

@@ -55,7 +55,7 @@ def application_remind(*, application: Application, actor: User) -> Application:
         if _reminded_since(application, now - datetime.timedelta(days=days)):
             unit = french_plural(days, "jour", "jours")
             raise ApplicationError(f"Déjà relancé il y a moins de {days} {unit}.")
-        notify.dossier_reminder(application=application, expected=expected, occurrence=now)
+        notify.dossier_reminder(application=application, expected=expected, occurrence=now.isoformat())
         application_event(
             application=application,
             actor=actor,
@@ -72,7 +72,7 @@ class BatchOutcome:
     refused: list[str] = field(default_factory=list)  # "« title » (reason)"
 
     def summary(self, done_word: tuple[str, str]) -> str:
-        """"3 dossiers placés, 1 refusé : « Épicerie » (déjà inscrit à cette séance)."."""
+        """ "3 dossiers placés, 1 refusé : « Épicerie » (déjà inscrit à cette séance)."."""
         count, refused = len(self.done), len(self.refused)
         text = f"{count} {french_plural(count, 'dossier', 'dossiers')} "
         text += french_plural(count, *done_word)

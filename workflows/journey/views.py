@@ -25,6 +25,7 @@ from accounts.listing import list_context
 from audit.selectors import audit_panel
 from workflows.engine import task_can_act
 from workflows.journey import messaging, services
+from workflows.journey.filters import JourneyFilter
 from workflows.journey.flows import first_contact_submit
 from workflows.journey.forms import (
     FirstContactForm,
@@ -33,7 +34,6 @@ from workflows.journey.forms import (
     SupportSessionForm,
     WithdrawForm,
 )
-from workflows.journey.filters import JourneyFilter
 from workflows.journey.selectors import (
     journey_detail_queryset,
     journey_list,
