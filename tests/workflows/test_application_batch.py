@@ -89,9 +89,19 @@ def test_an_incubator_cannot_remind_even_a_dossier_it_follows(
     client.force_login(incubator_x_member)
     page = client.get(reverse("workflows:application_list")).content.decode()
     assert "Relancer les porteurs" not in page
-    summary = _post(client, [on_agenda.pk], "relancer")
-    assert summary.startswith("0 dossier relancé, 1 refusé : un dossier que vous ne pouvez pas")
+    data = {"dossiers": [str(on_agenda.pk)], "action": "relancer"}
+    response = client.post(reverse("workflows:application_batch"), data)
+    assert response.status_code == 403
     assert _reminders(on_agenda) == 0
+
+
+def test_a_selected_dossier_that_does_not_exist_is_refused_without_a_name(
+    client: Client, mel_staff: User
+) -> None:
+    (dossier,) = draft_dossiers(1)
+    client.force_login(mel_staff)
+    summary = _post(client, [dossier.pk, dossier.pk + 999], "relancer")
+    assert summary == ("1 dossier relancé, 1 refusé : un dossier que vous ne pouvez pas modifier.")
 
 
 def test_staff_place_waiting_dossiers_on_a_session_and_the_others_are_refused(

@@ -55,7 +55,9 @@ def application_remind(*, application: Application, actor: User) -> Application:
         if _reminded_since(application, now - datetime.timedelta(days=days)):
             unit = french_plural(days, "jour", "jours")
             raise ApplicationError(f"Déjà relancé il y a moins de {days} {unit}.")
-        notify.dossier_reminder(application=application, expected=expected, occurrence=now.isoformat())
+        notify.dossier_reminder(
+            application=application, expected=expected, occurrence=now.isoformat()
+        )
         application_event(
             application=application,
             actor=actor,

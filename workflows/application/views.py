@@ -302,6 +302,8 @@ def application_index(request: AuthenticatedRequest) -> HttpResponse:
 def application_batch(request: AuthenticatedRequest) -> HttpResponse:
     """One action on the selected dossiers; each dossier checked and acted on by itself,
     the outcome summed up in one message."""
+    if not request.user.has_perm(STAFF_PERM):
+        raise PermissionDenied("Les actions sur une sélection sont réservées à l'équipe de la MEL.")
     form = BatchForm(request.POST)
     back = f"{reverse('workflows:application_list')}?{form.back_query()}"
     if not form.is_valid():
