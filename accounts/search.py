@@ -2,8 +2,9 @@
 
 PostgreSQL matches with its French full-text search on the ``unaccent``-ed columns (each
 word typed is a prefix: "peren" finds "Pérenchies", "emilie" finds "Émilie", a SIREN finds
-its SIRET). SQLite, the development database, has no full text: each word typed must appear
-in the accent-stripped, lower-case columns, through functions registered on every SQLite
+its SIRET; French stop words such as "de", "la" or "y" are left out of the match).
+SQLite, the development database, has no full text: each word typed must appear in the
+accent-stripped, lower-case columns, through functions registered on every SQLite
 connection (``register_sqlite_functions``). Both run in the list's own query, so searching
 adds no query to a page.
 """

@@ -181,8 +181,10 @@ def open_task_ids(*, user: AnyUser, limit: int, narrowed: InboxQuery | None = No
     ]
     if connection.features.supports_slicing_ordering_in_compound:  # not SQLite
         branches = [branch.order_by(*order)[:limit] for branch in branches]
+    elif len(branches) == 1:
+        branches = [branches[0].order_by(*order)]
     first, *others = branches
-    rows = first.union(*others, all=True).order_by(*order) if others else first.order_by(*order)
+    rows = first.union(*others, all=True).order_by(*order) if others else first
     return [pk for pk, _ in rows[:limit]]
 
 
