@@ -288,7 +288,7 @@ def application_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def application_index(request: AuthenticatedRequest) -> HttpResponse:
     """Applications the reader may see, searched, filtered and sorted; MEL staff also act on
     a selection (remind, place on a session)."""
-    queryset = application_list(user=request.user, stage=request.GET.get("etape", ""))
+    queryset = application_list(user=request.user)  # the stage is one of the filters
     filterset = ApplicationFilter(request.GET, queryset=queryset, request=request)
     context = list_context(request, filterset, per_page=PAGE_SIZE)
     if request.user.has_perm(STAFF_PERM):
