@@ -44,11 +44,14 @@ class ListFilter(django_filters.FilterSet):
         search = self.form.fields[SEARCH_PARAM]
         search.label, search.help_text = self.SEARCH_LABEL, self.SEARCH_HELP
         search.max_length = 100
-        search.widget.attrs.update({"type": "search", "maxlength": "100"})
+        search.widget.input_type = "search"
+        search.widget.attrs["maxlength"] = "100"
         choices = []
         for key, (label, _columns) in self.SORTS.items():
             choices += [(key, f"{label} (croissant)"), (f"-{key}", f"{label} (décroissant)")]
-        self.form.fields[SORT_PARAM].choices = [("", "Ordre par défaut"), *choices]
+        sort = self.form.fields.pop(SORT_PARAM)  # shown last, after the filters
+        sort.choices = choices  # the empty choice ("Ordre par défaut") is added by the field
+        self.form.fields[SORT_PARAM] = sort
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         raise NotImplementedError  # each list says where its search looks

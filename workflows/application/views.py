@@ -291,7 +291,7 @@ def application_index(request: AuthenticatedRequest) -> HttpResponse:
     queryset = application_list(user=request.user)  # the stage is one of the filters
     filterset = ApplicationFilter(request.GET, queryset=queryset, request=request)
     context = list_context(request, filterset, per_page=PAGE_SIZE)
-    if request.user.has_perm(STAFF_PERM):
+    if context["page"].object_list and request.user.has_perm(STAFF_PERM):
         context["batch_form"] = BatchForm()
         context["reminder_cooldown_days"] = settings.REMINDER_COOLDOWN_DAYS
     return render(request, "workflows/application_list.html", context)
