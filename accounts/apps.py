@@ -9,11 +9,15 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et organisations"
 
     def ready(self) -> None:
-        from . import french, permissions, receivers
+        from . import french, permissions, receivers, search
 
-        # Names sorted the French way on SQLite too (accounts.french.french_order).
+        # Names sorted the French way on SQLite too (accounts.french.french_order), and the
+        # lists' accent-blind search (accounts.search).
         connection_created.connect(
             french.register_sqlite_collation, dispatch_uid="accounts.french_collation"
+        )
+        connection_created.connect(
+            search.register_sqlite_functions, dispatch_uid="accounts.sqlite_functions"
         )
 
         post_migrate.connect(

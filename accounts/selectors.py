@@ -15,6 +15,7 @@ from .french import french_order
 from .models import Membership, Organisation, OrganisationKind, User
 from .permissions import permission_ids
 from .policy import PERSONA_OF_KIND, Persona, Scope, allows
+from .search import text_search
 
 M = TypeVar("M", bound=models.Model)
 AnyUser = User | AnonymousUser
@@ -167,3 +168,9 @@ def organisation_members(organisation: Organisation) -> models.QuerySet[Membersh
 
 def organisations_of_kind(kind: OrganisationKind) -> models.QuerySet[Organisation]:
     return Organisation.objects.filter(kind=kind, is_active=True).order_by(*french_order("name"))
+
+
+def organisation_search(queryset: models.QuerySet[M], query: str) -> models.QuerySet[M]:
+    """Organisations whose name, e-mail or address hold every word of ``query``, accents
+    and case ignored (the commune is in the address)."""
+    return text_search(queryset, query, ["name", "email", "address"])

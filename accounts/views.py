@@ -22,8 +22,10 @@ from django_otp import login as otp_login
 
 from .access import get_visible_or_404
 from .exceptions import ApplicationError
+from .filters import OrganisationFilter
 from .forms import EmailAuthenticationForm, TotpCodeForm, add_application_error
 from .http import AuthenticatedRequest
+from .listing import list_context
 from .middleware import SESSION_NEEDS_OTP
 from .models import Organisation, User
 from .security import (
@@ -37,6 +39,8 @@ from .security import (
 )
 from .selectors import filter_visible, organisation_members, user_personas
 from .warnings import organisation_warnings
+
+PAGE_SIZE = 50
 
 # Between the password and the code: who passed the password step, when, and where to go.
 OTP_PENDING = "accounts_otp_pending"
@@ -184,7 +188,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = filter_visible(request.user, Organisation.objects.order_by("kind", "name"))
-    return render(request, "accounts/organisation_list.html", {"organisations": organisations})
+    filterset = OrganisationFilter(request.GET, queryset=organisations)
+    noun = ("organisation", "organisations")
+    context = list_context(request, filterset, per_page=PAGE_SIZE, noun=noun)
+    return render(request, "accounts/organisation_list.html", context)
 
 
 @login_required

@@ -14,8 +14,9 @@ from accounts.access import get_visible_or_404, require_perm
 from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
+from accounts.listing import list_context
 from accounts.models import User
-from accounts.paging import page_by_keys
+from applicants.filters import ProjectFilter
 from applicants.forms import ProjectForm, StructureForm
 from applicants.models import Person, Project, Structure
 from applicants.selectors.projects import (
@@ -113,8 +114,9 @@ def _structure_choices(user: User, project: Project) -> QuerySet[Structure]:
 @login_required
 def project_index(request: AuthenticatedRequest) -> HttpResponse:
     """Staff see every project; a support organisation sees its portfolio; others only theirs."""
-    page = page_by_keys(project_list(user=request.user), request.GET.get("page"), PAGE_SIZE)
-    return render(request, "applicants/project_list.html", {"page": page})
+    filterset = ProjectFilter(request.GET, queryset=project_list(user=request.user))
+    context = list_context(request, filterset, per_page=PAGE_SIZE, noun=("projet", "projets"))
+    return render(request, "applicants/project_list.html", context)
 
 
 @login_required

@@ -13,7 +13,8 @@ from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
-from accounts.paging import page_by_keys
+from accounts.listing import list_context
+from applicants.filters import QpvQueueFilter
 from applicants.forms import DONT_KNOW, NONE_OF_THESE, QpvDeclarationForm, QpvVerificationForm
 from applicants.models import Project, QpvArea
 from applicants.selectors.projects import project_detail_queryset
@@ -66,8 +67,9 @@ def qpv_queue(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("applicants.add_qpvdetermination"):
         raise PermissionDenied("Cette liste est réservée à l'équipe de la MEL.")
     projects = projects_awaiting_qpv_verification(user=request.user)
-    page = page_by_keys(projects, request.GET.get("page"), PAGE_SIZE)
-    return render(request, "applicants/qpv_queue.html", {"page": page})
+    filterset = QpvQueueFilter(request.GET, queryset=projects)
+    context = list_context(request, filterset, per_page=PAGE_SIZE, noun=("projet", "projets"))
+    return render(request, "applicants/qpv_queue.html", context)
 
 
 @login_required

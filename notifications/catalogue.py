@@ -44,6 +44,7 @@ class Event(models.TextChoices):
     APPLICATION_ELIGIBLE = "application_eligible", "Candidature éligible"
     FINANCIER_DECISION = "financier_decision", "Décision d'un financeur sur votre projet"
     CONVENTION_READY = "convention_ready", "Subvention accordée : convention à signer"
+    DOSSIER_REMINDER = "dossier_reminder", "Relance : votre dossier attend votre action"
 
 
 @dataclass(frozen=True)
@@ -104,4 +105,5 @@ CATALOGUE: dict[Event, Spec] = {
         "Subvention de {{ amount }} accordée : {% if convention %}signez la convention et {% endif %}donnez votre IBAN",
         True,
     ),
+    Event.DOSSIER_REMINDER: Spec("Relance : « {{ title }} » attend votre action", True),
 }

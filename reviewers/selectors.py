@@ -16,7 +16,9 @@ from viewflow.workflow.models import Task
 from accounts.exceptions import ApplicationError
 from accounts.french import french_order
 from accounts.models import User
+from accounts.search import search_terms, text_search
 from accounts.selectors import AnyUser, filter_visible
+from applicants.selectors.projects import project_search
 from funding.models import Programme, ScoringCriterion
 from funding.selectors import scoring_grid
 from reviewers.models import (
@@ -48,6 +50,23 @@ def sessions_visible_to(*, user: AnyUser) -> QuerySet[CommitteeSession]:
         "starts_at", "pk"
     )
     return filter_visible(user, queryset)
+
+
+def session_search(queryset: QuerySet[CommitteeSession], query: str) -> QuerySet[CommitteeSession]:
+    """Sessions whose committee, place or programme match every word of ``query``, or
+    holding a dossier that does (person, project, SIRET, commune): "the session of Émilie's
+    dossier". Accents and case ignored; it only narrows what the reader may already see."""
+    if not search_terms(query):
+        return queryset
+    own = text_search(
+        CommitteeSession.objects.filter(pk=OuterRef("pk")),
+        query,
+        ["committee__name", "place", "programme__name"],
+    )
+    dossiers = project_search(
+        Application.objects.filter(committee_session=OuterRef("pk")), query, via="project__"
+    )
+    return queryset.filter(Exists(own) | Exists(dossiers))
 
 
 def next_open_session(*, programme: Programme, on_date: datetime.date) -> CommitteeSession | None:

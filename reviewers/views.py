@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,9 +21,11 @@ from viewflow.workflow.models import Task
 from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.http import AuthenticatedRequest
+from accounts.listing import list_context
 from accounts.models import User
 from accounts.selectors import user_organisation_ids
 from reviewers import selectors
+from reviewers.filters import SessionFilter
 from reviewers.forms import ConflictForm, MoveSessionForm
 from reviewers.models import CommitteeSession, ConflictDeclaration, Deliberation, Scoring
 from reviewers.pdf import MinutesRow, decision_letter_pdf, session_minutes_pdf
@@ -48,8 +49,9 @@ def session_list(request: HttpRequest) -> HttpResponse:
             distinct=True,
         )
     )
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reviewers/session_list.html", {"sessions": page, "page": page})
+    filterset = SessionFilter(request.GET, queryset=sessions)
+    context = list_context(request, filterset, per_page=PAGE_SIZE, noun=("séance", "séances"))
+    return render(request, "reviewers/session_list.html", context)
 
 
 # The dossier page's committee section ------------------------------------------------------

@@ -282,6 +282,7 @@ LIST_PAGES = {
     "workflows:inbox": SIGNED_IN,
     "workflows:journey_list": SIGNED_IN,
     "workflows:application_list": SIGNED_IN,
+    "workflows:application_batch": STAFF,  # POST only; each dossier checked again
     "workflows:statistics": STAFF | {"reader"},
     "applicants:space": SIGNED_IN,
     "applicants:structure_create": SIGNED_IN,

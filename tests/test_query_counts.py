@@ -19,6 +19,9 @@ from tests.factories.applicants import PersonFactory, ProjectFactory, StructureF
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 12
+# A list with filters also reads the choices of its selects once each (communes, support
+# organisations, sessions, programmes; the batch form's sessions): still constant.
+FILTERED_LIST_MAX_QUERIES = MAX_QUERIES + 6
 SMALL, LARGE = 3, 60
 
 
@@ -212,6 +215,7 @@ def test_inbox_and_journey_list_cost_the_same_for_3_and_60_journeys(
     login(client, user)
     url = reverse(url_name)
     _make_journeys(SMALL, incubator_x)
+    _count(client, url)  # a running server's caches (permission ids) filled
     small = _count(client, url)
     _make_journeys(LARGE - SMALL, incubator_x)
     with django_assert_max_num_queries(MAX_QUERIES):
@@ -283,7 +287,7 @@ def test_committee_and_financier_inboxes_cost_the_same_for_3_and_30_dossiers(
     small = _count(client, url)
     assert client.get(url).context["page"].paginator.count == SMALL
     _make_dossiers_for_committee_and_financier(30 - SMALL, committee, financier_f, mel_staff)
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_max_num_queries(FILTERED_LIST_MAX_QUERIES):
         large = _count(client, url)
     assert small == large
     assert client.get(url).context["page"].paginator.count == 30
@@ -303,9 +307,10 @@ def test_application_list_costs_the_same_for_3_and_30_dossiers(
     login(client, user)
     url = reverse("workflows:application_list")
     _make_dossiers_for_committee_and_financier(SMALL, committee, financier_f, mel_staff)
+    _count(client, url)  # a running server's caches (permission ids) filled
     small = _count(client, url)
     _make_dossiers_for_committee_and_financier(30 - SMALL, committee, financier_f, mel_staff)
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_max_num_queries(FILTERED_LIST_MAX_QUERIES):
         large = _count(client, url)
     assert small == large
     assert client.get(url).context["page"].paginator.count == 30

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page
@@ -12,14 +13,16 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from guardian.models import GroupObjectPermission
-from viewflow.workflow.fields import get_task_ref
+from viewflow.workflow.fields import get_flow_ref, get_task_ref
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
@@ -27,15 +30,18 @@ from accounts.backends import ModelPermissionBackend
 from accounts.models import User
 from accounts.permissions import permission_ids
 from accounts.policy import Scope, allows
+from accounts.search import search_terms
 from accounts.selectors import (
     AnyUser,
     user_organisation_group_ids,
     user_personas,
 )
+from applicants.selectors.projects import project_search
 from funding.flows import FundingLineFlow
 from funding.models import FundingLine
 from reviewers.models import Scoring
 from workflows.catalogue import FLOWS
+from workflows.models import Application, Journey
 from workflows.pagination import INBOX_COUNT_CAP, CappedPaginator
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
@@ -111,29 +117,90 @@ def open_tasks_for(*, user: AnyUser) -> QuerySet[Task]:
     )
 
 
-def open_task_ids(*, user: AnyUser, limit: int) -> list[int]:
-    """The ids of the user's ``limit`` oldest open steps, in one query: on PostgreSQL each
-    branch stops at ``limit`` rows read in inbox order, so a user with thousands of open
-    steps costs no more than one with ``limit``."""
+@dataclass(frozen=True)
+class InboxQuery:
+    """What the reader narrowed their inbox to: words of the search box (person, project,
+    SIRET, commune of the dossier), one kind of dossier (a key of ``FLOWS``), only the steps
+    whose deadline has passed, newest first."""
+
+    search: str = ""
+    kind: str = ""
+    overdue: bool = False
+    newest_first: bool = False
+
+    def condition(self) -> Q:
+        """The steps' condition, read inside each branch's own query (no query more)."""
+        condition = Q()
+        if self.kind in FLOWS:
+            condition &= Q(flow_task__startswith=_flow_prefix(self.kind))
+        if self.overdue:
+            condition &= Q(Exists(_passed_timers()))
+        if search_terms(self.search):
+            condition &= _dossier_search(self.search)
+        return condition
+
+
+def _flow_prefix(kind: str) -> str:
+    return f"{get_flow_ref(FLOWS[kind])}."
+
+
+def _passed_timers() -> QuerySet[Task]:
+    return Task.objects.filter(
+        process_id=OuterRef("process_id"),
+        flow_task_type="TIMER",
+        status=STATUS.SCHEDULED,
+        scheduled__lt=timezone.now(),
+    )
+
+
+def _dossier_search(query: str) -> Q:
+    """Steps whose dossier (a journey, an application, or the application of a scoring or
+    a funding line) matches ``query`` (``project_search``)."""
+    journeys = project_search(Journey.objects.all(), query, via="project__").values("pk")
+    applications = project_search(Application.objects.all(), query, via="project__")
+    keys = applications.values("pk")
+    return (
+        Q(process_id__in=journeys)
+        | Q(process_id__in=keys)
+        | Q(process_id__in=Scoring.objects.filter(dossier__in=keys).values("pk"))
+        | Q(process_id__in=FundingLine.objects.filter(dossier__in=keys).values("pk"))
+    )
+
+
+def open_task_ids(*, user: AnyUser, limit: int, narrowed: InboxQuery | None = None) -> list[int]:
+    """The ids of the user's ``limit`` oldest (or newest) open steps, in one query: on
+    PostgreSQL each branch stops at ``limit`` rows read in inbox order, so a user with
+    thousands of open steps costs no more than one with ``limit``."""
     if not isinstance(user, User) or not user.is_active:
         return []
-    branches = [branch.values_list("pk", "created") for branch in _open_step_branches(user)]
+    narrowed = narrowed or InboxQuery()
+    order = ("-created", "-pk") if narrowed.newest_first else ("created", "pk")
+    branches = [
+        branch.filter(narrowed.condition()).values_list("pk", "created")
+        for branch in _open_step_branches(user)
+    ]
     if connection.features.supports_slicing_ordering_in_compound:  # not SQLite
-        branches = [branch.order_by("created", "pk")[:limit] for branch in branches]
+        branches = [branch.order_by(*order)[:limit] for branch in branches]
+    elif len(branches) == 1:
+        branches = [branches[0].order_by(*order)]
     first, *others = branches
-    rows = first.union(*others, all=True).order_by("created", "pk") if others else first
+    rows = first.union(*others, all=True).order_by(*order) if others else first
     return [pk for pk, _ in rows[:limit]]
 
 
-def inbox_page(*, user: AnyUser, number: Any, per_page: int) -> Page:
+def inbox_page(
+    *, user: AnyUser, number: Any, per_page: int, narrowed: InboxQuery | None = None
+) -> Page:
     """A page of the user's open steps, each with its dossier: the ids of the first
     ``INBOX_COUNT_CAP + 1`` steps (which both count and page), then the page's steps, then
     their dossiers; three queries whatever the size of the inbox."""
-    ids = open_task_ids(user=user, limit=INBOX_COUNT_CAP + 1)
+    narrowed = narrowed or InboxQuery()
+    ids = open_task_ids(user=user, limit=INBOX_COUNT_CAP + 1, narrowed=narrowed)
     page = CappedPaginator(ids, per_page, cap=INBOX_COUNT_CAP)
     current = page.get_page(number)
     steps = Task.objects.filter(pk__in=list(current.object_list)).select_related("owner")
-    current.object_list = with_dossiers(steps.order_by("created", "pk"))
+    order = ("-created", "-pk") if narrowed.newest_first else ("created", "pk")
+    current.object_list = with_dossiers(steps.order_by(*order))
     return current
 
 

@@ -241,6 +241,14 @@ def application_eligible(*, application: Application) -> None:
     )
 
 
+def dossier_reminder(*, application: Application, expected: str, occurrence: str) -> None:
+    """A reminder sent from the staff lists to a holder whose step is waiting."""
+    notify(
+        message=_application(application, Event.DOSSIER_REMINDER, occurrence, expected=expected),
+        recipient_ids=[application.holder_id],
+    )
+
+
 def dossier_closed(*, application: Application, notice: str) -> None:
     notify(
         message=_application(application, Event.DOSSIER_CLOSED, application.stage, notice=notice),

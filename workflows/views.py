@@ -8,8 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.http import AuthenticatedRequest
+from accounts.listing import list_page_context
 from funding.selectors import bank_details_todos
 from workflows.dashboards import dashboard_context
+from workflows.filters import InboxFilter
 from workflows.inbox import inbox_page
 from workflows.statistics import project_figures
 
@@ -32,7 +34,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
-    page = inbox_page(user=request.user, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    filterset = InboxFilter(request.GET)
+    page = inbox_page(
+        user=request.user,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        narrowed=filterset.narrowed(),
+    )
+    noun = ("étape en attente", "étapes en attente")
+    context = list_page_context(request, filterset, page, noun=noun)
     # What the holder was asked outside any step (bank details): listed with their steps.
-    todos = bank_details_todos(person_id=request.user.pk)
-    return render(request, "workflows/inbox.html", {"page": page, "bank_details_todos": todos})
+    context["bank_details_todos"] = bank_details_todos(person_id=request.user.pk)
+    return render(request, "workflows/inbox.html", context)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from typing import TypeVar
+
+from django.db.models import Count, Model, QuerySet
 
 from accounts.french import french_order
+from accounts.search import text_search
 from accounts.selectors import AnyUser, filter_visible
 from applicants.models import Person, Project, Structure
+
+M = TypeVar("M", bound=Model)
 
 
 def project_list(*, user: AnyUser) -> QuerySet[Project]:
@@ -55,3 +60,23 @@ def project_counts(*, group_by: str) -> list[dict[str, object]]:
     return list(
         Project.objects.values(group_by).annotate(total=Count("pk")).order_by("-total", group_by)
     )
+
+
+# What the search box of every staff list looks in, from a project: its title, its holder's
+# name and e-mail, its structure's name and SIRET, its commune.
+PROJECT_SEARCH_FIELDS = (
+    "title",
+    "holder__user__first_name",
+    "holder__user__last_name",
+    "holder__user__email",
+    "structure__name",
+    "structure__siret",
+    "commune__name",
+)
+
+
+def project_search(queryset: QuerySet[M], query: str, *, via: str = "") -> QuerySet[M]:
+    """``queryset`` (of projects, or of rows reaching their project through ``via``, e.g.
+    ``"project__"``) restricted to the projects matching every word of ``query``, accents
+    and case ignored. It only narrows: what the reader may see was filtered before."""
+    return text_search(queryset, query, [f"{via}{field}" for field in PROJECT_SEARCH_FIELDS])

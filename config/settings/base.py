@@ -383,6 +383,8 @@ APPLICATION_EDIT_SESSION_MINUTES = env.int("APPLICATION_EDIT_SESSION_MINUTES", d
 # PAYMENTS: working days the holder is given to send the structure's bank details when MEL
 # staff ask for them (a payment waits for them). [TYPICAL: to confirm with the MEL]
 BANK_DETAILS_DEADLINE_WORKING_DAYS = env.int("BANK_DETAILS_DEADLINE_WORKING_DAYS", default=10)
+# A dossier reminded from the staff lists is not reminded again within these days.
+REMINDER_COOLDOWN_DAYS = env.int("REMINDER_COOLDOWN_DAYS", default=7)
 # SELECTION AND FUNDING (values [TYPICAL] in shared/docs/domain.md: to confirm with the MEL)
 # Days before the committee session when members who have not scored are reminded.
 SCORING_REMINDER_DAYS_BEFORE_SESSION = env.int("SCORING_REMINDER_DAYS_BEFORE_SESSION", default=3)

@@ -35,6 +35,7 @@ Steps are completed only through ``workflows.engine.task_perform``.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -71,6 +72,7 @@ from workflows.application.checks import (
     application_complements_remind,
     complement_due,
 )
+from workflows.application.reminders import BatchOutcome, applications_act
 from workflows.application.services import (
     application_open_check,
     application_opened,
@@ -363,3 +365,16 @@ def application_move_session(
         if scoring_was_open:
             scorings_start(application=application)
     return application
+
+
+def applications_move_session(
+    *, pks: Iterable[int], actor: User, session: CommitteeSession
+) -> BatchOutcome:
+    """Move each selected dossier the actor may instruct to ``session``, one by one through
+    ``application_move_session`` (its rules refuse a dossier not waiting for a committee,
+    already on that session, or a session that no longer takes dossiers)."""
+    return applications_act(
+        pks=pks,
+        actor=actor,
+        act=lambda a: application_move_session(application=a, actor=actor, session=session),
+    )

@@ -8,13 +8,14 @@ steps only through ``workflows.engine.task_perform``.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
@@ -22,13 +23,15 @@ from viewflow.workflow.models import Task
 from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.http import AuthenticatedRequest
-from accounts.paging import page_by_keys
+from accounts.listing import list_context
 from audit.selectors import audit_panel
 from funding.views import award_context
 from reviewers.views import selection_context
 from workflows.application import drafts, services
 from workflows.application.attachments import attachments
+from workflows.application.filters import ApplicationFilter, BatchForm
 from workflows.application.flows import application_open as open_application
+from workflows.application.flows import applications_move_session
 from workflows.application.forms import (
     ApplicationForm,
     DocumentFilesForm,
@@ -36,6 +39,7 @@ from workflows.application.forms import (
 )
 from workflows.application.history import application_edits
 from workflows.application.letters import refusal_letter_pdf
+from workflows.application.reminders import applications_remind
 from workflows.application.selectors import application_list, application_queryset
 from workflows.application.steps import FillStep
 from workflows.engine import OPEN_STATUSES, TaskNotOpen, task_can_act, task_perform
@@ -48,6 +52,7 @@ from workflows.steps import is_step
 PAGE_SIZE = 25
 # Sent by static/js/autosave.js: save the draft in the background, answer in JSON.
 AUTOSAVE_HEADER = "X-Autosave"
+STAFF_PERM = "workflows.instruct_application"
 
 
 def _open_tasks(application: Application) -> list[Task]:
@@ -419,16 +424,36 @@ def application_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def application_index(request: AuthenticatedRequest) -> HttpResponse:
-    stage = request.GET.get("etape", "")
-    queryset = application_list(user=request.user, stage=stage)
-    page = page_by_keys(queryset, request.GET.get("page"), PAGE_SIZE)
-    return render(
-        request,
-        "workflows/application_list.html",
-        {
-            "page": page,
-            "stage": stage,
-            "stages": ApplicationStatus.choices,
-            "page_query": urlencode({"etape": stage}) + "&" if stage else "",
-        },
-    )
+    """Applications the reader may see, searched, filtered and sorted; MEL staff also act on
+    a selection (remind, place on a session)."""
+    queryset = application_list(user=request.user)  # the stage is one of the filters
+    filterset = ApplicationFilter(request.GET, queryset=queryset, request=request)
+    context = list_context(request, filterset, per_page=PAGE_SIZE)
+    if context["page"].object_list and request.user.has_perm(STAFF_PERM):
+        context["batch_form"] = BatchForm()
+        context["reminder_cooldown_days"] = settings.REMINDER_COOLDOWN_DAYS
+    return render(request, "workflows/application_list.html", context)
+
+
+@require_POST
+@login_required
+def application_batch(request: AuthenticatedRequest) -> HttpResponse:
+    """One action on the selected dossiers; each dossier checked and acted on by itself,
+    the outcome summed up in one message."""
+    if not request.user.has_perm(STAFF_PERM):
+        raise PermissionDenied("Les actions sur une sélection sont réservées à l'équipe de la MEL.")
+    form = BatchForm(request.POST)
+    back = f"{reverse('workflows:application_list')}?{form.back_query()}"
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect(back)
+    pks, action = form.cleaned_data["dossiers"], form.cleaned_data["action"]
+    if action == BatchForm.REMIND:
+        outcome = applications_remind(pks=pks, actor=request.user)
+        text = outcome.summary(("relancé", "relancés"))
+    else:
+        session = form.cleaned_data["session"]
+        outcome = applications_move_session(pks=pks, actor=request.user, session=session)
+        text = outcome.summary(("placé", "placés"))
+    (messages.success if not outcome.refused else messages.warning)(request, text)
+    return redirect(back)

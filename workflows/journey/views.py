@@ -21,11 +21,12 @@ from accounts.access import get_visible_or_404
 from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
-from accounts.paging import page_by_keys
+from accounts.listing import list_context
 from applicants.services.territory import outside_mel_links
 from audit.selectors import audit_panel
 from workflows.engine import task_can_act
 from workflows.journey import messaging, services
+from workflows.journey.filters import JourneyFilter
 from workflows.journey.flows import first_contact_submit
 from workflows.journey.forms import (
     FirstContactForm,
@@ -53,8 +54,9 @@ PAGE_SIZE = 25
 
 @login_required
 def journey_index(request: AuthenticatedRequest) -> HttpResponse:
-    page = page_by_keys(journey_list(user=request.user), request.GET.get("page"), PAGE_SIZE)
-    return render(request, "workflows/journey_list.html", {"page": page})
+    filterset = JourneyFilter(request.GET, queryset=journey_list(user=request.user))
+    context = list_context(request, filterset, per_page=PAGE_SIZE, noun=("parcours", "parcours"))
+    return render(request, "workflows/journey_list.html", context)
 
 
 @login_required
