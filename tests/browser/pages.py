@@ -152,3 +152,14 @@ def press(locator: Any) -> None:
         else:
             locator.click()
     page.wait_for_load_state("load")
+
+
+def menu(page: Any, name: str) -> None:
+    """Follows a link of the main menu (the header's navigation)."""
+    press(page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name))
+
+
+def choose(select: Any, text: str) -> None:
+    """Selects the option of ``select`` whose visible text contains ``text``."""
+    option = select.locator("option").filter(has_text=text).first
+    select.select_option(value=option.get_attribute("value"))

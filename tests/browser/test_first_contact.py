@@ -56,8 +56,9 @@ def test_a_person_on_a_phone_presents_their_project_and_is_told_what_happens_nex
 def test_the_person_chooses_a_password_from_the_e_mail_and_finds_their_request(
     phone: Any, roubaix: Commune
 ) -> None:
-    from tests.workflows.conftest import submit_first_contact
     from django.test import Client
+
+    from tests.workflows.conftest import submit_first_contact
 
     submit_first_contact(Client(), roubaix)
     phone.goto("/compte/connexion/")
