@@ -65,9 +65,15 @@ def test_the_person_chooses_a_password_from_the_e_mail_and_finds_their_request(
     audit_page(phone)
     press(phone.get_by_role("link", name=re.compile("Mot de passe oublié")))
     audit_page(phone)
-    phone.get_by_label(re.compile("e-mail|électronique|courriel", re.IGNORECASE)).fill("nadia@example.org")
+    phone.get_by_label(re.compile("e-mail|électronique|courriel", re.IGNORECASE)).fill(
+        "nadia@example.org"
+    )
     mail.outbox.clear()
-    press(phone.get_by_role("button").filter(has_text=re.compile("envoyer|recevoir", re.IGNORECASE)).first)
+    press(
+        phone.get_by_role("button")
+        .filter(has_text=re.compile("envoyer|recevoir", re.IGNORECASE))
+        .first
+    )
     phone.wait_for_load_state("load")
     audit_page(phone)
 
