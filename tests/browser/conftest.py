@@ -150,12 +150,21 @@ def new_page(browser: Any, live_server: Any, _audit: None) -> Iterator[Any]:
 
 @pytest.fixture
 def _audit() -> Iterator[None]:
-    """Fails the test at its end if any page it audited had a problem (all of them listed)."""
     _PROBLEMS.clear()
     yield
+    _PROBLEMS.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fails the test at its end if any page it audited had a problem, all of them listed:
+    one run shows every page of the path, and the test still fails (never an xfail)."""
+    outcome = yield
     problems, _PROBLEMS[:] = list(_PROBLEMS), []
-    if problems:
-        pytest.fail("Pages with problems:\n" + "\n".join(problems), pytrace=False)
+    if problems and outcome.excinfo is None:  # type: ignore[attr-defined]
+        outcome.force_exception(  # type: ignore[attr-defined]
+            AssertionError("Pages with problems:\n" + "\n".join(problems))
+        )
 
 
 @pytest.fixture

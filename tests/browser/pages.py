@@ -3,10 +3,11 @@ the session report, take a screenshot, sign in and out through the real forms.""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ class Visit:
     incomplete: int
     critical_incomplete: int
     identifiers: int | None  # None: a staff page, not scanned
-    rules: list[str] = field(default_factory=list)
+    rules: list[str] = dataclasses.field(default_factory=list)
 
 
 _REPORT: list[Visit] = []

@@ -78,7 +78,7 @@ def test_the_person_chooses_a_password_from_the_e_mail_and_finds_their_request(
     audit_page(phone)
 
     (message,) = [m for m in mail.outbox if "nadia@example.org" in m.to]
-    link = re.search(r"https?://\S+/mot-de-passe/nouveau/\S+", message.body)
+    link = re.search(r"https?://\S+/mot-de-passe/nouveau/\S+", str(message.body))
     assert link is not None, message.body
     phone.goto(link.group(0))
     audit_page(phone)
