@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ class Visit:
 _REPORT: list[Visit] = []
 _PROBLEMS: list[str] = []  # those of the running test
 _CURRENT = {"test": ""}
+_LOADED_AT = time.time()  # report files older than this run are left aside
 
 
 def report_dir() -> Path:
@@ -51,7 +53,7 @@ def print_report(terminalreporter: Any) -> None:
     """Every page visited with its counts (the workers' files when run under xdist)."""
     visits = list(_REPORT)
     if not visits and report_dir().is_dir():  # xdist: the workers wrote their share
-        started = terminalreporter._sessionstarttime
+        started = _LOADED_AT
         for path in report_dir().glob("axe-*.json"):
             if path.stat().st_mtime >= started:
                 visits += [Visit(**row) for row in json.loads(path.read_text())]
