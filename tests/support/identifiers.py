@@ -21,7 +21,7 @@ PATTERNS = {
     "permission": re.compile(r"\b[a-z]+\.(?:view|add|change|delete)_[a-z]+\b"),
     "snake_case": re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"),
     "diagram": re.compile(r"\bbpmn\b|\bschema\.svg\b|\bdiagramme\b", re.IGNORECASE),
-    "code value": re.compile(r"\b(?:None|True|False|null|undefined|NaN)\b"),
+    "code value": re.compile(r"\b(?:None|True|False|null|undefined|NaN|pk)\b"),
     "status value": re.compile(
         r"\b(?:draft|submitted|eligible|ineligible|adjourned|rejected|funding|withdrawn|"
         r"pending|accepted|declined|expired|redirected)\b"
