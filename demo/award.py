@@ -15,6 +15,7 @@ from demo.clock import at_moment, on_day, real_today
 from demo.committee import deliberate
 from demo.steps import open_task, take_step
 from funding.models import FundingLine
+from funding.services.bank_details import bank_details_request
 from funding.services.lines import funding_line_decide
 from funding.services.payments import (
     application_close,
@@ -87,7 +88,10 @@ def seed_after_committee(
             ),
         )
     if stage == "advance":
-        return  # the advance waits for the structure's IBAN
+        # The advance waits for the structure's IBAN: MEL staff asked the holder for it.
+        with on_day(held - CONVENTION_AFTER - 1, 9):
+            bank_details_request(application=application, actor=staff)
+        return
     structure = application.project.structure
     assert structure is not None  # noqa: S101 - every stage dossier has its structure
     with on_day(held - IBAN_AFTER, 9):

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
+from accounts.french import long_date
+
 SATURDAY = 5
 
 
@@ -20,19 +24,10 @@ def add_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
 
 def local_day(moment: datetime.datetime) -> str:
     """``15/03/2027``: the day of an aware moment in the site's time zone (Lille)."""
-    from django.utils import timezone
-
     return f"{timezone.localtime(moment):%d/%m/%Y}"
 
 
 def day_in_words(day: datetime.date | datetime.datetime) -> str:
     """``mardi 24 mars 2027``, ``lundi 1er février 2027``: a day as people write it (the
     moment's day in Lille for a datetime)."""
-    from django.utils import formats, timezone, translation
-
-    if isinstance(day, datetime.datetime):
-        day = timezone.localtime(day).date()
-    with translation.override("fr"):
-        weekday, month = formats.date_format(day, "l"), formats.date_format(day, "F")
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{weekday} {number} {month.lower()} {day.year}"
+    return long_date(day, weekday=True)

@@ -15,37 +15,18 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from accounts.french import long_date
 from funding.formatting import UNIT_SEPARATOR, format_number
 
 register = template.Library()
 
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 NBSP = "\u00a0"
 
 
 @register.filter
 def french_date(value: datetime.date | None) -> str:
     """``date(2027, 3, 24)`` → "mardi 24 mars 2027"; the first of a month is "1er"."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{DAYS[value.weekday()]} {day} {MONTHS[value.month - 1]} {value.year}"
+    return "" if value is None else long_date(value, weekday=True)
 
 
 def has_meaningful_time(moment: datetime.datetime) -> bool:

@@ -45,8 +45,8 @@ def _rows(event: Event) -> list[Notification]:
 def test_day_in_words_is_written_as_people_write_it() -> None:
     import datetime
 
-    assert day_in_words(datetime.date(2027, 3, 23)) == "mardi 23 mars 2027"
-    assert day_in_words(datetime.date(2027, 2, 1)) == "lundi 1er février 2027"
+    assert day_in_words(datetime.date(2027, 3, 23)) == "mardi 23\u00a0mars\u00a02027"
+    assert day_in_words(datetime.date(2027, 2, 1)) == "lundi 1er\u00a0février\u00a02027"
 
 
 def test_a_first_contact_is_acknowledged_once_to_the_email_given_with_the_delay(
@@ -66,7 +66,7 @@ def test_a_first_contact_is_acknowledged_once_to_the_email_given_with_the_delay(
     journey = Journey.objects.get()
     assert row.recipient.email == "nadia@example.org"
     assert row.link == reverse("workflows:journey_detail", args=[journey.pk])
-    due = day_in_words(add_working_days(timezone.now(), 5))
+    due = day_in_words(add_working_days(timezone.now(), 5)).replace("\u00a0", " ")
     assert row.subject == f"Nous avons bien reçu votre demande : la MEL vous répond d'ici le {due}"
     assert "sous 5 jours ouvrés" in row.body
     [sent] = [m for m in mail.outbox if m.to == ["nadia@example.org"]]
@@ -195,7 +195,7 @@ def test_complements_name_the_deadline_in_words_and_link_to_the_form(
     )
     [row] = _rows(Event.COMPLEMENTS_REQUESTED)
     deadline = timezone.localdate() + datetime.timedelta(days=30)
-    assert row.subject.endswith(f"avant le {day_in_words(deadline)}")
+    assert row.subject.endswith(f"avant le {day_in_words(deadline)}".replace("\u00a0", " "))
     assert f"{deadline:%d/%m/%Y}" in row.body
     assert row.link == reverse("workflows:application_edit", args=[application.pk])
     assert not _rows(Event.APPLICATION_COMPLETE)

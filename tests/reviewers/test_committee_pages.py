@@ -266,10 +266,18 @@ def _local(*args: int) -> datetime.datetime:
 
 
 def test_the_session_reads_as_a_french_date_and_time() -> None:
-    assert session_moment(_local(2027, 3, 23, 14, 0)) == f"mardi 23 mars 2027 à 14{NBSP}h{NBSP}00"
-    assert session_moment(_local(2027, 3, 1, 9, 30)) == f"lundi 1er mars 2027 à 9{NBSP}h{NBSP}30"
-    assert session_moment(_local(2027, 3, 23, 7, 6)) == "mardi 23 mars 2027"  # time means nothing
-    assert session_moment(_local(2027, 3, 23, 0, 0)) == "mardi 23 mars 2027"
+    assert (
+        session_moment(_local(2027, 3, 23, 14, 0))
+        == f"mardi 23{NBSP}mars{NBSP}2027 à 14{NBSP}h{NBSP}00"
+    )
+    assert (
+        session_moment(_local(2027, 3, 1, 9, 30))
+        == f"lundi 1er{NBSP}mars{NBSP}2027 à 9{NBSP}h{NBSP}30"
+    )
+    assert (
+        session_moment(_local(2027, 3, 23, 7, 6)) == f"mardi 23{NBSP}mars{NBSP}2027"
+    )  # time means nothing
+    assert session_moment(_local(2027, 3, 23, 0, 0)) == f"mardi 23{NBSP}mars{NBSP}2027"
 
 
 def test_the_agenda_and_the_session_list_say_when_where_and_who(
@@ -279,12 +287,12 @@ def test_the_agenda_and_the_session_list_say_when_where_and_who(
     odd = _session_at(committee, _local(2027, 4, 6, 7, 6))
     client.force_login(committee_member)
     page = client.get(reverse("workflows:session_agenda", args=[session.pk])).content.decode()
-    assert f"Mardi 23 mars 2027 à 14{NBSP}h{NBSP}00" in page
+    assert f"Mardi 23{NBSP}mars{NBSP}2027 à 14{NBSP}h{NBSP}00" in page
     assert "Salle du conseil" in page
     assert str(committee_member) in page  # the members, each with their progress
     listing = client.get(reverse("reviewers:session_list")).content.decode()
-    assert f"Mardi 23 mars 2027 à 14{NBSP}h{NBSP}00" in listing
-    assert "Mardi 6 avril 2027<" in listing
+    assert f"Mardi 23{NBSP}mars{NBSP}2027 à 14{NBSP}h{NBSP}00" in listing
+    assert f"Mardi 6{NBSP}avril{NBSP}2027<" in listing
     assert "07:06" not in listing
     page = client.get(reverse("workflows:session_agenda", args=[odd.pk])).content.decode()
     assert "07:06" not in page

@@ -10,13 +10,10 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
-from accounts.listing import BooleanChoice
-from accounts.search import folded
-from applicants.filters import ProjectRowsFilter
 from funding.models import Programme
 from reviewers.models import CommitteeSession, SessionStatus
 from workflows.calendar import local_day
-from workflows.deadlines import deadline_passed, next_deadline_of_process
+from workflows.dossier_filters import DossierFilter
 from workflows.models import ApplicationStatus
 
 
@@ -24,21 +21,13 @@ def _sessions(request: Any) -> QuerySet[CommitteeSession]:
     return CommitteeSession.objects.select_related("committee").order_by("-starts_at", "-pk")
 
 
-class ApplicationFilter(ProjectRowsFilter):
-    VIA = "project__"
+class ApplicationFilter(DossierFilter):
     SORTS = {
         "date": ("Date de création", ("created",)),
         "nom": ("Projet", ("title_key",)),
         "porteur": ("Porteur·se", ("last_name_key", "first_name_key")),
         "echeance": ("Échéance", ("deadline",)),
         "montant": ("Montant demandé", ("requested_amount",)),
-    }
-
-    SORT_ALIASES = {
-        "deadline": next_deadline_of_process,
-        "title_key": lambda: folded("project__title"),
-        "last_name_key": lambda: folded("holder__user__last_name"),
-        "first_name_key": lambda: folded("holder__user__first_name"),
     }
 
     etape = django_filters.ChoiceFilter(
@@ -59,11 +48,6 @@ class ApplicationFilter(ProjectRowsFilter):
         label="Programme",
         empty_label="Tous",
     )
-    retard = BooleanChoice(method="by_overdue", label="Échéance dépassée")
-
-    def by_overdue(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        passed = deadline_passed(now=timezone.now())
-        return queryset.filter(passed) if value == "oui" else queryset.exclude(passed)
 
 
 class DossierKeys(forms.Field):

@@ -7,21 +7,17 @@ from __future__ import annotations
 import datetime
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import ngettext
+
+from accounts.french import long_date
 
 register = template.Library()
 
 
 @register.filter
 def day_in_words(value: datetime.date | datetime.datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    weekday, month_year = dateformat.format(value, "l"), dateformat.format(value, "F Y")
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{weekday} {day} {month_year}"
+    return "" if value is None else long_date(value, weekday=True)
 
 
 @register.filter
