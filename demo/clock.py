@@ -29,21 +29,32 @@ def real_today() -> datetime.date:
     return timezone.localdate(real_now())
 
 
+FRIDAY, SATURDAY = 4, 5
+
+
 def weekday(days_ago: int) -> int:
     """``days_ago``, or more when that day falls on a weekend: the Friday before. For the
     days that others are counted from (a committee sits on a weekday); the steps themselves
     are not moved, so that two of them never swap."""
     date = real_today() - datetime.timedelta(days=days_ago)
-    while date.weekday() >= 5:
+    while date.weekday() >= SATURDAY:
         days_ago += 1
         date -= datetime.timedelta(days=1)
     return days_ago
 
 
 def day(days_ago: int, hour: int = 10) -> datetime.datetime:
-    """``days_ago`` days before today, at ``hour`` local time."""
+    """``days_ago`` days before today, at ``hour`` local time. A weekend day becomes the
+    Friday evening before (Saturday's steps from 18 h, Sunday's from 19 h, ``hour`` as the
+    minute): nobody at the MEL records a convention on a Sunday, and the steps keep their
+    order."""
     date = real_today() - datetime.timedelta(days=days_ago)
-    return timezone.make_aware(datetime.datetime.combine(date, datetime.time(hour, 0)))
+    moment = datetime.time(hour, 0)
+    if date.weekday() >= SATURDAY:
+        past_friday = date.weekday() - FRIDAY
+        date -= datetime.timedelta(days=past_friday)
+        moment = datetime.time(17 + past_friday, hour)
+    return timezone.make_aware(datetime.datetime.combine(date, moment))
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
+from accounts.french import plural
 from accounts.models import Membership, User
 from accounts.services import access_assign, access_unassign
 from funding.formatting import format_euros
@@ -178,7 +179,8 @@ def scorings_opened(*, application: Application, scorings: list[Scoring]) -> Non
         access_assign(user=scoring.member, obj=application, actions=MEMBER_READS)
     application_event(
         application=application,
-        message=f"Notation ouverte pour {len(scorings)} membre(s) du comité.",
+        message=f"Notation ouverte pour {len(scorings)} "
+        f"{plural(len(scorings), 'membre', 'membres')} du comité.",
     )
     notify.scoring_opened(application=application, member_ids=[s.member_id for s in scorings])
 

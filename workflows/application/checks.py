@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
+from accounts.french import plural
 from accounts.models import User
 from funding.services.rules import legal_form_is_eligible, requested_amount_check
 from workflows import notify
@@ -158,8 +159,8 @@ def application_eligibility_checks(application: Application) -> list[CheckResult
                 "esus",
                 "Agrément ESUS des sociétés commerciales",
                 esus_ok,
-                f"Société de {age if age is not None else '?'} an(s) ; agrément exigé au-delà "
-                f"de {limit} an(s) : {structure.get_esus_status_display()}.",
+                f"Société {_years_old(age)} ; agrément exigé au-delà de {_years(limit)} : "
+                f"{structure.get_esus_status_display()}.",
             )
         )
     if application.axis == "startup":
@@ -170,8 +171,8 @@ def application_eligibility_checks(application: Application) -> list[CheckResult
                 "startup_age",
                 "Âge de la structure (volet démarrage)",
                 ok,
-                f"Structure de {age if age is not None else 0} an(s) ; au plus "
-                f"{age_limit} an(s) pour le volet démarrage.",
+                f"Structure {_years_old(age or 0)} ; au plus {_years(age_limit)} pour le "
+                "volet démarrage.",
             )
         )
     commune = structure.commune or application.project.commune
@@ -239,3 +240,11 @@ def application_eligibility_decide(
             "sur la page du dossier.",
         )
     return application
+
+
+def _years(count: int) -> str:
+    return f"{count}\u00a0{plural(count, 'an', 'ans')}"
+
+
+def _years_old(age: int | None) -> str:
+    return "d'âge inconnu" if age is None else f"de {_years(age)}"

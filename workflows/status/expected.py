@@ -7,11 +7,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 
 from accounts.models import User
+from funding.selectors import bank_details_todos
 from reviewers.models import CommitteeSession
 from workflows.engine import OPEN_STATUSES, task_can_act
 from workflows.models import Application, ApplicationStatus, Journey, JourneyStage
@@ -43,6 +45,20 @@ def reader_actions(
             deadline=step.deadline,
         )
         for step in with_deadlines(mine)
+    ] + _asked_outside_steps(application, user)
+
+
+def _asked_outside_steps(application: Application | None, user: User) -> list[Action]:
+    """What the holder was asked outside any step: the bank details a payment waits for."""
+    if application is None or application.holder_id != user.pk:
+        return []
+    return [
+        Action(
+            title=str(_("Indiquer les coordonnées bancaires de votre structure")),
+            url=reverse("workflows:bank_details", args=[application.pk]),
+            deadline=asked.due_on,
+        )
+        for asked in bank_details_todos(person_id=user.pk).filter(application=application)
     ]
 
 
