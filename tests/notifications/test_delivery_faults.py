@@ -236,7 +236,8 @@ def test_a_real_worker_delivers_a_burst_exactly_once(
     started = time.monotonic()
     for n in range(requests):
         submit(client, roubaix, n)
-    expected = requests * len(staff)
+    # Each first contact alerts the staff and acknowledges receipt to the person.
+    expected = requests * (len(staff) + 1)
     assert Notification.objects.count() == expected
 
     settle(sink, expected)
@@ -253,7 +254,8 @@ def test_a_real_worker_delivers_a_burst_exactly_once(
     assert (figures.lost, figures.duplicates) == (0, 0)
     assert all_sent()
     recipients = {address for message in sink.messages for address in message.recipients}
-    assert recipients == {user.email for user in staff}
+    people = {f"porteur{n}@example.org" for n in range(requests)}
+    assert recipients == {user.email for user in staff} | people
 
 
 def test_a_broker_stopped_during_a_burst_delays_mail_but_loses_none(
@@ -274,12 +276,14 @@ def test_a_broker_stopped_during_a_burst_delays_mail_but_loses_none(
     with captured("notifications.services") as deferred:
         down = [submit(client, roubaix, n) for n in range(10, 20)]
     assert max(down) < REQUEST_MAX_SECONDS, down
-    assert len(deferred) == 10  # each request logged that the relay will deliver its mail
+    # Each request logged, for each of its two messages (the staff's alert, the person's
+    # acknowledgement), that the relay will deliver its mail.
+    assert len(deferred) == 10 * 2
     assert all("deferred to the relay" in record.getMessage() for record in deferred)
     sent_while_down = sink.count
     broker.start()  # same port: workers and beat reconnect, the relay catches up
 
-    expected = 20 * len(staff)
+    expected = 20 * (len(staff) + 1)
     assert Notification.objects.count() == expected
     # Celery 5.7 / kombu 5.7: a worker holding an unacknowledged task when Redis goes away
     # may exit ("Unrecoverable error: AttributeError ... 'hostname'") instead of

@@ -156,7 +156,6 @@ def test_a_member_scoring_the_dossier_sees_and_downloads_its_documents(
     response = client.get(download_url(document))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    response.close()
     assert not committee_member.has_perm("workflows.view_application", instructed)
     assert (
         client.get(reverse("workflows:application_detail", args=[instructed.pk])).status_code == 404
@@ -192,7 +191,7 @@ def test_the_applicant_of_another_dossier_may_not_download_the_documents(
     client.force_login(instructed.holder.user)  # its own holder still may
     response = client.get(download_url(document))
     assert response.status_code == 200
-    response.close()
+    assert b"".join(response.streaming_content)  # read to the end: closes the file
 
 
 # The average's count -----------------------------------------------------------------------
@@ -376,6 +375,6 @@ def test_members_scoring_before_the_consult_grant_existed_get_it_from_the_migrat
     client.force_login(committee_member)
     response = client.get(download_url(document))
     assert response.status_code == 200
-    response.close()
+    assert b"".join(response.streaming_content)  # read to the end: closes the file
     client.force_login(withdrawn)
     assert client.get(download_url(document)).status_code == 404
