@@ -60,18 +60,19 @@ def whole_life(
         postal_code=commune.postal_code_list()[0],
         address="12 rue de la Solidarité",
     )
-    journey = seed_journey(project, JourneyStage.READY_TO_APPLY, organisation, team)
+    # Every step now (days ago 0): the bench measures the engine, not a calendar.
+    journey = seed_journey(project, JourneyStage.READY_TO_APPLY, organisation, team, started=0)
     _give_structure(project, person)
     # Before eligibility: the engine places the dossier on the next session.
     session = session or session_starting_soon()
-    application = seed_eligible(journey, team, AMOUNT, None)
+    application = seed_eligible(journey, team, AMOUNT, None, filed=0)
     if upto == "eligible":
         return application
     instruct(application, team, session)
     for member in _committee_members(application):
         score(application, member, lower_by=1)
     _hold(session)
-    seed_after_committee(application, ("closed", AMOUNT), team, actors)
+    seed_after_committee(application, ("closed", AMOUNT), team, actors, held=0)
     application.refresh_from_db()
     return application
 

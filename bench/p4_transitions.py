@@ -78,7 +78,7 @@ def _new_journey(label: str) -> Journey:
         postal_code=commune.postal_code_list()[0],
         address="3 place du Marché",
     )
-    return seed_journey(project, "triage", None, lifecycle.staff())
+    return seed_journey(project, "triage", None, lifecycle.staff(), started=0)
 
 
 def _open_step(journey: Journey, node: Any) -> Task:

@@ -5,7 +5,7 @@ explained before any error, the average's count, and the session in French words
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.files.base import ContentFile
@@ -155,7 +155,7 @@ def test_a_member_scoring_the_dossier_sees_and_downloads_its_documents(
     assert download_url(document) in page
     response = client.get(download_url(document))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert b"".join(cast(Any, response).streaming_content).startswith(b"%PDF")
     assert not committee_member.has_perm("workflows.view_application", instructed)
     assert (
         client.get(reverse("workflows:application_detail", args=[instructed.pk])).status_code == 404
@@ -191,7 +191,7 @@ def test_the_applicant_of_another_dossier_may_not_download_the_documents(
     client.force_login(instructed.holder.user)  # its own holder still may
     response = client.get(download_url(document))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content)  # read to the end: closes the file
+    assert b"".join(cast(Any, response).streaming_content)  # read to the end: closes it
 
 
 # The average's count -----------------------------------------------------------------------
@@ -260,8 +260,8 @@ def _session_at(committee: Organisation, moment: datetime.datetime) -> Any:
     )
 
 
-def _local(*args: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(*args))  # noqa: DTZ001 (made aware here)
+def _local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))  # noqa: DTZ001
 
 
 def test_the_session_reads_as_a_french_date_and_time() -> None:
@@ -375,6 +375,6 @@ def test_members_scoring_before_the_consult_grant_existed_get_it_from_the_migrat
     client.force_login(committee_member)
     response = client.get(download_url(document))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content)  # read to the end: closes the file
+    assert b"".join(cast(Any, response).streaming_content)  # read to the end: closes it
     client.force_login(withdrawn)
     assert client.get(download_url(document)).status_code == 404
