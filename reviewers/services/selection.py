@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
@@ -96,6 +97,7 @@ def application_instruct(
         + (
             f" ; dossier inscrit à la séance du {local_day(session.starts_at)}." if changed else "."
         ),
+        staff_only=True,  # the staff's own work: the holder reads the agenda line instead
     )
     notify.on_agenda(application=application)
     return application
@@ -176,9 +178,11 @@ def scorings_opened(*, application: Application, scorings: list[Scoring]) -> Non
     """Each member may now read the dossier's documents; history and notices."""
     for scoring in scorings:
         access_assign(user=scoring.member, obj=application, actions=MEMBER_READS)
+    count = len(scorings)
     application_event(
         application=application,
-        message=f"Notation ouverte pour {len(scorings)} membre(s) du comité.",
+        message=f"Notation ouverte pour {count} membre{pluralize(count)} du comité.",
+        staff_only=True,  # the committee's inner work, not a step of the holder's dossier
     )
     notify.scoring_opened(application=application, member_ids=[s.member_id for s in scorings])
 
