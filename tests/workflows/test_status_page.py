@@ -438,6 +438,7 @@ def test_the_committees_inner_work_stays_out_of_the_holders_history(
 
     text = visible_text(_page(client, application.holder.user, _status_url(application)))
 
-    assert "Notation ouverte" not in text and "membre(s)" not in text
+    assert "Notation ouverte" not in text
+    assert "membre(s)" not in text
     assert "Note d'instruction" not in text
     assert application.events.filter(staff_only=True, message__startswith="Notation").exists()
