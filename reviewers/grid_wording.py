@@ -21,19 +21,19 @@ SCALE_MAX = SCALE[-1][0]
 # What a member looks for in the dossier, per criterion code of the reference grid.
 CRITERION_HINTS: dict[str, str] = {
     "utilite_sociale": "Le projet répond-il à un besoin réel, peu ou mal couvert sur le "
-    "territoire ? Qui en profite ?",
+    "territoire\u00a0? Qui en profite\u00a0?",
     "viabilite_economique": "Les ressources propres, le plan de financement et les "
-    "cofinancements permettent-ils au projet de tenir dans la durée ?",
+    "cofinancements permettent-ils au projet de tenir dans la durée\u00a0?",
     "emploi": "Combien d'emplois créés ou consolidés, de quelle qualité, et quelle place "
-    "pour les personnes éloignées de l'emploi ?",
-    "ancrage_territorial": "Le projet s'appuie-t-il sur des partenaires locaux ? "
-    "Profite-t-il aux habitants des quartiers prioritaires ?",
-    "gouvernance": "Les décisions sont-elles prises ensemble ? Les bénéfices restent-ils "
-    "dans le projet plutôt que d'être distribués ?",
+    "pour les personnes éloignées de l'emploi\u00a0?",
+    "ancrage_territorial": "Le projet s'appuie-t-il sur des partenaires locaux\u00a0? "
+    "Profite-t-il aux habitants des quartiers prioritaires\u00a0?",
+    "gouvernance": "Les décisions sont-elles prises ensemble\u00a0? Les bénéfices restent-ils "
+    "dans le projet plutôt que d'être distribués\u00a0?",
     "innovation_sociale": "Le projet apporte-t-il une réponse nouvelle, en coopérant ou en "
-    "mutualisant avec d'autres ?",
+    "mutualisant avec d'autres\u00a0?",
     "transition_ecologique": "Le projet réduit-il son impact sur l'environnement ou "
-    "aide-t-il d'autres à le faire ?",
+    "aide-t-il d'autres à le faire\u00a0?",
 }
 
 

@@ -97,6 +97,7 @@ def application_instruct(
         + (
             f" ; dossier inscrit à la séance du {local_day(session.starts_at)}." if changed else "."
         ),
+        staff_only=True,  # the staff's own work: the holder reads the agenda line instead
     )
     notify.on_agenda(application=application)
     return application
@@ -177,10 +178,11 @@ def scorings_opened(*, application: Application, scorings: list[Scoring]) -> Non
     """Each member may now read the dossier's documents; history and notices."""
     for scoring in scorings:
         access_assign(user=scoring.member, obj=application, actions=MEMBER_READS)
+    count = len(scorings)
     application_event(
         application=application,
-        message=f"Notation ouverte pour {len(scorings)} "
-        f"{plural(len(scorings), 'membre', 'membres')} du comité.",
+        message=f"Notation ouverte pour {count} {plural(count, 'membre', 'membres')} du comité.",
+        staff_only=True,  # the committee's inner work, not a step of the holder's dossier
     )
     notify.scoring_opened(application=application, member_ids=[s.member_id for s in scorings])
 

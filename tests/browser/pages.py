@@ -166,3 +166,10 @@ def choose(select: Any, text: str) -> None:
     """Selects the option of ``select`` whose visible text contains ``text``."""
     option = select.locator("option").filter(has_text=text).first
     select.select_option(value=option.get_attribute("value"))
+
+
+def open_my_dossier(page: Any, title: str) -> None:
+    """From the home page, "Où en est mon dossier ?": the dossier's status page."""
+    card = page.get_by_role("article").filter(has_text=title).first
+    press(card.get_by_role("link", name=title, exact=True))
+    assert "/mon-dossier/" in page.url, page.url

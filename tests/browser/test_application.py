@@ -10,7 +10,15 @@ from django.test import Client
 
 from accounts.models import Organisation, User
 from applicants.models import Commune
-from tests.browser.pages import audit_page, field, login, menu, press, screenshot
+from tests.browser.pages import (
+    audit_page,
+    field,
+    login,
+    menu,
+    open_my_dossier,
+    press,
+    screenshot,
+)
 from tests.factories.accounts import PASSWORD
 from tests.support.fake_clamd import running_fake_clamd
 from tests.support.sample_files import pdf, png
@@ -64,9 +72,9 @@ def test_the_applicant_files_with_uploads_answers_a_complement_and_is_found_elig
     with running_fake_clamd() as clamd:
         settings.CLAMD_URL, settings.CLAMD_TIMEOUT = clamd.url, 5.0
         login(page, holder)
-        press(page.get_by_role("link", name=re.compile(f"Candidature.*{TITLE}")).first)
+        open_my_dossier(page, TITLE)
         audit_page(page)
-        press(page.get_by_role("link", name="Pièces jointes"))
+        press(page.get_by_role("link", name="Pièces jointes de la candidature"))
         audit_page(page)
         assert upload_every_document(page) >= 1
         assert clamd.streams, "every upload goes through the antivirus"

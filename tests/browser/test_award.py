@@ -138,23 +138,25 @@ def test_bank_details_unblock_the_advance_then_a_report_and_the_closure(
     holder.set_password(PASSWORD)
     holder.save()
 
-    # The holder gives the structure's IBAN from their space.
+    # MEL staff cannot pay the advance yet: they ask the holder for the bank details.
+    staff = new_page()
+    login(staff, mel_staff, staff=True)
+    treat(staff, staff=True)
+    assert staff.get_by_role("button", name=re.compile("Mettre l'avance en paiement")).is_disabled()
+    press(staff.get_by_role("button", name="Demander les coordonnées bancaires"))
+    audit_page(staff, staff=True)
+
+    # The holder finds the request on their home page and gives the structure's IBAN.
     login(page, holder)
-    menu(page, "Mon espace")
-    audit_page(page)
-    press(page.get_by_role("link", name=application.project.structure.name).first)
-    audit_page(page)
-    press(page.get_by_role("link", name="Modifier").first)
+    press(page.get_by_role("link", name="Indiquer les coordonnées bancaires").first)
     audit_page(page)
     page.get_by_label(re.compile("IBAN")).fill(IBAN)
-    press(page.get_by_role("button", name="Enregistrer"))
+    press(page.get_by_role("button", name="Enregistrer les coordonnées bancaires"))
     audit_page(page)
     application.project.structure.refresh_from_db()
     assert application.project.structure.iban.replace(" ", "") == IBAN.replace(" ", "")
 
     # MEL staff pay the advance.
-    staff = new_page()
-    login(staff, mel_staff, staff=True)
     treat(staff, staff=True)
     press(staff.get_by_role("button", name=re.compile("Mettre l'avance en paiement")))
     audit_page(staff, staff=True)

@@ -37,7 +37,8 @@ def test_staff_orient_a_first_contact_and_the_incubator_brings_it_to_ready(
     # MEL staff: triage, orientation to incubator X.
     login(page, mel_staff, staff=True)
     open_task_from_inbox(page, staff=True)
-    choose(field(page, "Orienter vers"), "Incubateur X")
+    page.get_by_role("radio", name="L'orienter vers une structure d'accompagnement").check()
+    choose(field(page, "Structure d'accompagnement"), "Incubateur X")
     press(page.get_by_role("button", name="Valider"))
     audit_page(page, staff=True)
     journey.refresh_from_db()

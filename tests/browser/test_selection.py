@@ -12,7 +12,7 @@ from django.test import Client
 from accounts.models import Organisation, User
 from applicants.models import Commune
 from reviewers.models import Scoring
-from tests.browser.pages import audit_page, login, menu, press, screenshot
+from tests.browser.pages import audit_page, login, menu, open_my_dossier, press, screenshot
 from tests.factories.accounts import PASSWORD
 from tests.workflows.stage_helpers import (
     eligible_application,
@@ -48,8 +48,8 @@ def test_the_applicant_sees_their_dossier_on_a_phone_and_a_computer(
     holder.save()
     for tab, width in ((page, 1280), (phone, 390)):
         login(tab, holder)
-        # After signing in, the home page lists the person's dossiers.
-        press(tab.get_by_role("link", name=re.compile("Candidature.*Cantine solidaire")).first)
+        # After signing in, "Où en est mon dossier ?" on the home page leads to its status.
+        open_my_dossier(tab, "Cantine solidaire")
         audit_page(tab)
         screenshot(tab, f"applicant-dossier-{width}")
         assert tab.get_by_text("Cantine solidaire").first.is_visible()

@@ -424,3 +424,25 @@ def test_applicant_home_costs_the_same_for_2_and_8_dossiers(
     assert text.count("Étape : Candidature à compléter") == 8
     assert "8 étapes vous attendent." in text
     assert text.count("Remplir et déposer la candidature — Projet") == 5  # the first five
+
+
+def test_the_committees_inner_work_stays_out_of_the_holders_history(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    committee: Organisation,
+) -> None:
+    from tests.workflows.stage_helpers import instruct
+
+    schedule_session(committee, days_ahead=20)
+    application = eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+    instruct(application, mel_staff)
+
+    text = visible_text(_page(client, application.holder.user, _status_url(application)))
+
+    assert "Notation ouverte" not in text
+    assert "membre(s)" not in text
+    assert "Note d'instruction" not in text
+    assert application.events.filter(staff_only=True, message__startswith="Notation").exists()
