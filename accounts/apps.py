@@ -9,7 +9,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et organisations"
 
     def ready(self) -> None:
-        from . import french, permissions, receivers, search
+        from django.urls import register_converter
+
+        from . import converters, french, permissions, receivers, search
+
+        # Before any URLconf is read: the ``<id:…>`` of every project URL is bounded.
+        register_converter(converters.BoundedIntConverter, "id")
 
         # Names sorted the French way on SQLite too (accounts.french.french_order), and the
         # lists' accent-blind search (accounts.search).

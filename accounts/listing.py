@@ -19,6 +19,8 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest, QueryDict
 
 from accounts.paging import page_by_keys
+from accounts.policy import Persona
+from accounts.selectors import user_personas
 
 SEARCH_PARAM, SORT_PARAM, PAGE_PARAM = "q", "tri", "page"
 
@@ -52,6 +54,14 @@ class ListFilter(django_filters.FilterSet):
         sort = self.form.fields.pop(SORT_PARAM)  # shown last, after the filters
         sort.choices = choices  # the empty choice ("Ordre par défaut") is added by the field
         self.form.fields[SORT_PARAM] = sort
+
+    def reads_contacts(self) -> bool:
+        """Whether the search may look in e-mail addresses and SIRET numbers: only for MEL
+        staff, who see them on every row; a partner could otherwise learn them by guessing
+        (the list answers whether a guess matches)."""
+        request = getattr(self, "request", None)
+        user = getattr(request, "user", None)
+        return user is not None and Persona.MEL_STAFF in user_personas(user)
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         raise NotImplementedError  # each list says where its search looks

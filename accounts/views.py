@@ -188,7 +188,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = filter_visible(request.user, Organisation.objects.order_by("kind", "name"))
-    filterset = OrganisationFilter(request.GET, queryset=organisations)
+    filterset = OrganisationFilter(request.GET, queryset=organisations, request=request)
     noun = ("organisation", "organisations")
     context = list_context(request, filterset, per_page=PAGE_SIZE, noun=noun)
     return render(request, "accounts/organisation_list.html", context)

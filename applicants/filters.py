@@ -53,7 +53,7 @@ class ProjectRowsFilter(ListFilter):
     )
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return project_search(queryset, value, via=self.VIA)
+        return project_search(queryset, value, via=self.VIA, contacts=self.reads_contacts())
 
     def by_commune(self, queryset: QuerySet[Any], name: str, value: Commune) -> QuerySet[Any]:
         return queryset.filter(**{f"{self.VIA}commune": value})

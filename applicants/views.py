@@ -114,7 +114,9 @@ def _structure_choices(user: User, project: Project) -> QuerySet[Structure]:
 @login_required
 def project_index(request: AuthenticatedRequest) -> HttpResponse:
     """Staff see every project; a support organisation sees its portfolio; others only theirs."""
-    filterset = ProjectFilter(request.GET, queryset=project_list(user=request.user))
+    filterset = ProjectFilter(
+        request.GET, queryset=project_list(user=request.user), request=request
+    )
     context = list_context(request, filterset, per_page=PAGE_SIZE, noun=("projet", "projets"))
     return render(request, "applicants/project_list.html", context)
 

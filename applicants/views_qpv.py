@@ -67,7 +67,7 @@ def qpv_queue(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.has_perm("applicants.add_qpvdetermination"):
         raise PermissionDenied("Cette liste est réservée à l'équipe de la MEL.")
     projects = projects_awaiting_qpv_verification(user=request.user)
-    filterset = QpvQueueFilter(request.GET, queryset=projects)
+    filterset = QpvQueueFilter(request.GET, queryset=projects, request=request)
     context = list_context(request, filterset, per_page=PAGE_SIZE, noun=("projet", "projets"))
     return render(request, "applicants/qpv_queue.html", context)
 

@@ -10,7 +10,10 @@ from .context import BenchContext
 from .pages import ROLE_PAGES, client_for, measure_page, url_for
 from .report import Figure
 
-MAX_QUERIES = 12
+# 12 until issue #12; the lists' filter forms now read their choice lists (communes,
+# organisations, sessions: one query each) and the home pages name the waiting steps with
+# their dossiers and deadlines (two): 16, constant in N (docs/performance.md, "P1").
+MAX_QUERIES = 16
 
 
 def _costs(ctx: BenchContext) -> dict[str, dict[str, Any]]:

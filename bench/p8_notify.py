@@ -137,7 +137,8 @@ def _triage_cost(members: int, staff: User) -> _Cost:
             client = client_for(staff)
             with CaptureQueriesContext(connection) as queries:
                 response = client.post(
-                    reverse("workflows:task", args=[task.pk]), {"organisation": organisation.pk}
+                    reverse("workflows:task", args=[task.pk]),
+                    {"decision": "orient", "organisation": organisation.pk},
                 )
             journey.refresh_from_db()
             rows = Notification.objects.filter(

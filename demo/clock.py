@@ -62,9 +62,7 @@ def on_day(days_ago: int, hour: int = 10) -> Iterator[datetime.datetime]:
     """Run the block as if it were ``days_ago`` days ago (``0``: today, at the real time).
     The clock ticks, so the records written in the block keep their order."""
     if days_ago <= 0:
-        with time_machine.travel(
-            time_machine.escape_hatch.datetime.datetime.now(tz=datetime.UTC), tick=True
-        ):
+        with time_machine.travel(real_now(), tick=True):
             yield timezone.now()
         return
     moment = day(days_ago, hour)

@@ -8,32 +8,32 @@ from funding import views
 
 urlpatterns: list[URLPattern] = [
     path(
-        "candidatures/<int:pk>/convention.pdf",
+        "candidatures/<id:pk>/convention.pdf",
         views.convention_pdf,
         name="convention_pdf",
     ),
     path(
-        "candidatures/<int:pk>/conditions-levees/",
+        "candidatures/<id:pk>/conditions-levees/",
         views.application_conditions_met,
         name="application_conditions_met",
     ),
     path(
-        "candidatures/<int:pk>/lignes/<int:line_pk>/retrait/",
+        "candidatures/<id:pk>/lignes/<id:line_pk>/retrait/",
         views.line_cancel,
         name="funding_line_cancel",
     ),
     path(
-        "candidatures/<int:pk>/coordonnees-bancaires/",
+        "candidatures/<id:pk>/coordonnees-bancaires/",
         views.bank_details_page,
         name="bank_details",
     ),
     path(
-        "candidatures/<int:pk>/coordonnees-bancaires/demande/",
+        "candidatures/<id:pk>/coordonnees-bancaires/demande/",
         views.bank_details_request,
         name="bank_details_request",
     ),
     path(
-        "candidatures/<int:pk>/cloture-sans-versement/",
+        "candidatures/<id:pk>/cloture-sans-versement/",
         views.close_unpaid,
         name="application_close_unpaid",
     ),

@@ -6,8 +6,8 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.notification_list, name="list"),
-    path("<int:pk>/ouvrir/", views.notification_open, name="open"),
+    path("<id:pk>/ouvrir/", views.notification_open, name="open"),
     path("tout-lu/", views.notification_read_all, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
-    path("<int:pk>/renvoyer/", views.notification_resend, name="resend"),
+    path("<id:pk>/renvoyer/", views.notification_resend, name="resend"),
 ]

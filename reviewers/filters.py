@@ -47,7 +47,7 @@ class SessionFilter(ListFilter):
     )
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return session_search(queryset, value)
+        return session_search(queryset, value, contacts=self.reads_contacts())
 
     def by_period(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         now = timezone.now()

@@ -52,7 +52,9 @@ def sessions_visible_to(*, user: AnyUser) -> QuerySet[CommitteeSession]:
     return filter_visible(user, queryset)
 
 
-def session_search(queryset: QuerySet[CommitteeSession], query: str) -> QuerySet[CommitteeSession]:
+def session_search(
+    queryset: QuerySet[CommitteeSession], query: str, *, contacts: bool = False
+) -> QuerySet[CommitteeSession]:
     """Sessions whose committee, place or programme match every word of ``query``, or
     holding a dossier that does (person, project, SIRET, commune): "the session of Émilie's
     dossier". Accents and case ignored; it only narrows what the reader may already see."""
@@ -64,7 +66,10 @@ def session_search(queryset: QuerySet[CommitteeSession], query: str) -> QuerySet
         ["committee__name", "place", "programme__name"],
     )
     dossiers = project_search(
-        Application.objects.filter(committee_session=OuterRef("pk")), query, via="project__"
+        Application.objects.filter(committee_session=OuterRef("pk")),
+        query,
+        via="project__",
+        contacts=contacts,
     )
     return queryset.filter(Exists(own) | Exists(dossiers))
 

@@ -12,20 +12,20 @@ urlpatterns: list[URLPattern] = [
 ]
 
 dossier_urlpatterns: list[URLPattern] = [
-    path("comite/seances/<int:pk>/", views.session_agenda, name="session_agenda"),
+    path("comite/seances/<id:pk>/", views.session_agenda, name="session_agenda"),
     path(
-        "comite/seances/<int:pk>/proces-verbal.pdf",
+        "comite/seances/<id:pk>/proces-verbal.pdf",
         views.session_minutes,
         name="session_minutes",
     ),
-    path("comite/dossiers/<int:pk>/conflit/", views.conflict_declare, name="conflict_declare"),
+    path("comite/dossiers/<id:pk>/conflit/", views.conflict_declare, name="conflict_declare"),
     path(
-        "candidatures/<int:pk>/courrier-decision.pdf",
+        "candidatures/<id:pk>/courrier-decision.pdf",
         views.decision_letter,
         name="decision_letter",
     ),
     path(
-        "candidatures/<int:pk>/report-de-seance/",
+        "candidatures/<id:pk>/report-de-seance/",
         views.move_session,
         name="application_move_session",
     ),

@@ -49,7 +49,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             distinct=True,
         )
     )
-    filterset = SessionFilter(request.GET, queryset=sessions)
+    filterset = SessionFilter(request.GET, queryset=sessions, request=request)
     context = list_context(request, filterset, per_page=PAGE_SIZE, noun=("séance", "séances"))
     return render(request, "reviewers/session_list.html", context)
 

@@ -14,10 +14,10 @@ app_name = "workflows"
 
 urlpatterns = [
     path("taches/", views.inbox, name="inbox"),
-    path("taches/<int:task_pk>/", routing.task_page, name="task"),
-    path("mon-dossier/<int:pk>/", status_views.dossier_status, name="dossier_status"),
-    path("parcours/<int:pk>/schema.svg", charts.journey_chart, name="journey_chart"),
-    path("candidatures/<int:pk>/schema.svg", charts.application_chart, name="application_chart"),
+    path("taches/<id:task_pk>/", routing.task_page, name="task"),
+    path("mon-dossier/<id:pk>/", status_views.dossier_status, name="dossier_status"),
+    path("parcours/<id:pk>/schema.svg", charts.journey_chart, name="journey_chart"),
+    path("candidatures/<id:pk>/schema.svg", charts.application_chart, name="application_chart"),
     path("schemas/<slug:name>.bpmn", charts.flow_bpmn, name="flow_bpmn"),
     path("pilotage/chiffres/", views.statistics, name="statistics"),
     *journey_urls.urlpatterns,

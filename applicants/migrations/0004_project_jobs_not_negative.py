@@ -4,6 +4,13 @@ import django.core.validators
 from django.db import migrations, models
 
 
+def negative_jobs_to_zero(apps, schema_editor):
+    """Projects filed while negative planned jobs were accepted: the value meant nothing,
+    zero is what the form now asks for instead; the constraint below needs it."""
+    Project = apps.get_model("applicants", "Project")
+    Project.objects.filter(jobs_planned_fte__lt=0).update(jobs_planned_fte=0)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -12,6 +19,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(negative_jobs_to_zero, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='project',
             name='jobs_planned_fte',

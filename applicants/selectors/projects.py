@@ -75,8 +75,17 @@ PROJECT_SEARCH_FIELDS = (
 )
 
 
-def project_search(queryset: QuerySet[M], query: str, *, via: str = "") -> QuerySet[M]:
+# Searched only for readers who are shown them (MEL staff): otherwise a search would tell a
+# partner whether a guessed address or SIRET belongs to a dossier it sees.
+CONTACT_SEARCH_FIELDS = ("holder__user__email", "structure__siret")
+
+
+def project_search(
+    queryset: QuerySet[M], query: str, *, via: str = "", contacts: bool = False
+) -> QuerySet[M]:
     """``queryset`` (of projects, or of rows reaching their project through ``via``, e.g.
     ``"project__"``) restricted to the projects matching every word of ``query``, accents
-    and case ignored. It only narrows: what the reader may see was filtered before."""
-    return text_search(queryset, query, [f"{via}{field}" for field in PROJECT_SEARCH_FIELDS])
+    and case ignored; e-mail and SIRET too when ``contacts``. It only narrows: what the
+    reader may see was filtered before."""
+    fields = [f for f in PROJECT_SEARCH_FIELDS if contacts or f not in CONTACT_SEARCH_FIELDS]
+    return text_search(queryset, query, [f"{via}{field}" for field in fields])

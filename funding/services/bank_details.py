@@ -22,6 +22,7 @@ from funding.models import BankDetailsRequest, Condition, Tranche
 from workflows import notify
 from workflows.application.services import application_event
 from workflows.calendar import add_working_days
+from workflows.engine import process_lock
 from workflows.models import Application
 
 
@@ -48,9 +49,12 @@ def bank_details_request(*, application: Application, actor: User) -> BankDetail
     """MEL staff ask the holder for the bank details, to give within the configured number
     of working days; the holder is told by e-mail and sees it on their home page. Asking
     again is possible once the previous deadline has passed (it is the reminder)."""
-    if not bank_details_missing(application=application):
-        raise ApplicationError("Aucun versement n'attend de coordonnées bancaires sur ce dossier.")
-    with transaction.atomic():
+    # Under the dossier's lock: two clicks (or two staff) never ask twice.
+    with transaction.atomic(), process_lock(application):
+        if not bank_details_missing(application=application):
+            raise ApplicationError(
+                "Aucun versement n'attend de coordonnées bancaires sur ce dossier."
+            )
         pending = bank_details_open_request(application=application)
         if pending is not None and pending.due_on >= timezone.localdate():
             raise ApplicationError(
@@ -102,6 +106,10 @@ def bank_details_record(*, application: Application, actor: User, iban: str, bic
     _check(validate_iban, iban, "iban")
     if bic:
         _check(validate_bic, bic, "bic")
+    if (structure.iban, structure.bic) == (iban, bic) and not bank_details_open_request(
+        application=application
+    ):
+        return structure  # the same details sent again (a double click): nothing to tell
     with transaction.atomic():
         structure.iban, structure.bic = iban, bic
         structure.save(update_fields=["iban", "bic", "updated_at"])
@@ -114,13 +122,12 @@ def bank_details_record(*, application: Application, actor: User, iban: str, bic
             message="Coordonnées bancaires de la structure indiquées.",
         )
         pending = [t.label.lower() for t in application.tranches.filter(released_at__isnull=True)]
-        next_step = (
-            f"ordonnez le versement ({', '.join(pending)}) dès que ses autres conditions sont "
-            "remplies."
-            if pending
-            else "aucun versement n'est en attente."
-        )
-        notify.bank_details_received(
-            application=application, author=str(actor), next_step=next_step
-        )
+        if pending:  # staff are told only when a payment was waiting for them
+            next_step = (
+                f"ordonnez le versement ({', '.join(pending)}) dès que ses autres conditions "
+                "sont remplies."
+            )
+            notify.bank_details_received(
+                application=application, author=str(actor), next_step=next_step
+            )
     return structure

@@ -1,8 +1,10 @@
 """Members whose scorings were opened before the ``consult`` grant existed get it now: a
-member with a scoring of a dossier, and no conflict declared on it, may read its documents
+member with an open scoring of a dossier on the agenda, and no conflict declared on it, may
+read its documents
 (``reviewers.services.selection.scorings_opened`` grants it from now on)."""
 
 from django.db import migrations
+from django.db.models import F
 
 
 def grant(apps, schema_editor):
@@ -11,7 +13,13 @@ def grant(apps, schema_editor):
     UserObjectPermission = apps.get_model("guardian", "UserObjectPermission")
     Scoring = apps.get_model("reviewers", "Scoring")
     ConflictDeclaration = apps.get_model("reviewers", "ConflictDeclaration")
-    pairs = set(Scoring.objects.values_list("member_id", "dossier_id"))
+    # Only scorings still to be used: not cancelled, on the session of a dossier waiting for
+    # its committee (the services revoke the grant when a session changes or at the avis).
+    pairs = set(
+        Scoring.objects.filter(dossier__stage="on_agenda", session=F("dossier__committee_session"))
+        .exclude(status="CANCELED")
+        .values_list("member_id", "dossier_id")
+    )
     pairs -= set(ConflictDeclaration.objects.values_list("member_id", "application_id"))
     if not pairs:
         return

@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
-from accounts.french import plural
+from accounts.french import long_date, plural
 from accounts.models import Membership, User
 from accounts.services import access_assign, access_unassign
 from funding.formatting import format_euros
@@ -37,7 +37,6 @@ from reviewers.selectors import (
 )
 from workflows import notify
 from workflows.application.services import application_event, programme, rule_version_for
-from workflows.calendar import local_day
 from workflows.engine import process_lock, processes_cancel_open
 from workflows.models import Application, ApplicationStatus
 
@@ -59,7 +58,7 @@ def application_place_on_session(*, application: Application) -> Application:
     application.save(update_fields=["committee_session", "stage"])
     application_event(
         application=application,
-        message=f"Inscrite à l'ordre du jour de la séance du {local_day(session.starts_at)}."
+        message=f"Inscrite à l'ordre du jour de la séance du {long_date(session.starts_at, weekday=True)}."
         if session
         else "Aucune séance du comité n'est programmée : l'équipe de la MEL en choisira une.",
     )
@@ -95,7 +94,9 @@ def application_instruct(
         actor=actor,
         message="Note d'instruction rédigée"
         + (
-            f" ; dossier inscrit à la séance du {local_day(session.starts_at)}." if changed else "."
+            f" ; dossier inscrit à la séance du {long_date(session.starts_at, weekday=True)}."
+            if changed
+            else "."
         ),
         staff_only=True,  # the staff's own work: the holder reads the agenda line instead
     )
@@ -120,13 +121,14 @@ def application_move_session(
                 "Cette séance ne prend plus de dossiers : choisissez une séance à venir.",
                 field="session",
             )
+        _members_stop_reading(application)  # the new session's members get it when opened
         processes_cancel_open(application.scorings.all())
         application.committee_session = session
         application.save(update_fields=["committee_session"])
         application_event(
             application=application,
             actor=actor,
-            message=f"Dossier reporté à la séance du {local_day(session.starts_at)}.",
+            message=f"Dossier reporté à la séance du {long_date(session.starts_at, weekday=True)}.",
         )
         notify.on_agenda(application=application)
     return application
@@ -374,6 +376,7 @@ def application_deliberate(
         )
     _check_outcome(application, outcome, proposed_amount, conditions, reasons)
     processes_cancel_open(application.scorings.all())
+    _members_stop_reading(application)  # the committee has given its avis
     figures = counted_scorings(application=application).aggregate(
         average=Avg("weighted_score"), count=Count("pk")
     )
@@ -402,7 +405,7 @@ def application_deliberate(
         application=application,
         actor=actor,
         message=f"{deliberation.get_outcome_display()} du comité du "
-        f"{local_day(session.starts_at)}."
+        f"{long_date(session.starts_at, weekday=True)}."
         + (
             f" Montant proposé : {format_euros(deliberation.proposed_amount)}."
             if deliberation.proposed_amount
@@ -413,3 +416,11 @@ def application_deliberate(
     )
     notify.decision(application=application, deliberation=deliberation)
     return deliberation
+
+
+def _members_stop_reading(application: Application) -> None:
+    """The committee members who scored (or were to score) the dossier no longer read its
+    documents: its session changed, or the committee gave its avis."""
+    members = User.objects.filter(pk__in=application.scorings.values("member_id")).distinct()
+    for member in members:
+        access_unassign(user=member, obj=application, actions=MEMBER_READS)

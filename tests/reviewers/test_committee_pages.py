@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.base import ContentFile
@@ -378,3 +379,40 @@ def test_members_scoring_before_the_consult_grant_existed_get_it_from_the_migrat
     assert b"".join(cast(Any, response).streaming_content)  # read to the end: closes it
     client.force_login(withdrawn)
     assert client.get(download_url(document)).status_code == 404
+
+
+# What members may read ends with their session ---------------------------------------------
+
+
+def test_a_dossier_moved_to_another_session_is_no_longer_read_by_the_first_members(
+    client: Client,
+    instructed: Application,
+    committee: Organisation,
+    committee_member: User,
+    mel_staff: User,
+) -> None:
+    from reviewers.services.selection import application_move_session
+
+    document = stored_document(instructed)
+    client.force_login(committee_member)
+    response = client.get(download_url(document))
+    assert response.status_code == 200
+    assert b"".join(cast(Any, response).streaming_content)  # read to the end: closes it
+    other = make_organisation("Comité de l'autre programme", OrganisationKind.COMMITTEE)
+    later = schedule_session(other, days_ahead=40)
+    application_move_session(application=instructed, actor=mel_staff, session=later)
+    assert client.get(download_url(document)).status_code == 404
+
+
+def test_a_member_cannot_learn_a_holders_email_by_searching_the_sessions(
+    client: Client, instructed: Application, committee_member: User, mel_staff: User
+) -> None:
+    """The agenda never shows the holder's e-mail or SIRET: a search on them must not
+    tell a member whether a guess is right; MEL staff, who see them, may search them."""
+    email = instructed.holder.user.email
+    url = reverse("reviewers:session_list") + "?" + urlencode({"q": email})
+    session_link = reverse("workflows:session_agenda", args=[instructed.committee_session_id])
+    client.force_login(committee_member)
+    assert session_link not in client.get(url).content.decode()
+    client.force_login(mel_staff)
+    assert session_link in client.get(url).content.decode()

@@ -154,3 +154,10 @@ def test_the_selection_boxes_are_grouped_labelled_and_24_px(
     assert "<legend>Sélectionnez des dossiers pour agir sur tous à la fois</legend>" in page
     assert f'class="select-box" name="dossiers" value="{dossier.pk}"' in page
     assert "Sélectionner « Atelier vélo »" in page
+
+
+def test_a_forged_id_beyond_any_key_is_refused_in_french(client: Client, mel_staff: User) -> None:
+    client.force_login(mel_staff)
+    assert (
+        _post(client, [int("9" * 30)], "relancer") == "La sélection de dossiers n'est pas valide."
+    )

@@ -87,6 +87,12 @@ def test_staff_ask_the_holder_sees_the_deadline_gives_the_iban_and_the_advance_i
     assert Notification.objects.filter(
         recipient=mel_staff, event=Event.BANK_DETAILS_RECEIVED
     ).exists()
+    told_staff = Notification.objects.filter(event=Event.BANK_DETAILS_RECEIVED).count()
+    events = on_agenda.events.count()
+    again = client.post(reverse(PAGE, args=[on_agenda.pk]), {"iban": spaced, "bic": "ccopfrpp"})
+    assert again.status_code == 302  # a double click: the same details, nothing told twice
+    assert Notification.objects.filter(event=Event.BANK_DETAILS_RECEIVED).count() == told_staff
+    assert on_agenda.events.count() == events
 
     client.force_login(mel_staff)
     page = _text(client.get(advance_url))

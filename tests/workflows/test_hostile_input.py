@@ -142,3 +142,20 @@ def test_a_staff_text_too_long_is_refused_with_its_length(
     assert "Ce texte est trop long : 99\u202f997 caractères, pour 5\u202f000 au plus." in " ".join(
         str(error) for error in report.errors["comment"]
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/mon-dossier/99999999999999999999999/",
+        "/candidatures/99999999999999999999999/",
+        "/candidatures/99999999999999999999999/coordonnees-bancaires/",
+        "/taches/99999999999999999999999/",
+        "/parcours/99999999999999999999999/",
+    ],
+)
+def test_an_id_longer_than_any_key_is_a_missing_page_not_a_crash(
+    client: Client, mel_staff: User, path: str
+) -> None:
+    client.force_login(mel_staff)
+    assert client.get(path).status_code == 404

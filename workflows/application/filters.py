@@ -12,13 +12,18 @@ from django.utils import timezone
 
 from funding.models import Programme
 from reviewers.models import CommitteeSession, SessionStatus
+from reviewers.selectors import sessions_visible_to
 from workflows.calendar import local_day
 from workflows.dossier_filters import DossierFilter
 from workflows.models import ApplicationStatus
 
 
 def _sessions(request: Any) -> QuerySet[CommitteeSession]:
-    return CommitteeSession.objects.select_related("committee").order_by("-starts_at", "-pk")
+    """The sessions the reader may see (MEL staff: all; a committee member: theirs)."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return CommitteeSession.objects.none()
+    return sessions_visible_to(user=user).select_related("committee").order_by("-starts_at", "-pk")
 
 
 class ApplicationFilter(DossierFilter):
@@ -50,6 +55,10 @@ class ApplicationFilter(DossierFilter):
     )
 
 
+# The largest key a database row may have (a 64-bit integer).
+MAX_KEY = 2**63 - 1
+
+
 class DossierKeys(forms.Field):
     """The dossiers ticked in the list: their keys, at least one, at most a page's worth."""
 
@@ -64,7 +73,7 @@ class DossierKeys(forms.Field):
             raise forms.ValidationError("La sélection de dossiers n'est pas valide.") from error
         if not keys:
             raise forms.ValidationError("Cochez au moins un dossier.")
-        if len(keys) > self.MAX or any(key <= 0 for key in keys):
+        if len(keys) > self.MAX or any(not 0 < key <= MAX_KEY for key in keys):
             raise forms.ValidationError("La sélection de dossiers n'est pas valide.")
         return keys
 

@@ -7,10 +7,10 @@ from workflows.journey import views
 urlpatterns: list[URLPattern] = [
     path("premier-contact/", views.first_contact, name="first_contact"),
     path("parcours/", views.journey_index, name="journey_list"),
-    path("parcours/<int:pk>/", views.journey_detail, name="journey_detail"),
-    path("parcours/<int:pk>/seances/", views.support_session_add, name="support_session_add"),
-    path("parcours/<int:pk>/plan/", views.support_plan_update, name="support_plan_update"),
-    path("parcours/<int:pk>/retrait/", views.journey_withdraw, name="withdraw"),
-    path("parcours/<int:pk>/messages/", views.message_post, name="message_post"),
-    path("parcours/<int:pk>/notes/", views.note_post, name="note_post"),
+    path("parcours/<id:pk>/", views.journey_detail, name="journey_detail"),
+    path("parcours/<id:pk>/seances/", views.support_session_add, name="support_session_add"),
+    path("parcours/<id:pk>/plan/", views.support_plan_update, name="support_plan_update"),
+    path("parcours/<id:pk>/retrait/", views.journey_withdraw, name="withdraw"),
+    path("parcours/<id:pk>/messages/", views.message_post, name="message_post"),
+    path("parcours/<id:pk>/notes/", views.note_post, name="note_post"),
 ]

@@ -54,7 +54,9 @@ PAGE_SIZE = 25
 
 @login_required
 def journey_index(request: AuthenticatedRequest) -> HttpResponse:
-    filterset = JourneyFilter(request.GET, queryset=journey_list(user=request.user))
+    filterset = JourneyFilter(
+        request.GET, queryset=journey_list(user=request.user), request=request
+    )
     context = list_context(request, filterset, per_page=PAGE_SIZE, noun=("parcours", "parcours"))
     return render(request, "workflows/journey_list.html", context)
 

@@ -23,9 +23,10 @@ def deadline_day(moment: datetime.datetime) -> datetime.date:
 
 def with_deadlines(tasks: Iterable[Task]) -> list[Task]:
     """The steps, each with ``deadline`` (a date, or ``None``): at most two queries whatever
-    their number, none for steps that cannot have one."""
+    their number. The timers are read for every step's process, even steps with no timer of
+    their own: the same query whatever the steps are, so a page costs the same on any data."""
     steps = list(tasks)
-    timers = _scheduled_timers([s.process_id for s in steps if _has_timer(s.flow_task)])
+    timers = _scheduled_timers([s.process_id for s in steps])
     # A step of a committee member's scoring (``inbox.with_dossiers`` tells its dossier apart).
     sessions = _session_starts(
         [s.process_id for s in steps if getattr(s, "dossier_pk", s.process_id) != s.process_id]
@@ -39,10 +40,6 @@ def with_deadlines(tasks: Iterable[Task]) -> list[Task]:
         else:
             step.deadline = None
     return steps
-
-
-def _has_timer(node: Any) -> bool:
-    return bool(getattr(node, "_boundary_events", None))
 
 
 def _scheduled_timers(process_ids: list[int]) -> dict[tuple[int, Any], datetime.datetime]:
