@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import F, Func, Model, Q, QuerySet, TextField
+from django.db.models import F, Func, Model, Q, QuerySet, TextField, Value
 from django.db.models.functions import Lower
 
 M = TypeVar("M", bound=Model)
@@ -95,7 +95,21 @@ def _full_text(queryset: QuerySet[M], terms: list[str], fields: Sequence[str]) -
     # Imported here: these modules need psycopg, which SQLite-only set-ups may lack.
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
-    vector = SearchVector(*[Unaccent(F(field)) for field in fields], config="french")
+    # "@" and "." as spaces: PostgreSQL's parser keeps an e-mail address as one token, which
+    # the words of the search ("nadia", "example", "org") would never all match.
+    vector = SearchVector(
+        *[
+            Func(
+                Unaccent(F(field)),
+                Value("@."),
+                Value("  "),
+                function="TRANSLATE",
+                output_field=TextField(),
+            )
+            for field in fields
+        ],
+        config="french",
+    )
     # Terms hold only [0-9a-z]: safe in a raw tsquery, each one a prefix.
     raw = " & ".join(f"{term}:*" for term in terms)
     return queryset.alias(_search_vector=vector).filter(
