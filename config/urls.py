@@ -18,6 +18,10 @@ urlpatterns = [
     path("comite/", include("reviewers.urls")),
     path("notifications/", include("notifications.urls")),
     path("documents/", include("documents.urls")),
+    path("pilotage/", include("steering.urls")),
+    path("exports/", include("exports.urls")),
+    path("donnees-ouvertes/", include("opendata.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path(
         "accessibilite/",

@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "notifications",
     "documents",
     "audit",
+    "exports",
+    "steering",
+    "opendata",
+    "api",
 ]
 
 MIDDLEWARE = [

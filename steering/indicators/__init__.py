@@ -1,0 +1,1 @@
+"""The plan's indicators: see ``types`` for their shape."""
