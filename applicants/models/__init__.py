@@ -1,14 +1,16 @@
-from .people import Civility, ConsentPurpose, ConsentRecord, Person
+from .people import AgeBand, Civility, ConsentPurpose, ConsentRecord, Gender, Person
 from .projects import Project, ProjectStage, QpvDetermination, QpvOutcome, QpvSource, Sector
 from .structures import EsusStatus, LegalForm, Structure
 from .territory import Commune, QpvArea
 
 __all__ = [
+    "AgeBand",
     "Civility",
     "Commune",
     "ConsentPurpose",
     "ConsentRecord",
     "EsusStatus",
+    "Gender",
     "LegalForm",
     "Person",
     "Project",

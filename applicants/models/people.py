@@ -12,6 +12,28 @@ class Civility(models.TextChoices):
     UNSPECIFIED = "", _("Je préfère ne pas le dire")
 
 
+class Gender(models.TextChoices):
+    """Self-declared, optional, asked only to measure equal access to the programme."""
+
+    NOT_ASKED = "", _("Non renseigné")
+    WOMAN = "woman", _("Femme")
+    MAN = "man", _("Homme")
+    OTHER = "other", _("Autre")
+    DECLINED = "declined", _("Ne souhaite pas répondre")
+
+
+class AgeBand(models.TextChoices):
+    """Self-declared age band (never a birth date: only the band serves the purpose)."""
+
+    NOT_ASKED = "", _("Non renseigné")
+    UNDER_26 = "under_26", _("Moins de 26 ans")
+    FROM_26_TO_35 = "26_35", _("26 à 35 ans")
+    FROM_36_TO_45 = "36_45", _("36 à 45 ans")
+    FROM_46_TO_55 = "46_55", _("46 à 55 ans")
+    FROM_56 = "56_plus", _("56 ans et plus")
+    DECLINED = "declined", _("Ne souhaite pas répondre")
+
+
 class Person(models.Model):
     """The applicant (porteur·se de projet): contact details of a user who applies.
 
@@ -32,6 +54,18 @@ class Person(models.Model):
         _("fonction dans la structure"), max_length=120, blank=True
     )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    # Equity of access (plan indicators): optional, self-declared, with "ne souhaite pas
+    # répondre"; blank means the question was never answered.
+    gender = models.CharField(
+        _("genre (déclaratif)"), max_length=10, choices=Gender.choices, blank=True, default=""
+    )
+    age_band = models.CharField(
+        _("tranche d'âge (déclarative)"),
+        max_length=10,
+        choices=AgeBand.choices,
+        blank=True,
+        default="",
+    )
 
     class Meta:
         verbose_name = _("porteur·se de projet")
