@@ -7,8 +7,9 @@ Each rule says that a *persona* may perform *actions* on a *model* within a *sco
 - ``OWN``: objects the user owns through a foreign key (applicants and their person,
   structures and projects). Answered by ``accounts.backends.OwnershipBackend``; no rows.
 - ``LINKED``: objects an organisation is linked to (an incubator's portfolio, a committee's
-  sessions). Granted as guardian object permissions **to the organisation's group** by the
-  services when the relationship starts, revoked when it ends.
+  sessions, the Comité métropolitain's meetings). Granted as guardian object permissions
+  **to the organisation's group** by the services when the relationship starts, revoked
+  when it ends.
 - ``MEMBER``: the user's own organisations.
 
 - ``ASSIGNED``: objects handed to one person, not to their organisation (a committee member
@@ -127,8 +128,14 @@ POLICY: tuple[Rule, ...] = (
     Rule(M, "funding.requireddocument",       ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "funding.scoringcriterion",       ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "reviewers.committeesession",     ("view", "add", "change"),       Scope.ALL),
+    Rule(M, "steering.comitemeeting",         ("view", "add", "change", "generate", "approve"), Scope.ALL),
+    Rule(M, "steering.comitemember",          ("view", "add", "change", "delete"), Scope.ALL),
+    Rule(M, "steering.agendaitem",            ("view", "add", "change", "delete"), Scope.ALL),
+    Rule(M, "steering.semesterreport",        ("view",),                       Scope.ALL),
 
     Rule(R, "applicants.project",             ("aggregate",),                  Scope.ALL),
+    # The Comité métropolitain's meetings and reports: those chosen for each meeting.
+    Rule(R, "steering.comitemeeting",         ("view",),                       Scope.LINKED),
     Rule(R, "accounts.organisation",          ("view",),                       Scope.MEMBER),
 )
 # fmt: on

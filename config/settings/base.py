@@ -372,6 +372,9 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # Aggregates shown to the steering committee and the lab hide counts below this value.
 STATISTICS_MIN_CELL = env.int("STATISTICS_MIN_CELL", default=3)
+# The Comité métropolitain's semester report: the folder of the DejaVu TrueType fonts its PDF
+# is set in (accents, "€" and the narrow no-break space of French numbers).
+PDF_FONT_DIR = env.str("PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 
 # JOURNEY (service levels; values from the programme, editable per deployment)
 # ------------------------------------------------------------------------------

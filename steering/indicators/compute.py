@@ -6,12 +6,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from steering.indicators.types import Figure, PlanIndicators, Period, Row, Section, Table, Value
+from steering.indicators.types import Figure, Period, PlanIndicators, Row, Section, Table, Value
 
 
-def plan_indicators(
-    period: Period, *, axis: Any = None, programme: Any = None
-) -> PlanIndicators:
+def plan_indicators(period: Period, *, axis: Any = None, programme: Any = None) -> PlanIndicators:
     """placeholder until the indicators land"""
     section = Section(
         key="funnel",
@@ -26,7 +24,7 @@ def plan_indicators(
                 headers=("Étape", "Projets"),
                 rows=(Row("Premier contact", (Value("0", 0),)),),
                 chart="bar",
-                chart_column=1,
+                chart_column=0,
             ),
         ),
     )

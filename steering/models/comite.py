@@ -118,9 +118,7 @@ class AgendaItem(models.Model):
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     title = models.CharField(_("point"), max_length=255)
     presenter = models.CharField(_("présenté par"), max_length=200, blank=True)
-    duration_minutes = models.PositiveSmallIntegerField(
-        _("durée (minutes)"), null=True, blank=True
-    )
+    duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("point de l'ordre du jour")

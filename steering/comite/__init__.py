@@ -1,0 +1,1 @@
+"""The Comité métropolitain: meetings, their semester report, its pages, PDF and admin."""
