@@ -164,10 +164,6 @@ class SemesterReport(models.Model):
     def __str__(self) -> str:
         return f"Rapport — {self.meeting}"
 
-    @property
-    def is_approved(self) -> bool:
-        return self.approved_at is not None
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         # An approved report is frozen, whoever tries (a service, the admin, a shell).
         if (
@@ -181,3 +177,7 @@ class SemesterReport(models.Model):
         if SemesterReport.objects.filter(pk=self.pk, approved_at__isnull=False).exists():
             raise ApplicationError("Ce rapport a été approuvé par le Comité : il ne change plus.")
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
