@@ -79,7 +79,8 @@ def test_generating_stores_the_computed_figures_for_the_meetings_semester(mel_st
         report_period(planned.starts_at.date()).start,
         report_period(planned.starts_at.date()).end,
     )
-    assert report.generated_by == mel_staff and not report.is_approved
+    assert report.generated_by == mel_staff
+    assert not report.is_approved
 
 
 def test_a_draft_is_regenerated_with_the_figures_of_the_day(
@@ -104,12 +105,13 @@ def test_approval_freezes_the_figures_and_the_pdf_and_refuses_any_regeneration(
     approved = semester_report_approve(report=report, actor=mel_staff)
     stored = bytes(approved.pdf)
     assert approved.pdf_sha256 == hashlib.sha256(stored).hexdigest()
-    assert approved.approved_by == mel_staff and approved.approved_at is not None
+    assert approved.approved_by == mel_staff
+    assert approved.approved_at is not None
     held.refresh_from_db()
     assert held.status == MeetingStatus.HELD
 
     figures["granted"] = "1 000 000 €"  # the indicators change afterwards
-    with pytest.raises(ApplicationError, match="approuvé par le Comité .* figé"):
+    with pytest.raises(ApplicationError, match=r"approuvé par le Comité .* figé"):
         semester_report_generate(meeting=held, actor=mel_staff)
     with pytest.raises(ApplicationError, match="figé"):
         semester_report_approve(report=approved, actor=mel_staff)
@@ -122,7 +124,8 @@ def test_approval_freezes_the_figures_and_the_pdf_and_refuses_any_regeneration(
     assert response.content == stored
     assert response["Cache-Control"] == "no-store"
     page = client.get(reverse("steering:comite_report", args=[held.pk])).content.decode()
-    assert "412 000 €" in page and "1 000 000 €" not in page
+    assert "412 000 €" in page
+    assert "1 000 000 €" not in page
     assert "Approuvé par le Comité le" in page
 
 
@@ -171,14 +174,17 @@ def test_the_pdf_opens_with_its_title_page_figures_and_page_numbers(
     assert response["Cache-Control"] == "no-store"
     text = pdf_text(response.content)
     assert "Comité métropolitain de l'ESS" in text
-    assert "Rapport du" in text and "semestre" in text
+    assert "Rapport du" in text
+    assert "semestre" in text
     assert "Document de travail" in text
-    assert "412 000 €" in text and "Montants accordés par financeur" in text
+    assert "412 000 €" in text
+    assert "Montants accordés par financeur" in text
     assert "Page 1 sur" in text
     info = subprocess.run(
         ["/usr/bin/pdfinfo", "-"], input=response.content, capture_output=True, check=True
     ).stdout.decode()
-    assert "Title:" in info and "Comité métropolitain de l'ESS — Rapport du" in info
+    assert "Title:" in info
+    assert "Comité métropolitain de l'ESS — Rapport du" in info
     assert "Métropole Européenne de Lille" in info
 
 
