@@ -10,6 +10,7 @@ unchecked. It prints the number of cells tried.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
@@ -30,6 +32,7 @@ from reviewers.services.selection import (
     application_instruct,
     conflict_declare,
 )
+from steering.comite.services import comite_meeting_plan, semester_report_generate
 from tests.factories.accounts import make_organisation
 from tests.factories.applicants import commune
 from tests.workflows.stage_helpers import (
@@ -215,7 +218,20 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         ([doc_a.public_id], application_viewers(w, "a") | {"committee", "committee_conflicted"}),
         ([doc_b.public_id], application_viewers(w, "b") | {"committee"}),
     ]
+    # The Comité métropolitain: MEL staff and the steering organisations (the lab here).
+    comite = comite_meeting_plan(
+        starts_at=timezone.now() + datetime.timedelta(days=10),
+        place="Hôtel de la Métropole",
+        actor=w.personas["staff"],  # type: ignore[arg-type]
+    )
+    semester_report_generate(meeting=comite, actor=w.personas["staff"])  # type: ignore[arg-type]
+    comite_readers = [([comite.pk], STAFF | {"reader"})]
     return {
+        "steering:comite_meeting": comite_readers,
+        "steering:comite_report": comite_readers,
+        "steering:comite_report_pdf": comite_readers,
+        "steering:comite_report_generate": comite_readers,
+        "steering:comite_report_approve": comite_readers,
         # Applicants' side
         "applicants:structure_detail": structure,
         "applicants:structure_update": structure,
@@ -301,6 +317,7 @@ LIST_PAGES = {
     "accounts:password_reset": EVERYONE,
     "accounts:password_reset_done": EVERYONE,
     "accounts:organisation_list": SIGNED_IN,
+    "steering:comite_list": STAFF | {"reader"},
 }
 
 
