@@ -21,7 +21,7 @@ class ComiteMemberForm(forms.ModelForm):
         fields = ("position", "user", "name", "role")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if bool(data.get("user")) == bool(data.get("name")):
             raise forms.ValidationError(
                 "Choisissez le compte du membre, ou saisissez son nom s'il n'a pas de compte."
@@ -58,7 +58,7 @@ class ComiteMeetingAdmin(admin.ModelAdmin):
     inlines = (ComiteMemberInline, AgendaItemInline)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
         initial.setdefault(
             "readers",
             list(

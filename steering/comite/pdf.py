@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
@@ -46,7 +46,7 @@ from steering.models import SemesterReport
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 MEL_BLUE = colors.HexColor("#1d3f72")
 PALE = colors.HexColor("#eef2f7")
-WIDTH = A4[0] - 4 * cm
+WIDTH = A4[0] - 4 * cm - 12  # the frame keeps 6 pt of padding on each side
 
 
 @functools.cache
@@ -65,6 +65,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5),
         "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=9, leading=11.5),
+        "num": ParagraphStyle("num", parent=base, fontSize=9, leading=11.5, alignment=TA_RIGHT),
+        "numhead": ParagraphStyle(
+            "numhead", parent=base, fontName=BOLD, fontSize=9, leading=11.5, alignment=TA_RIGHT
+        ),
         "kicker": ParagraphStyle("kicker", parent=base, fontName=BOLD, textColor=MEL_BLUE),
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=24, leading=30),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=16, leading=22),
@@ -100,8 +104,8 @@ class _NumberedCanvas(canvas.Canvas):
             self.__dict__.update(state)
             self.setFont(FONT, 8)
             self.setFillColor(colors.HexColor("#4a4a4a"))
-            self.drawString(2 * cm, 1.2 * cm, self._footer_text)
-            self.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"Page {number} sur {total}")
+            self.drawString(2 * cm + 6, 1.2 * cm, self._footer_text)
+            self.drawRightString(A4[0] - 2 * cm - 6, 1.2 * cm, f"Page {number} sur {total}")
             super().showPage()
         super().save()
 
@@ -184,12 +188,12 @@ def _summary(indicators: PlanIndicators, s: dict[str, ParagraphStyle]) -> list[A
     """The headline figures: the first three of each section."""
     rows = [
         [
-            _p(section.title, s["cell"]),
+            _p(section.title if index == 0 else "", s["cell"]),
             _p(figure.label, s["cell"]),
             _p(figure.value.display, s["head"]),
         ]
         for section in indicators.sections
-        for figure in section.figures[:3]
+        for index, figure in enumerate(section.figures[:3])
     ]
     if not rows:
         return []
@@ -219,7 +223,14 @@ def _section(section: Section, s: dict[str, ParagraphStyle]) -> list[Any]:
     if section.figures:
         cells = [[_p(f.label, s["small"]), _p(f.value.display, s["h2"])] for f in section.figures]
         grid = Table(cells, colWidths=[WIDTH * 0.7, WIDTH * 0.3])
-        grid.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, PALE)]))
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, PALE),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ]
+            )
+        )
         story += [grid, Spacer(1, 0.4 * cm)]
     for table in section.tables:
         story += _table(table, s)
@@ -227,6 +238,7 @@ def _section(section: Section, s: dict[str, ParagraphStyle]) -> list[Any]:
 
 
 def _table(table: IndicatorTable, s: dict[str, ParagraphStyle]) -> list[Any]:
+    """Title, description, chart and the table itself kept together when they fit."""
     parts: list[Any] = [_p(table.title, s["h2"])]
     if table.description:
         parts.append(_p(table.description, s["muted"]))
@@ -236,9 +248,9 @@ def _table(table: IndicatorTable, s: dict[str, ParagraphStyle]) -> list[Any]:
     values = len(table.headers) - 1
     first = WIDTH * (0.4 if values > 1 else 0.6)
     widths = [first] + [(WIDTH - first) / max(values, 1)] * values
-    header = [_p(h, s["head"]) for h in table.headers]
+    header = [_p(table.headers[0], s["head"])] + [_p(h, s["numhead"]) for h in table.headers[1:]]
     body = [
-        [_p(row.label, s["cell"])] + [_p(v.display, s["cell"]) for v in row.values]
+        [_p(row.label, s["cell"])] + [_p(v.display, s["num"]) for v in row.values]
         for row in table.rows
     ]
     grid = Table([header, *body], colWidths=widths, repeatRows=1)
@@ -246,8 +258,7 @@ def _table(table: IndicatorTable, s: dict[str, ParagraphStyle]) -> list[Any]:
     parts.append(grid)
     if table.note:
         parts.append(_p(table.note, s["small"]))
-    parts.append(Spacer(1, 0.5 * cm))
-    return [KeepTogether(parts[:3]), *parts[3:]]
+    return [KeepTogether(parts), Spacer(1, 0.5 * cm)]
 
 
 def _bar_chart(table: IndicatorTable) -> Drawing:

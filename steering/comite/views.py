@@ -125,7 +125,8 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def report_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The approved PDF as it was approved, byte for byte; a draft's, from its figures."""
     report = _existing_report(request, pk)
-    content = bytes(report.pdf) if report.is_approved else semester_report_pdf(report=report)
+    frozen = report.pdf
+    content = bytes(frozen) if frozen is not None else semester_report_pdf(report=report)
     period = Period(report.period_start, report.period_end)
     half = f"s{1 if period.start.month <= 6 else 2}" if period.is_semester else "periode"
     state = "approuve" if report.is_approved else "document-de-travail"

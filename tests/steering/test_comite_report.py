@@ -103,6 +103,7 @@ def test_approval_freezes_the_figures_and_the_pdf_and_refuses_any_regeneration(
     held = meeting(mel_staff, days=-1)
     report = semester_report_generate(meeting=held, actor=mel_staff)
     approved = semester_report_approve(report=report, actor=mel_staff)
+    assert approved.pdf is not None
     stored = bytes(approved.pdf)
     assert approved.pdf_sha256 == hashlib.sha256(stored).hexdigest()
     assert approved.approved_by == mel_staff
@@ -134,6 +135,7 @@ def test_the_approval_is_written_in_the_audit_trail(mel_staff: User, figures: An
     approved = semester_report_approve(report=report, actor=mel_staff)
     record = AuditRecord.objects.get(object_ref=f"steering.semesterreport:{approved.pk}")
     assert record.actor_id == mel_staff.pk
+    assert record.after is not None
     assert record.after["pdf_sha256"] == approved.pdf_sha256
     assert "approuvé par le Comité" in record.summary
 
