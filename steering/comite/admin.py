@@ -15,23 +15,9 @@ from steering.comite.services import comite_meeting_readers_sync
 from steering.models import AgendaItem, ComiteMeeting, ComiteMember, SemesterReport
 
 
-class ComiteMemberForm(forms.ModelForm):
-    class Meta:
-        model = ComiteMember
-        fields = ("position", "user", "name", "role")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if bool(data.get("user")) == bool(data.get("name")):
-            raise forms.ValidationError(
-                "Choisissez le compte du membre, ou saisissez son nom s'il n'a pas de compte."
-            )
-        return data
-
-
 class ComiteMemberInline(admin.TabularInline):
     model = ComiteMember
-    form = ComiteMemberForm
+    fields = ("position", "user", "name", "role")
     extra = 1
 
     def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -106,8 +107,8 @@ class ComiteMember(models.Model):
 
     def clean(self) -> None:
         if (self.user_id is None) == (not self.name):
-            raise ApplicationError(
-                "Choisissez un compte ou saisissez un nom, pas les deux.", field="name"
+            raise ValidationError(
+                "Choisissez le compte du membre, ou saisissez son nom s'il n'a pas de compte."
             )
 
 
