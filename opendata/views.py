@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
+from funding.formatting import UNIT_SEPARATOR, format_number
 from opendata import selectors, writers
 from opendata.selectors import GrantRow
 
@@ -18,6 +19,12 @@ FORMATS: dict[str, tuple[str, Callable[[Iterator[GrantRow]], Iterator[bytes]]]] 
     "csv": ("text/csv; charset=utf-8", writers.scdl_csv),
     "json": ("application/json", writers.scdl_json),
 }
+
+
+def _whole_euros(amount: Decimal) -> str:
+    """``23 000 €`` for a round threshold, ``23 000,50 €`` otherwise."""
+    places = 0 if amount == amount.to_integral_value() else 2
+    return f"{format_number(amount, places=places)}{UNIT_SEPARATOR}€"
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -29,7 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "total_count": sum(y.count for y in years),
         "total_amount": sum((y.total for y in years), Decimal(0)),
         "updated_at": max(stamps) if stamps else None,
-        "threshold": settings.OPEN_DATA_GRANT_THRESHOLD,
+        "threshold": _whole_euros(settings.OPEN_DATA_GRANT_THRESHOLD),
         "attribuant": settings.OPEN_DATA_ATTRIBUANT_NAME,
         "licence": settings.OPEN_DATA_LICENCE,
         "licence_url": settings.OPEN_DATA_LICENCE_URL,

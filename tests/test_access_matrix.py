@@ -270,6 +270,9 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         "notifications:open": [([note.pk], frozenset({"holder_a"}))],
         "notifications:resend": [([note.pk], STAFF)],
         "workflows:flow_bpmn": [(["candidature"], STAFF)],
+        # Open data: public files, the same for everyone (no dossier behind a year).
+        "opendata:csv": [([2025], EVERYONE)],
+        "opendata:json": [([2025], EVERYONE)],
     }
 
 
@@ -301,6 +304,7 @@ LIST_PAGES = {
     "accounts:password_reset": EVERYONE,
     "accounts:password_reset_done": EVERYONE,
     "accounts:organisation_list": SIGNED_IN,
+    "opendata:index": EVERYONE,
 }
 
 
