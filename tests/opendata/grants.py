@@ -66,6 +66,7 @@ class Grants:
         tranches: list[tuple[str, datetime.date | None]] | None = None,
         budget: str = "100000",
         convention: bool = True,
+        waived: bool = False,
         stage: str = ApplicationStatus.CONVENTION,
         outcome: str = Outcome.FAVOURABLE,
     ) -> FundingLine:
@@ -108,9 +109,10 @@ class Grants:
         if convention:
             Convention.objects.create(
                 application=application,
-                required=True,
-                holder_signed_on=signed_on - datetime.timedelta(days=2),
-                mel_signed_on=signed_on,
+                required=not waived,
+                waived=waived,
+                holder_signed_on=None if waived else signed_on - datetime.timedelta(days=2),
+                mel_signed_on=None if waived else signed_on,
                 recorded_by=self.staff,
             )
             plan = tranches if tranches is not None else [(amount, None)]

@@ -179,6 +179,16 @@ def test_the_file_of_a_year_holds_the_conventions_concluded_that_year(grants: Gr
     assert row["dateConvention"] == "2026-01-02"
 
 
+def test_a_notification_instead_of_a_convention_is_dated_by_the_mels_decision(
+    grants: Grants,
+) -> None:
+    # Only possible under the convention threshold: seen here with a lower publication one.
+    line = grants.make("30000", signed_on=D(2025, 3, 4), waived=True)
+    assert line.first_signed_at is not None
+    (row,) = _records(2025)
+    assert row["dateConvention"] == "2025-03-04"
+
+
 def test_payments_say_unique_or_staggered_and_their_dates_or_planned_period(
     grants: Grants,
 ) -> None:

@@ -85,6 +85,7 @@ def test_a_file_is_downloaded_without_signing_in_cached_and_revalidated(
     assert url == f"/donnees-ouvertes/subventions-2025.{fmt}"
     response = client.get(url)
     assert response.status_code == 200
+    assert response.streaming  # written row by row, never held whole in memory
     assert response["Content-Type"] == content_type
     assert "30000" in _body(response).decode()
     cache = response["Cache-Control"]
