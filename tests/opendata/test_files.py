@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,13 @@ def _json(year: int) -> bytes:
 
 
 def _records(year: int) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(_csv(year).decode("utf-8"))))
+    """The rows of the year's CSV, once the file has passed the schema (every file the
+    tests make is validated, not only those of the validation tests)."""
+    content = _csv(year)
+    with tempfile.TemporaryDirectory() as folder:
+        report = validate_csv(content, Path(folder))
+    assert report.valid, errors(report)
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
 
 
 def _assert_valid(year: int, tmp_path: Path) -> tuple[int, int]:
