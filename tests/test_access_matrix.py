@@ -286,6 +286,9 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         "notifications:open": [([note.pk], frozenset({"holder_a"}))],
         "notifications:resend": [([note.pk], STAFF)],
         "workflows:flow_bpmn": [(["candidature"], STAFF)],
+        # Open data: public files, the same for everyone (no dossier behind a year).
+        "opendata:csv": [([2025], EVERYONE)],
+        "opendata:json": [([2025], EVERYONE)],
     }
 
 
@@ -318,6 +321,7 @@ LIST_PAGES = {
     "accounts:password_reset_done": EVERYONE,
     "accounts:organisation_list": SIGNED_IN,
     "steering:comite_list": STAFF | {"reader"},
+    "opendata:index": EVERYONE,
 }
 
 

@@ -123,6 +123,7 @@ def test_public_pages_send_the_headers_and_no_inline_code(production: ModuleType
         "accounts:login",
         "accounts:password_reset",
         "workflows:first_contact",
+        "opendata:index",
     ]:
         _check_page(client, reverse(name))
 

@@ -406,5 +406,39 @@ DISBURSEMENT_ADVANCE_PERCENT = env.int("DISBURSEMENT_ADVANCE_PERCENT", default=7
 FOLLOW_UP_REPORT_MONTHS = env.list("FOLLOW_UP_REPORT_MONTHS", cast=int, default=[6, 12, 36])
 FOLLOW_UP_REPORT_OPENS_DAYS_BEFORE = env.int("FOLLOW_UP_REPORT_OPENS_DAYS_BEFORE", default=30)
 FOLLOW_UP_ESCALATION_DAYS = env.int("FOLLOW_UP_ESCALATION_DAYS", default=15)
+
+# OPEN DATA: the SCDL « Subventions » files (décret n° 2017-779; opendata/)
+# ------------------------------------------------------------------------------
+# A grant is published when its amount is strictly above this (décret 2001-495, art. 1:
+# "dépasse la somme de 23 000 euros").
+OPEN_DATA_GRANT_THRESHOLD = Decimal(env.str("OPEN_DATA_GRANT_THRESHOLD", default="23000"))
+OPEN_DATA_ATTRIBUANT_NAME = env.str(
+    "OPEN_DATA_ATTRIBUANT_NAME", default="Métropole Européenne de Lille"
+)
+# The MEL's SIRET is MEL_EPCI_SIREN followed by this NIC (establishment number).
+# [À CONFIRMER avec la MEL: 00016 is a proposal, the head office's NIC.]
+OPEN_DATA_ATTRIBUANT_NIC = env.str("OPEN_DATA_ATTRIBUANT_NIC", default="00016")
+# Whether the aid was notified to the European Commission (SCDL notificationUE).
+OPEN_DATA_NOTIFICATION_UE = env.bool("OPEN_DATA_NOTIFICATION_UE", default=False)
+# SCDL dispositifAide: the aid scheme. [À CONFIRMER: the schema suggests the identifier of
+# the scheme in the « dispositifs d'aide » register once the MEL has one.]
+OPEN_DATA_AID_SCHEME = env.str("OPEN_DATA_AID_SCHEME", default="Entreprendre Autrement avec La MEL")
+# Legal forms (codes of applicants' LegalForm) whose structures are legal persons and may be
+# published. Anything else (a structure still to be created, a sole trader added later in
+# the admin) is a natural person or unknown, and is never published.
+OPEN_DATA_LEGAL_PERSON_FORMS = env.list(
+    "OPEN_DATA_LEGAL_PERSON_FORMS",
+    default=[
+        "association", "scop", "scic", "cooperative", "mutuelle", "fondation",
+        "company_esus", "company",
+    ],
+)  # fmt: skip
+OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="Licence Ouverte / Open Licence 2.0")
+OPEN_DATA_LICENCE_URL = env.str(
+    "OPEN_DATA_LICENCE_URL", default="https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+)
+# How long browsers and proxies may keep a file before asking again (they revalidate with
+# ETag / Last-Modified), seconds.
+OPEN_DATA_CACHE_SECONDS = env.int("OPEN_DATA_CACHE_SECONDS", default=3600)
 # Longest wait for another user's step on the same journey before giving a clear message.
 FLOW_LOCK_TIMEOUT_SECONDS = env.float("FLOW_LOCK_TIMEOUT_SECONDS", default=10.0)
