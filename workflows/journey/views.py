@@ -257,6 +257,8 @@ def first_contact(request: HttpRequest) -> HttpResponse:
             postal_code=data["postal_code"],
             structure_name=data["structure_name"],
             siret=data["siret"],
+            gender=data["gender"],
+            age_band=data["age_band"],
         )
         try:
             result = first_contact_submit(contact=contact)
