@@ -23,7 +23,6 @@ from accounts.services import access_grant, access_grant_all, access_revoke
 from applicants.models import Commune, ConsentPurpose, Person, Project, Structure
 from applicants.services import (
     consent_record,
-    person_equity_answer,
     person_register,
     project_assign_support_organisation,
     project_create,
@@ -89,8 +88,6 @@ class FirstContact:
     postal_code: str = ""
     structure_name: str = ""
     siret: str = ""
-    gender: str = ""  # optional equity answers, "" when not answered
-    age_band: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,9 +128,6 @@ def first_contact_project(*, contact: FirstContact) -> Project:
         phone=contact.phone,
     )
     consent_record(person=person, purpose=ConsentPurpose.PRIVACY_NOTICE, granted=True)
-    person_equity_answer(
-        person=person, gender=contact.gender, age_band=contact.age_band, replace=False
-    )
     return project_create(
         holder=person,
         actor=person.user,

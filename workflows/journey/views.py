@@ -257,11 +257,11 @@ def first_contact(request: HttpRequest) -> HttpResponse:
             postal_code=data["postal_code"],
             structure_name=data["structure_name"],
             siret=data["siret"],
-            gender=data["gender"],
-            age_band=data["age_band"],
         )
         try:
-            result = first_contact_submit(contact=contact)
+            result = first_contact_submit(
+                contact=contact, gender=data["gender"], age_band=data["age_band"]
+            )
         except ApplicationError as error:
             add_application_error(form, error)
         else:
