@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from typing import Any, cast
@@ -245,12 +246,31 @@ def test_the_extract_costs_the_same_queries_for_few_and_many_dossiers(
     def capture() -> Any:
         return CaptureQueriesContext(connection)
 
+    def page_queries() -> int:
+        with capture() as queries:
+            assert client.get(reverse("steering:lab_dataset")).status_code == 200
+        return len(queries)
+
     _make_dossiers_for_committee_and_financier(2, committee, financier_f, mel_staff)
     ProjectFactory.create_batch(2)
     small, few = _queries_for_download(client, steering_reader, capture)
+    small_page = page_queries()
     _make_dossiers_for_committee_and_financier(10, committee, financier_f, mel_staff)
     ProjectFactory.create_batch(20)
     large, many = _queries_for_download(client, steering_reader, capture)
     assert (len(few["dossiers.csv"]), len(many["dossiers.csv"])) == (4, 34)
     assert len(many["financements.csv"]) > len(few["financements.csv"])
     assert small == large
+    assert small_page == page_queries()
+
+
+def test_pseudonyms_are_prefixed_keyed_per_export_and_never_empty_for_a_record() -> None:
+    from steering.lab.pseudonyms import Pseudonyms
+
+    one, other = Pseudonyms(), Pseudonyms()
+    assert one.person(7) == one.person(7)
+    assert one.person(7) != one.dossier(7)  # a person and a dossier of the same id differ
+    assert one.person(7) != other.person(7)
+    assert re.fullmatch(r"P-[0-9A-F]{16}", one.person(7))
+    assert re.fullmatch(r"D-[0-9A-F]{16}", one.dossier(7))
+    assert one.person(None) == ""
