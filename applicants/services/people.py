@@ -24,17 +24,14 @@ def person_register(
     return person
 
 
-def person_equity_answer(*, person: Person, gender: str, age_band: str, replace: bool) -> Person:
-    """Store the optional, self-declared equity answers ("" = not answered).
-
-    With ``replace=False`` (the public first-contact form, where anyone may type any e-mail)
-    only questions never answered are filled, so nobody changes another person's answers;
-    the person changes theirs, signed in, in their space (``person_update``).
-    """
+def person_equity_answer(*, person: Person, gender: str, age_band: str) -> Person:
+    """Store the optional, self-declared equity answers given on the public first-contact
+    form ("" = not answered). Only questions never answered are filled: anyone may type any
+    e-mail there, so nobody changes another person's answers. The person changes theirs,
+    signed in, in their space (``person_update``)."""
     changed = []
     for name, value in (("gender", gender), ("age_band", age_band)):
-        current = getattr(person, name)
-        if (replace or not current) and current != value:
+        if value and not getattr(person, name):
             setattr(person, name, value)
             changed.append(name)
     if changed:

@@ -174,7 +174,7 @@ def first_contact_submit(
     if existing is not None:
         return FirstContactResult(journey=existing, duplicate=True)
     project = first_contact_project(contact=contact)
-    person_equity_answer(person=project.holder, gender=gender, age_band=age_band, replace=False)
+    person_equity_answer(person=project.holder, gender=gender, age_band=age_band)
     with transaction.atomic():
         journey: Journey = JourneyFlow.start.run(project=project, needs=contact.needs)
         journey_opened(journey=journey, occurrence=notify.said(contact.title, contact.needs))
