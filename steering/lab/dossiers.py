@@ -34,6 +34,7 @@ from workflows.models import (
     JourneyStage,
     Orientation,
     OrientationOutcome,
+    SupportConclusion,
 )
 
 from . import columns as c
@@ -168,12 +169,19 @@ COLUMNS: tuple[Column, ...] = (
     Column("statut_candidature", "Statut de la candidature (vide : pas de candidature)",
            "texte", application("stage"), c.label(ApplicationStatus.choices),
            allowed=c.listed(ApplicationStatus.choices)),
+    Column("structure_accompagnement", "Structure d'accompagnement du projet (personne "
+           "morale)", "texte", project("support_organisation__name"), c.text),
+    Column("conclusion_accompagnement", "Comment l'accompagnement s'est terminé", "texte",
+           journey("conclusion"), c.label(SupportConclusion.choices),
+           allowed=c.listed(SupportConclusion.choices)),
     Column("date_premier_contact", "Date du premier contact", c.DATE, journey("created"), c.day),
     Column("date_orientation", "Date de la première orientation proposée", c.DATE,
            per_journey(Min("proposed_at")), c.day),
     Column("date_debut_accompagnement", "Date à laquelle une structure a accepté "
            "d'accompagner le projet", c.DATE,
            per_journey(Min("decided_at"), outcome=OrientationOutcome.ACCEPTED), c.day),
+    Column("date_fin_parcours", "Date de fin du parcours (prêt à candidater, réorienté, "
+           "accompagnement terminé ou retiré)", c.DATE, journey("finished"), c.day),
     Column("date_candidature_ouverte", "Date d'ouverture de la candidature", c.DATE,
            application("created"), c.day),
     Column("date_depot", "Date de dépôt de la candidature", c.DATE,

@@ -79,6 +79,9 @@ def test_the_extract_holds_the_dossiers_their_lines_and_reports_with_what_the_la
     assert funded["qpv"] in ("oui", "non", "inconnu")
     assert funded["secteur"] == "Alimentation"
     assert funded["forme_juridique"] == "SCOP"
+    assert funded["structure_accompagnement"] == "Incubateur X"
+    assert funded["conclusion_accompagnement"] == "Prêt à candidater (avis favorable)"
+    assert funded["date_fin_parcours"]
     assert funded["genre"] == "Femme"
     assert funded["tranche_age"] == "36 à 45 ans"
     assert funded["date_convention"] == "2027-03-04"
