@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from accounts.fields import LongTextField, bounded_formfield
-from applicants.models import Commune, Project, Structure
+from applicants.models import AgeBand, Commune, Gender, Person, Project, Structure
 from applicants.selectors.territory import mel_communes
 from applicants.services.territory import outside_mel_message
 
@@ -157,6 +157,58 @@ class ProjectForm(LocatedForm):
         )
         structure.required = False
         structure.empty_label = "Pas encore de structure"
+
+
+def _answered(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    # The blank value means "never answered": it is what an empty group sends, not a choice.
+    return [(value, label) for value, label in choices if value]
+
+
+class EquityQuestions(forms.Form):
+    """The two optional equity questions, shown together under their stated purpose by
+    ``includes/equity_form.html`` (a form using them sets it as its ``template_name``).
+    Nothing is chosen in advance: an unanswered group leaves the answer blank."""
+
+    EQUITY_FIELDS = ("gender", "age_band")
+
+    gender = forms.ChoiceField(
+        label="Vous êtes",
+        choices=_answered(Gender.choices),
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    age_band = forms.ChoiceField(
+        label="Votre âge",
+        choices=_answered(AgeBand.choices),
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    template_name = "includes/equity_form.html"
+
+
+class PersonDetailsForm(EquityQuestions, forms.ModelForm):
+    """The applicant's own details, in their space (the e-mail is their sign-in: not here)."""
+
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+
+    class Meta:
+        model = Person
+        formfield_callback = bounded_formfield
+        fields = ["civility", "phone", "role_in_structure", "gender", "age_band"]
+        labels = {
+            "civility": "Civilité",
+            "phone": "Téléphone",
+            "role_in_structure": "Votre fonction dans la structure",
+        }
+        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.instance.user
+        self.initial.setdefault("first_name", user.first_name)
+        self.initial.setdefault("last_name", user.last_name)
+        self.order_fields(["first_name", "last_name"])
 
 
 NONE_OF_THESE = "aucun"

@@ -6,6 +6,7 @@ app_name = "applicants"
 
 urlpatterns = [
     path("mon-espace/", views.applicant_space, name="space"),
+    path("mon-espace/mes-informations/", views.person_details, name="person_details"),
     path("structures/nouvelle/", views.structure_create, name="structure_create"),
     path("structures/<id:pk>/", views.structure_detail, name="structure_detail"),
     path("structures/<id:pk>/modifier/", views.structure_edit, name="structure_update"),

@@ -17,7 +17,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.listing import list_context
 from accounts.models import User
 from applicants.filters import ProjectFilter
-from applicants.forms import ProjectForm, StructureForm
+from applicants.forms import PersonDetailsForm, ProjectForm, StructureForm
 from applicants.models import Person, Project, Structure
 from applicants.selectors.projects import (
     person_projects,
@@ -26,7 +26,7 @@ from applicants.selectors.projects import (
     project_list,
     structure_detail_queryset,
 )
-from applicants.services import project_create, project_update, structure_save
+from applicants.services import person_update, project_create, project_update, structure_save
 
 PAGE_SIZE = 25
 
@@ -57,6 +57,28 @@ def applicant_space(request: AuthenticatedRequest) -> HttpResponse:
             "structures": person_structures(person=person),
         },
     )
+
+
+@login_required
+def person_details(request: AuthenticatedRequest) -> HttpResponse:
+    """The applicant's own details: only their own Person, never anyone else's."""
+    person = _person_or_403(request)
+    form = PersonDetailsForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person_update(
+            person=person,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            civility=data["civility"],
+            phone=data["phone"],
+            role_in_structure=data["role_in_structure"],
+            gender=data["gender"],
+            age_band=data["age_band"],
+        )
+        messages.success(request, "Vos informations sont enregistrées.")
+        return redirect("applicants:space")
+    return render(request, "applicants/person_details.html", {"form": form, "person": person})
 
 
 @login_required

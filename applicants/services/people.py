@@ -24,6 +24,43 @@ def person_register(
     return person
 
 
+def person_equity_answer(*, person: Person, gender: str, age_band: str) -> Person:
+    """Store the optional, self-declared equity answers given on the public first-contact
+    form ("" = not answered). Only questions never answered are filled: anyone may type any
+    e-mail there, so nobody changes another person's answers. The person changes theirs,
+    signed in, in their space (``person_update``)."""
+    changed = []
+    for name, value in (("gender", gender), ("age_band", age_band)):
+        if value and not getattr(person, name):
+            setattr(person, name, value)
+            changed.append(name)
+    if changed:
+        person.save(update_fields=changed)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    first_name: str,
+    last_name: str,
+    civility: str,
+    phone: str,
+    role_in_structure: str,
+    gender: str,
+    age_band: str,
+) -> Person:
+    """The applicant changes their own details (their e-mail is their sign-in: not here)."""
+    user = person.user
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+    person.civility, person.phone, person.role_in_structure = civility, phone, role_in_structure
+    person.gender, person.age_band = gender, age_band
+    person.save(update_fields=["civility", "phone", "role_in_structure", "gender", "age_band"])
+    return person
+
+
 def consent_record(
     *,
     person: Person,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import act, flow
 
+from applicants.services import person_equity_answer
 from workflows import notify
 from workflows.calendar import add_working_days
 from workflows.journey.services import (
@@ -158,15 +159,22 @@ class JourneyFlow(flow.Flow):
         )
 
 
-def first_contact_submit(*, contact: FirstContact) -> FirstContactResult:
+def first_contact_submit(
+    *, contact: FirstContact, gender: str = "", age_band: str = ""
+) -> FirstContactResult:
     """Receive a first contact: create or link the account by e-mail, record the project and
     start its journey — unless the same e-mail or SIRET already has a journey under way, in
     which case the contact is attached to it and staff see it on that journey. Journeys
-    start here and nowhere else."""
+    start here and nowhere else.
+
+    ``gender`` and ``age_band`` are the optional equity answers ("" when not answered); they
+    only fill questions the person never answered, and nothing is stored for a contact
+    attached to a journey under way (it may come from someone else)."""
     existing = first_contact_duplicate(contact=contact)
     if existing is not None:
         return FirstContactResult(journey=existing, duplicate=True)
     project = first_contact_project(contact=contact)
+    person_equity_answer(person=project.holder, gender=gender, age_band=age_band)
     with transaction.atomic():
         journey: Journey = JourneyFlow.start.run(project=project, needs=contact.needs)
         journey_opened(journey=journey, occurrence=notify.said(contact.title, contact.needs))

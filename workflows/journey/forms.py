@@ -8,14 +8,15 @@ from django import forms
 
 from accounts.fields import LongTextField, bounded_formfield
 from accounts.models import Organisation
-from applicants.forms import LocatedForm
+from applicants.forms import EquityQuestions, LocatedForm
 from applicants.models import Project
 from workflows.fields import AmountField
 from workflows.models import SupportConclusion
 
 
-class FirstContactForm(LocatedForm):
-    """Public form: who you are, your idea, where. No account needed."""
+class FirstContactForm(EquityQuestions, LocatedForm):
+    """Public form: who you are, your idea, where, and the two optional equity questions.
+    No account needed."""
 
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
@@ -55,6 +56,8 @@ class FirstContactForm(LocatedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commune"].required = True
+        for name in (*self.EQUITY_FIELDS, "consent"):  # last: the optional questions, the consent
+            self.fields[name] = self.fields.pop(name)
 
     def clean_siret(self) -> str:
         from applicants.validators import compact, validate_siret

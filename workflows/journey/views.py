@@ -259,7 +259,9 @@ def first_contact(request: HttpRequest) -> HttpResponse:
             siret=data["siret"],
         )
         try:
-            result = first_contact_submit(contact=contact)
+            result = first_contact_submit(
+                contact=contact, gender=data["gender"], age_band=data["age_band"]
+            )
         except ApplicationError as error:
             add_application_error(form, error)
         else:
