@@ -127,6 +127,7 @@ POLICY: tuple[Rule, ...] = (
     Rule(M, "funding.requireddocument",       ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "funding.scoringcriterion",       ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "reviewers.committeesession",     ("view", "add", "change"),       Scope.ALL),
+    Rule(M, "steering.indicatorsnapshot",     ("recompute",),                  Scope.ALL),
 
     Rule(R, "applicants.project",             ("aggregate",),                  Scope.ALL),
     Rule(R, "accounts.organisation",          ("view",),                       Scope.MEMBER),
