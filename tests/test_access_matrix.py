@@ -283,7 +283,8 @@ LIST_PAGES = {
     "workflows:journey_list": SIGNED_IN,
     "workflows:application_list": SIGNED_IN,
     "workflows:application_batch": STAFF,  # POST only; each dossier checked again
-    "workflows:statistics": STAFF | {"reader"},
+    "steering:indicators": STAFF | {"reader"},
+    "steering:indicators_recompute": STAFF,  # POST only
     "applicants:space": SIGNED_IN,
     "applicants:structure_create": SIGNED_IN,
     "applicants:project_list": SIGNED_IN,

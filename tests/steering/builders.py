@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind
 from applicants.models import Commune, QpvDetermination, QpvSource
-from funding.models import FollowUpReport, FundingLine, LineState, Programme, Tranche
 from funding.flows import FundingLineFlow
+from funding.models import FollowUpReport, FundingLine, LineState, Programme, Tranche
 from tests.factories.accounts import make_organisation
 from tests.factories.applicants import PersonFactory, ProjectFactory
 from workflows.application.flows import ApplicationFlow
