@@ -20,7 +20,7 @@ HIDDEN_HELP = "Non publié : trop peu de dossiers pour que ce chiffre reste anon
 
 
 def hidden_count(count: int) -> Value:
-    return Value(f"moins de {threshold()}" if count < threshold() else "masqué")
+    return Value(f"moins de {threshold()}" if count < threshold() else "non publié")
 
 
 def count(value: int, *, hide: bool = False) -> Value:
