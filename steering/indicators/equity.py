@@ -36,6 +36,7 @@ def _table(
     title: str,
     groups: list[tuple[str, list[Dossier]]],
     granted: dict[int, Decimal],
+    header: str,
 ) -> Table:
     grid = [
         [sum(1 for d in members if d.furthest >= k) for k, _ in COLUMNS] for _, members in groups
@@ -52,7 +53,7 @@ def _table(
         key=key,
         title=title,
         description=f"Dossiers de la cohorte arrivés à chaque étape, {title.lower()}.",
-        headers=("Groupe", *(label for _, label in COLUMNS), "Montant accordé"),
+        headers=(header, *(label for _, label in COLUMNS), "Montant accordé"),
         rows=tuple(rows),
         chart="bar",
         chart_column=1,
@@ -89,19 +90,22 @@ def equity_section(cohort: Cohort, granted: dict[int, Decimal], *, intro: str) -
             "Selon le quartier",
             _grouped(cohort, qpv_key, list(dict.fromkeys(QPV_LABELS.values()))),
             granted,
+            "Quartier",
         ),
-        _table("by_commune", "Par commune de l'activité", _communes(cohort), granted),
+        _table("by_commune", "Par commune de l'activité", _communes(cohort), granted, "Commune"),
         _table(
             "by_gender",
             "Selon le genre déclaré",
             _grouped(cohort, lambda d: gender.get(d.gender, gender[""]), _order(Gender.choices)),
             granted,
+            "Genre déclaré",
         ),
         _table(
             "by_age_band",
             "Selon la tranche d'âge déclarée",
             _grouped(cohort, lambda d: ages.get(d.age_band, ages[""]), _order(AgeBand.choices)),
             granted,
+            "Tranche d'âge déclarée",
         ),
     )
     return Section("equity", "L'égalité d'accès", intro, (), tables)

@@ -18,8 +18,8 @@ from django.utils.safestring import SafeString
 from steering.indicators.types import Table
 
 register = template.Library()
-WIDTH, LABEL_HEIGHT, BAR_HEIGHT, GAP = 640, 20, 18, 12
-BAR_ROOM = 470  # the rest of the width holds the value written after the bar
+WIDTH, LABEL_HEIGHT, BAR_HEIGHT, GAP = 480, 22, 18, 12
+BAR_ROOM = 360  # the rest of the width holds the value written after the bar
 _ids = itertools.count(1)
 
 
@@ -51,7 +51,7 @@ def indicator_chart(table: Table) -> SafeString:
                 '<g class="chart-row"><text class="chart-label" x="0" y="{}">{}</text>'
                 '<rect class="chart-bar{}" x="0" y="{}" width="{}" height="{}"></rect>'
                 '<text class="chart-value" x="{}" y="{}">{}</text></g>',
-                y + 14,
+                y + 16,
                 row.label,
                 " chart-bar-funnel" if table.chart == "funnel" else "",
                 y + LABEL_HEIGHT,

@@ -107,6 +107,7 @@ def test_staff_may_recompute_the_reader_may_not(
     assert response.status_code == 302
     assert response["Location"].endswith(f"?periode={SEMESTER}")
     snapshot = IndicatorSnapshot.objects.get(scope="plan", period_start="2027-01-01")
+    assert snapshot.data is not None
     assert snapshot.data["sections"][0]["figures"][0]["value"]["display"] == "moins de 3"
 
 
