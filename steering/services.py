@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import time
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from funding.models import PlanAxis, Programme
@@ -78,15 +78,21 @@ def snapshot_request(
 ) -> tuple[IndicatorSnapshot, bool]:
     """The snapshot of this key, created empty if none exists; ``True`` when a computation
     must be started (new, or asked for long ago and never computed)."""
-    with transaction.atomic():
-        snapshot, created = IndicatorSnapshot.objects.select_for_update().get_or_create(
-            period_start=period.start,
-            period_end=period.end,
-            scope=scope_key(axis=axis, programme=programme),
-            defaults={"axis": axis, "programme": programme},
-        )
-        stale = snapshot.data is None and snapshot.requested_at < timezone.now() - PENDING_TIMEOUT
-        if stale:
-            snapshot.requested_at = timezone.now()
-            snapshot.save(update_fields=["requested_at"])
-    return snapshot, created or stale
+    key = {
+        "period_start": period.start,
+        "period_end": period.end,
+        "scope": scope_key(axis=axis, programme=programme),
+    }
+    try:
+        with transaction.atomic():
+            snapshot, created = IndicatorSnapshot.objects.select_for_update().get_or_create(
+                **key, defaults={"axis": axis, "programme": programme}
+            )
+    except IntegrityError:  # another request created it a moment ago: it is on its way
+        return IndicatorSnapshot.objects.get(**key), False
+    # One request wins the restart of a lost computation (a conditional update).
+    now = timezone.now()
+    stale = IndicatorSnapshot.objects.filter(
+        pk=snapshot.pk, data__isnull=True, requested_at__lt=now - PENDING_TIMEOUT
+    ).update(requested_at=now)
+    return snapshot, created or stale == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import re
 from pathlib import Path
 
@@ -88,3 +89,28 @@ def test_no_production_code_changes_a_stage_behind_the_signals() -> None:
         if "migrations" not in path.parts and pattern.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_the_backfill_rebuilds_each_stage_from_the_dated_records(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    """Dossiers from before the history: their stages are found again from the records."""
+    from django.apps import apps
+
+    backfill = importlib.import_module(
+        "workflows.migrations.0016_stage_history_backfill"
+    ).backfill
+    application = eligible_application(
+        client, roubaix, mel_staff, incubator_x, incubator_x_member
+    )
+    StageChange.objects.all().delete()
+    backfill(apps, None)
+    assert _stages(journey=application.source_journey) == [
+        "triage", "orientation", "support", "ready",
+    ]  # fmt: skip
+    assert _stages(application=application) == ["draft", "submitted", "eligible", "on_agenda"]
+    assert set(StageChange.objects.values_list("backfilled", flat=True)) == {True}
