@@ -18,6 +18,10 @@ from steering.indicators.money import granted_by_application, money_section, rea
 from steering.indicators.timing import time_section
 from steering.indicators.types import Period, PlanIndicators
 
+SCOPED_NOTE = (
+    " Un premier contact n'est rattaché à un programme qu'à l'ouverture de sa candidature : "
+    "pour un axe ou un programme, seuls les dossiers qui ont ouvert une candidature y sont comptés."
+)
 MONEY_INTRO = (
     "Les montants des dossiers de la même cohorte (premier contact {period}), quelle que soit "
     "la date de la décision ou du versement. Un montant portant sur moins de {threshold} "
@@ -51,10 +55,13 @@ def plan_indicators(
     # "au 1er semestre 2027" or "du 3 mars 2027 au 15 avril 2027"
     during = f"au {period.label}" if period.is_semester else period.label
     words = {"period": during, "threshold": threshold()}
+    funnel_intro = FUNNEL_INTRO.format(**words)
+    if axis is not None or programme is not None:
+        funnel_intro += SCOPED_NOTE
     cohort = cohort_of(period, axis=axis, programme=programme)
     lines = read_lines(cohort)
     sections = (
-        funnel_section(cohort, intro=FUNNEL_INTRO.format(**words)),
+        funnel_section(cohort, intro=funnel_intro),
         money_section(cohort, lines, intro=MONEY_INTRO.format(**words)),
         time_section(cohort, intro=TIME_INTRO.format(**words)),
         impact_section(period, axis=axis, programme=programme, intro=IMPACT_INTRO.format(**words)),
