@@ -18,8 +18,8 @@ from django.utils.safestring import SafeString
 from steering.indicators.types import Table
 
 register = template.Library()
-WIDTH, LABEL_HEIGHT, BAR_HEIGHT, GAP = 480, 22, 18, 12
-BAR_ROOM = 360  # the rest of the width holds the value written after the bar
+WIDTH, LABEL_HEIGHT, BAR_HEIGHT, GAP = 520, 22, 18, 12
+BAR_ROOM = 390  # the rest of the width holds the value written after the bar
 _ids = itertools.count(1)
 
 
@@ -35,7 +35,9 @@ def indicator_chart(table: Table) -> SafeString:
     column = _value_index(table)
     values = [row.values[column] if column < len(row.values) else None for row in table.rows]
     numbers = [v.number for v in values if v is not None and v.number is not None]
-    top = max((n for n in numbers if n > 0), default=1.0)
+    if not any(n > 0 for n in numbers):
+        return SafeString("")  # nothing to draw: the table says it (zeros, hidden values)
+    top = max(n for n in numbers if n > 0)
     step = LABEL_HEIGHT + BAR_HEIGHT + GAP
     height = step * len(table.rows)
     uid = next(_ids)

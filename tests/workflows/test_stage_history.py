@@ -101,12 +101,8 @@ def test_the_backfill_rebuilds_each_stage_from_the_dated_records(
     """Dossiers from before the history: their stages are found again from the records."""
     from django.apps import apps
 
-    backfill = importlib.import_module(
-        "workflows.migrations.0016_stage_history_backfill"
-    ).backfill
-    application = eligible_application(
-        client, roubaix, mel_staff, incubator_x, incubator_x_member
-    )
+    backfill = importlib.import_module("workflows.migrations.0016_stage_history_backfill").backfill
+    application = eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
     StageChange.objects.all().delete()
     backfill(apps, None)
     assert _stages(journey=application.source_journey) == [
