@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -83,6 +84,45 @@ def _line_groups_too_small(grid: list[list[int]], hidden: list[list[bool]]) -> l
     return bad
 
 
+def _rank(matrix: list[list[Fraction]]) -> int:
+    rows = [list(r) for r in matrix]
+    rank, cols = 0, len(rows[0]) if rows else 0
+    for c in range(cols):
+        pivot = next((r for r in range(rank, len(rows)) if rows[r][c]), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for r in range(len(rows)):
+            if r != rank and rows[r][c]:
+                factor = rows[r][c] / rows[rank][c]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def _linearly_recoverable(grid: list[list[int]], hidden: list[list[bool]]) -> list[tuple[int, int]]:
+    """The stronger attack: any combination of the known totals (rows, columns, grand total)
+    at once. A hidden cell is pinned down when its unit vector adds no rank to the system."""
+    rows, cols = len(grid), len(grid[0])
+    unknown = [(i, j) for i in range(rows) for j in range(cols) if hidden[i][j]]
+    lines = [[(i, j) for j in range(cols)] for i in range(rows)]
+    lines += [[(i, j) for i in range(rows)] for j in range(cols)]
+    lines = [line for line in lines if len(line) > 1]
+    lines.append([(i, j) for i in range(rows) for j in range(cols)])
+    system = [
+        [Fraction(int(cell in line)) for cell in unknown]
+        for line in lines
+        if not 0 < sum(grid[i][j] for i, j in line) < LIMIT
+    ]
+    system = [row for row in system if any(row)]
+    base = _rank(system)
+    return [
+        cell
+        for k, cell in enumerate(unknown)
+        if _rank([*system, [Fraction(int(n == k)) for n in range(len(unknown))]]) == base
+    ]
+
+
 @pytest.fixture(autouse=True)
 def _limit(settings: Any) -> None:
     settings.STATISTICS_MIN_CELL = LIMIT
@@ -104,6 +144,7 @@ def test_no_small_cell_is_ever_shown_and_none_is_recovered_by_subtraction() -> N
         for value, h in zip(row, mask, strict=True):
             assert h or value == 0 or value >= LIMIT
     assert _exactly_recoverable(grid, hidden) == []
+    assert _linearly_recoverable(grid, hidden) == []
     assert _line_groups_too_small(grid, hidden) == []
 
 
@@ -116,7 +157,7 @@ def test_cumulative_steps_never_differ_by_a_small_number_between_two_visible_cel
             assert not 0 < before - after < LIMIT
 
 
-@settings_hypothesis(max_examples=150, deadline=None)
+@settings_hypothesis(max_examples=300, deadline=None)
 @given(
     st.integers(1, 5).flatmap(
         lambda cols: st.lists(
@@ -135,4 +176,15 @@ def test_any_table_resists_the_subtraction_attack_on_rows_and_columns(
         for value, h in zip(row, mask, strict=True):
             assert h or not 0 < value < LIMIT
     assert _exactly_recoverable(grid, hidden) == []
+    assert _linearly_recoverable(grid, hidden) == []
     assert _line_groups_too_small(grid, hidden) == []
+
+
+def test_the_attacks_do_find_a_cell_hidden_alone_or_in_a_chain() -> None:
+    """The attackers are real: primary suppression alone gives cells away."""
+    grid = [[10, 2, 8], [7, 9, 6]]
+    alone = [[False, True, False], [False, False, False]]
+    assert _exactly_recoverable(grid, alone) == [(0, 1)]
+    # Two cells of one row hidden: the rows alone cannot tell them apart, the columns can.
+    pair = [[False, True, True], [False, False, False]]
+    assert sorted(_linearly_recoverable(grid, pair)) == [(0, 1), (0, 2)]
