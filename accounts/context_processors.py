@@ -12,7 +12,7 @@ from .selectors import user_personas
 # personas (already read for the menu) and the policy table, not by a permission query.
 MENU_PERMISSIONS = {
     "qpv_queue": "applicants.add_qpvdetermination",
-    "statistics": "applicants.aggregate_project",
+    "indicators": "applicants.aggregate_project",
 }
 
 

@@ -132,6 +132,7 @@ POLICY: tuple[Rule, ...] = (
     Rule(M, "steering.comitemember",          ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "steering.agendaitem",            ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "steering.semesterreport",        ("view",),                       Scope.ALL),
+    Rule(M, "steering.indicatorsnapshot",     ("recompute",),                  Scope.ALL),
 
     Rule(R, "applicants.project",             ("aggregate",),                  Scope.ALL),
     # The Comité métropolitain's meetings and reports: those chosen for each meeting.

@@ -21,7 +21,7 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
         "applicants:qpv_queue",
         "notifications:list",
         "reviewers:session_list",
-        "workflows:statistics",
+        "steering:indicators",
     ),
     "incubator": (
         "home",
@@ -34,7 +34,7 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "committee": ("home", "workflows:inbox", "reviewers:session_list", "agenda"),
     "financier": ("home", "workflows:inbox", "workflows:application_list", "notifications:list"),
     "applicant": ("home", "applicants:space", "notifications:list"),
-    "steering": ("home", "workflows:statistics"),
+    "steering": ("home", "steering:indicators"),
 }
 # Tables whose reading is a permission decision (roles, grants, memberships).
 PERMISSION_TABLES = (

@@ -302,8 +302,9 @@ LIST_PAGES = {
     "workflows:journey_list": SIGNED_IN,
     "workflows:application_list": SIGNED_IN,
     "workflows:application_batch": STAFF,  # POST only; each dossier checked again
-    "workflows:statistics": STAFF | {"reader"},
     "steering:lab_dataset": STAFF | {"reader"},  # POST downloads: tests/steering
+    "steering:indicators": STAFF | {"reader"},
+    "steering:indicators_recompute": STAFF,  # POST only
     "applicants:space": SIGNED_IN,
     "applicants:person_details": SIGNED_IN,  # one's own details only (applicants get in)
     "applicants:structure_create": SIGNED_IN,

@@ -164,30 +164,6 @@ def test_mel_staff_see_every_project_and_structure(
     )
 
 
-def test_aggregate_figures_are_for_steering_and_staff_only(
-    client: Client,
-    steering_reader: User,
-    applicant_a: User,
-    incubator_x_member: User,
-    project_a: Project,
-) -> None:
-    assert _get(client, steering_reader, "workflows:statistics") == 200
-    client.logout()
-    assert _get(client, applicant_a, "workflows:statistics") == 403
-    client.logout()
-    assert _get(client, incubator_x_member, "workflows:statistics") == 403
-
-
-def test_statistics_hide_counts_below_the_confidentiality_threshold(
-    client: Client, steering_reader: User, project_a: Project
-) -> None:
-    login(client, steering_reader)
-    body = client.get(reverse("workflows:statistics")).content.decode()
-    assert "moins de 3" in body
-    assert project_a.title not in body
-    assert "alice" not in body.lower()
-
-
 def test_only_staff_reach_the_admin(
     client: Client, applicant_a: User, incubator_x_member: User, mel_staff: User
 ) -> None:

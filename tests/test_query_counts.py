@@ -106,22 +106,6 @@ def test_qpv_queue_costs_the_same_for_3_and_60_projects(
     assert small == large
 
 
-def test_statistics_cost_the_same_for_3_and_60_projects(
-    client: Client,
-    steering_reader: User,
-    incubator_x: Organisation,
-    django_assert_max_num_queries: Callable,
-) -> None:
-    small, large = _counts_for(
-        client,
-        steering_reader,
-        reverse("workflows:statistics"),
-        incubator_x,
-        django_assert_max_num_queries,
-    )
-    assert small == large
-
-
 def _make_sessions(count: int, committee: Organisation) -> None:
     import datetime
 

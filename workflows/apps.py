@@ -9,3 +9,6 @@ class WorkflowsConfig(AppConfig):
         # Import the flows at start-up so viewflow registers their nodes and the
         # permissions they add ("manage") exist when post_migrate creates permissions.
         from workflows.application import flows  # noqa: F401
+        from workflows.stage_history import connect
+
+        connect()  # the history of stages (workflows.models.history)

@@ -19,7 +19,6 @@ urlpatterns = [
     path("parcours/<id:pk>/schema.svg", charts.journey_chart, name="journey_chart"),
     path("candidatures/<id:pk>/schema.svg", charts.application_chart, name="application_chart"),
     path("schemas/<slug:name>.bpmn", charts.flow_bpmn, name="flow_bpmn"),
-    path("pilotage/chiffres/", views.statistics, name="statistics"),
     *journey_urls.urlpatterns,
     *application_urls.urlpatterns,
     *selection_urls.dossier_urlpatterns,

@@ -1,9 +1,8 @@
-"""Front door of the journey: the landing page, each persona's home, the steering figures."""
+"""Front door of the journey: the landing page, each persona's home, the inbox."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -13,7 +12,6 @@ from funding.selectors import bank_details_todos
 from workflows.dashboards import dashboard_context
 from workflows.filters import InboxFilter
 from workflows.inbox import inbox_page
-from workflows.statistics import project_figures
 
 PAGE_SIZE = 25
 
@@ -23,13 +21,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home_public.html")
     return render(request, "home.html", dashboard_context(request.user))
-
-
-@login_required
-def statistics(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("applicants.aggregate_project"):
-        raise PermissionDenied("Ces chiffres sont réservés au pilotage du plan.")
-    return render(request, "workflows/statistics.html", {"figures": project_figures()})
 
 
 @login_required

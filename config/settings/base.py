@@ -271,6 +271,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT",
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Hour of the daily digest for those who chose it.
 NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=7)
+# Hour of the night when the plan's indicators are recomputed (steering.tasks).
+INDICATORS_RECOMPUTE_HOUR = env.int("INDICATORS_RECOMPUTE_HOUR", default=2)
 # One beat process only: it fires the flows' due timers and relays the outbox every minute.
 CELERY_BEAT_SCHEDULE = {
     "workflow-timers": {
@@ -284,6 +286,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
+    },
+    "steering-indicators": {
+        "task": "steering.tasks.recompute_standard_snapshots",
+        "schedule": crontab(hour=INDICATORS_RECOMPUTE_HOUR, minute=30),
     },
 }
 

@@ -1,4 +1,5 @@
-"""The steering app's records: the Comité métropolitain's meetings and semester reports."""
+"""The steering app's records: indicator snapshots, the Comité métropolitain's meetings and
+semester reports."""
 
 from steering.models.comite import (
     AgendaItem,
@@ -7,5 +8,13 @@ from steering.models.comite import (
     MeetingStatus,
     SemesterReport,
 )
+from steering.models.indicators import IndicatorSnapshot
 
-__all__ = ["AgendaItem", "ComiteMeeting", "ComiteMember", "MeetingStatus", "SemesterReport"]
+__all__ = [
+    "AgendaItem",
+    "ComiteMeeting",
+    "ComiteMember",
+    "IndicatorSnapshot",
+    "MeetingStatus",
+    "SemesterReport",
+]

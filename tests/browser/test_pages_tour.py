@@ -12,7 +12,7 @@ from applicants.models import Commune
 from tests.browser.pages import audit_page, login, menu, press
 from tests.browser.test_selection import on_agenda
 
-STAFF_MENU = ("Parcours", "Candidatures", "Projets", "QPV à vérifier", "Comité", "Chiffres")
+STAFF_MENU = ("Parcours", "Candidatures", "Projets", "QPV à vérifier", "Comité", "Indicateurs")
 
 
 def test_staff_lists_with_a_search_the_agenda_and_the_figures_pass_axe(

@@ -15,6 +15,7 @@ from workflows.models.application import (
     FinancingStatus,
     Mandate,
 )
+from workflows.models.history import StageChange
 from workflows.models.journey import (
     EventKind,
     Journey,
@@ -53,6 +54,7 @@ __all__ = [
     "OrientationOutcome",
     "OrientationRule",
     "PrivateNote",
+    "StageChange",
     "SupportConclusion",
     "SupportMilestone",
     "SupportSession",

@@ -1,0 +1,112 @@
+"""The plan's indicators page: reads one kept snapshot, never the dossiers themselves.
+
+The chosen period and scope come from the address; a snapshot not yet computed is asked of
+a worker (at once in the demo, where Celery runs eagerly) and the page says so, reloading
+itself every 20 seconds."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.http import AuthenticatedRequest
+from funding.models import PlanAxis, Programme
+from steering.forms import PeriodForm
+from steering.indicators.cells import threshold
+from steering.indicators.types import Period, PlanIndicators
+from steering.models import IndicatorSnapshot
+from steering.selectors import snapshot_for
+from steering.services import snapshot_request
+from steering.tasks import recompute_snapshot
+
+READ = "applicants.aggregate_project"
+RECOMPUTE = "steering.recompute_indicatorsnapshot"
+REFRESH_SECONDS = 20
+
+
+def _may_read(request: AuthenticatedRequest) -> None:
+    if not request.user.has_perm(READ):
+        raise PermissionDenied("Les indicateurs du plan sont réservés au pilotage et à la MEL.")
+
+
+def _start(period: Period, axis: PlanAxis | None, programme: Programme | None) -> None:
+    recompute_snapshot.delay(
+        period.start.isoformat(),
+        period.end.isoformat(),
+        axis.pk if axis else None,
+        programme.pk if programme else None,
+    )
+
+
+def _snapshot(
+    period: Period, axis: PlanAxis | None, programme: Programme | None
+) -> IndicatorSnapshot:
+    snapshot = snapshot_for(period, axis=axis, programme=programme)
+    if snapshot is not None and snapshot.data is not None:
+        return snapshot
+    snapshot, start = snapshot_request(period=period, axis=axis, programme=programme)
+    if start:
+        _start(period, axis, programme)
+        snapshot.refresh_from_db()  # computed already when Celery runs eagerly
+    return snapshot
+
+
+@login_required
+def indicators(request: AuthenticatedRequest) -> HttpResponse:
+    _may_read(request)
+    form = PeriodForm(request.GET or None, today=timezone.localdate())
+    context: dict[str, object] = {
+        "form": form,
+        "refresh": REFRESH_SECONDS,
+        "threshold": threshold(),
+    }
+    if form.is_bound and not form.is_valid():
+        return render(request, "steering/indicators.html", context)
+    period = form.period() if form.is_bound else Period.semester_of(timezone.localdate())
+    axis, programme = form.scope() if form.is_bound else (None, None)
+    snapshot = _snapshot(period, axis, programme)
+    context.update(
+        period=period,
+        snapshot=snapshot,
+        indicators=PlanIndicators.from_json(snapshot.data) if snapshot.data else None,
+        may_recompute=request.user.has_perm(RECOMPUTE),
+        query=request.GET.urlencode(),
+    )
+    return render(request, "steering/indicators.html", context)
+
+
+@require_POST
+@login_required
+def indicators_recompute(request: AuthenticatedRequest) -> HttpResponse:
+    """MEL staff: compute the figures of the page's period again, now."""
+    if not request.user.has_perm(RECOMPUTE):
+        raise PermissionDenied("Seule l'équipe de la MEL peut recalculer les indicateurs.")
+    query = request.POST.get("query", "")
+    form = PeriodForm(_parse(query) or None, today=timezone.localdate())
+    if form.is_bound and not form.is_valid():
+        messages.error(request, "Cette période n'est pas valide : choisissez-la à nouveau.")
+        return HttpResponseRedirect(reverse("steering:indicators"))
+    period = form.period() if form.is_bound else Period.semester_of(timezone.localdate())
+    axis, programme = form.scope() if form.is_bound else (None, None)
+    _start(period, axis, programme)
+    messages.success(
+        request,
+        "Le recalcul est lancé : les chiffres de cette page seront à jour dans quelques minutes.",
+    )
+    suffix = f"?{_parse(query).urlencode()}" if query else ""
+    return HttpResponseRedirect(reverse("steering:indicators") + suffix)
+
+
+def _parse(query: str) -> QueryDict:
+    """The page's own query string, sent back by its recompute button: only its fields."""
+    fields = ("periode", "du", "au", "axe", "programme")
+    parsed = QueryDict(query[:1000], mutable=True)
+    for key in [k for k in parsed if k not in fields]:
+        del parsed[key]
+    return parsed
