@@ -59,7 +59,8 @@ def test_projects_export_is_the_page_for_mel_staff(
     objects, rows = page_and_export(client, "projets", query)
     assert len(objects) == 5
     assert [row[0] for row in rows[1:]] == _keys(objects)
-    assert "SIRET" in rows[0] and "E-mail du porteur·se" in rows[0]
+    assert "SIRET" in rows[0]
+    assert "E-mail du porteur·se" in rows[0]
 
 
 def test_an_incubator_exports_its_portfolio_only_without_contacts(
@@ -74,7 +75,8 @@ def test_an_incubator_exports_its_portfolio_only_without_contacts(
     )
     assert [row[0] for row in rows[1:]] == _keys(objects)
     assert {int(row[0]) for row in rows[1:]} == mine
-    assert "SIRET" not in rows[0] and "E-mail du porteur·se" not in rows[0]
+    assert "SIRET" not in rows[0]
+    assert "E-mail du porteur·se" not in rows[0]
     # Values in words, never codes.
     header = rows[0]
     assert rows[1][header.index("Quartier prioritaire (QPV)")].startswith("À vérifier")
@@ -121,11 +123,13 @@ def test_applications_export_is_the_page_with_amounts_and_stage_in_words(
     objects, rows = page_and_export(client, "candidatures")
     header = rows[0]
     stage = rows[1][header.index("Étape")]
-    assert stage == objects[0].get_stage_display() and stage != objects[0].stage
+    assert stage == objects[0].get_stage_display()
+    assert stage != objects[0].stage
     # An incubator supporting none of them gets the header only.
     login(client, incubator_x_member)
     objects, rows = page_and_export(client, "candidatures")
-    assert objects == [] and len(rows) == 1
+    assert objects == []
+    assert len(rows) == 1
 
 
 def test_sessions_export_is_the_page_for_a_committee_member(
@@ -160,7 +164,8 @@ def test_the_page_shows_the_export_control_with_its_filters(
     assert "Exporter cette liste" in page
     assert 'name="tri" value="-nom"' in page
     assert 'name="page"' not in page.split("Exporter cette liste")[1].split("</form>")[0]
-    assert "3\u00a0lignes" in page and "tout de suite" in page
+    assert "3\u00a0lignes" in page
+    assert "tout de suite" in page
 
 
 def test_holders_may_not_export_and_see_no_control(
@@ -183,7 +188,8 @@ def test_xlsx_export_reads_back(client: Client, mel_staff: User, incubator_x: Or
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     sheet = openpyxl.load_workbook(io.BytesIO(body)).active
-    assert sheet is not None and sheet.max_row == 4
+    assert sheet is not None
+    assert sheet.max_row == 4
     assert sheet["A1"].value == "N° de projet"
 
 

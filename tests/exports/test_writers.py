@@ -101,13 +101,16 @@ def test_xlsx_cells_are_typed_and_formulas_stay_text(tmp_path: Path) -> None:
     assert sheet["A1"].font.bold
     first = sheet[2]
     assert first[0].value == "Épicerie « solidaire »; Roubaix"
-    assert first[1].value == 12000.5 and first[1].data_type == "n"
+    assert first[1].value == 12000.5
+    assert first[1].data_type == "n"
     assert "#,##0.00" in first[1].number_format
     assert first[2].value == 2.5
-    assert first[3].value == datetime.datetime(2026, 3, 1)
-    assert first[3].is_date and first[3].number_format == "dd/mm/yyyy"
-    assert sheet["B3"].value == -1500 and sheet["B3"].data_type == "n"
-    assert sheet["D3"].value == datetime.datetime(2027, 1, 1)
+    assert first[3].value.date() == datetime.date(2026, 3, 1)
+    assert first[3].is_date
+    assert first[3].number_format == "dd/mm/yyyy"
+    assert sheet["B3"].value == -1500
+    assert sheet["B3"].data_type == "n"
+    assert sheet["D3"].value.date() == datetime.date(2027, 1, 1)
     for index, text in enumerate(DANGEROUS, start=4):
         cell = sheet.cell(row=index, column=1)
         assert cell.data_type == "s", text  # a string, never a formula ("f")
