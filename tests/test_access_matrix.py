@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -20,10 +21,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
 from documents.models import Document, ScanStatus
+from exports.models import ExportJob, ExportState
 from funding.models import FundingLine
 from notifications.models import Notification
 from reviewers.services.selection import (
@@ -54,6 +57,7 @@ EVERYONE = frozenset(
      "committee_conflicted", "financier_f", "financier_g", "staff", "reader", "admin"}
 )  # fmt: skip
 SIGNED_IN = EVERYONE - {"anonymous"}
+TEAMS = SIGNED_IN - {"holder_a", "holder_b"}  # everyone with an organisation (exports)
 STAFF = frozenset({"staff", "admin"})
 
 
@@ -181,6 +185,22 @@ def stored_document(application: Application) -> Document:
     )
 
 
+def stored_export(owner: User) -> ExportJob:
+    """A prepared export of the owner's, its file on disk and still kept."""
+    name = default_storage.save(
+        "exports/matrix/projets.csv", ContentFile(b"\xef\xbb\xbfProjet\r\n")
+    )
+    return ExportJob.objects.create(
+        owner=owner,
+        list_name="projets",
+        list_title="Projets",
+        format="csv",
+        state=ExportState.DONE,
+        storage_name=name,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+
+
 def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
     """For each URL name: the arguments to try and who may see the object behind them."""
     a, b = w.a, w.b
@@ -195,6 +215,7 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
     assert instruction_b is not None
     assert journey_task is not None
     session = a.committee_session_id or b.committee_session_id
+    export_job = stored_export(cast(User, w.personas["staff"]))
     x = a.project.support_organisation
     assert x is not None
 
@@ -270,6 +291,14 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         "notifications:open": [([note.pk], frozenset({"holder_a"}))],
         "notifications:resend": [([note.pk], STAFF)],
         "workflows:flow_bpmn": [(["candidature"], STAFF)],
+        # Exports: each list for the teams, its rows checked as on its page
+        # (tests/exports); the QPV queue for MEL staff; a job's file for its owner only.
+        "exports:export": [
+            ([name], TEAMS)
+            for name in ("candidatures", "parcours", "projets", "seances", "organisations")
+        ]
+        + [(["qpv-a-verifier"], STAFF)],
+        "exports:download": [([export_job.pk], frozenset({"staff"}))],
     }
 
 
@@ -301,6 +330,7 @@ LIST_PAGES = {
     "accounts:password_reset": EVERYONE,
     "accounts:password_reset_done": EVERYONE,
     "accounts:organisation_list": SIGNED_IN,
+    "exports:jobs": TEAMS,
 }
 
 
