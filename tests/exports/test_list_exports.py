@@ -8,7 +8,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 from django.db import connection
 from django.test import Client

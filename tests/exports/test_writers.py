@@ -8,8 +8,9 @@ import datetime
 import io
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 
 from exports.cells import number_text, safe_text
@@ -32,7 +33,7 @@ DANGEROUS = [
 ]
 
 
-def _rows() -> list[list[object]]:
+def _rows() -> list[list[Any]]:
     moment = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC)  # 1 January in Lille
     return [
         [
