@@ -21,7 +21,12 @@ from applicants.models import Project
 from exports.registry import list_exports
 from tests.conftest import login
 from tests.exports.helpers import export_url, page_and_export, read_csv
-from tests.test_query_counts import _make_journeys, _make_projects, _make_sessions
+from tests.test_query_counts import (
+    _make_dossiers_for_committee_and_financier,
+    _make_journeys,
+    _make_projects,
+    _make_sessions,
+)
 from tests.workflows.application_helpers import make_waiting_applications
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +254,23 @@ def test_an_export_costs_the_same_queries_for_few_and_many_rows(
     grow(incubator_x)
     grow(incubator_x)
     assert _export_queries(client, url) == small
+
+
+@pytest.mark.parametrize("persona", ["financier_member", "committee_member", "mel_staff"])
+def test_applications_export_for_a_financier_and_a_committee_is_their_page(
+    client: Client,
+    request: pytest.FixtureRequest,
+    committee: Organisation,
+    financier_f: Organisation,
+    mel_staff: User,
+    persona: str,
+) -> None:
+    _make_dossiers_for_committee_and_financier(3, committee, financier_f, mel_staff)
+    make_waiting_applications(2)  # nobody's but MEL staff's
+    login(client, request.getfixturevalue(persona))
+    for query in ("", "tri=-date"):
+        objects, rows = page_and_export(client, "candidatures", query)
+        assert [row[0] for row in rows[1:]] == _keys(objects)
+    assert len(objects) == {"financier_member": 3, "committee_member": 0, "mel_staff": 5}[persona]
+    objects, rows = page_and_export(client, "seances")
+    assert len(rows) - 1 == len(objects)
