@@ -9,7 +9,7 @@ which columns it writes, each with its French label and the kind of its cells.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -72,6 +72,9 @@ class ListExport:
     joins: tuple[str, ...] = ()
     # Who may open the list page at all (beyond per-object visibility of its rows).
     may_open: Callable[[AnyUser], bool] = field(default=lambda user: True)
+    # A list its page reads otherwise than through its filter set (the inbox): its rows,
+    # as the page reads them, from the reader and the list's query.
+    read: Callable[[AnyUser, QueryDict], list[Any]] | None = None
 
     def build(self, user: AnyUser, query: QueryDict) -> ListFilter:
         """The list's filter set, as its page builds it for ``user``."""
@@ -83,6 +86,16 @@ class ListExport:
         queryset = self.build(user, query).qs
         return queryset.select_related(*self.joins) if self.joins else queryset
 
+    def objects(self, user: AnyUser, query: QueryDict) -> Iterable[Any]:
+        if self.read is not None:
+            return self.read(user, list_query(query))
+        return self.queryset(user, query).iterator(chunk_size=CHUNK_SIZE)
+
+    def count(self, user: AnyUser, query: QueryDict) -> int:
+        if self.read is not None:
+            return len(self.read(user, list_query(query)))
+        return self.build(user, query).qs.count()
+
     def columns_for(self, user: AnyUser, query: QueryDict) -> tuple[Column, ...]:
         contacts = self.build(user, query).reads_contacts()
         return tuple(c for c in self.columns if contacts or not c.contacts)
@@ -90,7 +103,7 @@ class ListExport:
     def rows(self, user: AnyUser, query: QueryDict) -> Iterator[list[Any]]:
         """The rows' values, read by chunks: memory stays flat whatever the count."""
         columns = self.columns_for(user, query)
-        for obj in self.queryset(user, query).iterator(chunk_size=CHUNK_SIZE):
+        for obj in self.objects(user, query):
             yield [column.value(obj) for column in columns]
 
 

@@ -60,7 +60,7 @@ def export_list(request: AuthenticatedRequest, name: str) -> HttpResponseBase:
     if not form.is_valid():
         return render(request, "exports/confirm.html", context, status=400)
     fmt, french = form.cleaned_data["format"], form.cleaned_data["nombres_fr"]
-    total = export.build(request.user, query).qs.count()
+    total = export.count(request.user, query)
     if total <= settings.EXPORT_SYNC_MAX_ROWS:
         return _file_now(request, export, query, fmt, french)
     if request.method != "POST":

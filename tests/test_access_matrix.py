@@ -295,7 +295,14 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         # (tests/exports); the QPV queue for MEL staff; a job's file for its owner only.
         "exports:export": [
             ([name], TEAMS)
-            for name in ("candidatures", "parcours", "projets", "seances", "organisations")
+            for name in (
+                "candidatures",
+                "parcours",
+                "projets",
+                "seances",
+                "organisations",
+                "mes-taches",
+            )
         ]
         + [(["qpv-a-verifier"], STAFF)],
         "exports:download": [([export_job.pk], frozenset({"staff"}))],

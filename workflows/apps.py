@@ -9,6 +9,7 @@ class WorkflowsConfig(AppConfig):
         # Import the flows at start-up so viewflow registers their nodes and the
         # permissions they add ("manage") exist when post_migrate creates permissions.
         # The lists the stages declare for export (exports' registry).
+        from workflows import inbox_exports  # noqa: F401
         from workflows.application import exports as application_exports  # noqa: F401
         from workflows.application import flows  # noqa: F401
         from workflows.journey import exports as journey_exports  # noqa: F401

@@ -45,6 +45,7 @@ def test_every_staff_list_is_registered() -> None:
         "qpv-a-verifier",
         "seances",
         "organisations",
+        "mes-taches",
     } <= names
 
 
@@ -206,7 +207,16 @@ BAD_QUERIES = [
 
 
 @pytest.mark.parametrize(
-    "name", ["candidatures", "parcours", "projets", "qpv-a-verifier", "seances", "organisations"]
+    "name",
+    [
+        "candidatures",
+        "parcours",
+        "projets",
+        "qpv-a-verifier",
+        "seances",
+        "organisations",
+        "mes-taches",
+    ],
 )
 def test_bad_query_strings_never_give_a_server_error(
     client: Client, mel_staff: User, name: str
@@ -237,6 +247,7 @@ def _export_queries(client: Client, url: str) -> int:
         ("projets", lambda org: _make_projects(20, org)),
         ("parcours", lambda org: _make_journeys(10, org)),
         ("candidatures", lambda org: make_waiting_applications(10)),
+        ("mes-taches", lambda org: _make_journeys(10, org)),
     ],
 )
 def test_an_export_costs_the_same_queries_for_few_and_many_rows(
@@ -274,3 +285,21 @@ def test_applications_export_for_a_financier_and_a_committee_is_their_page(
     assert len(objects) == {"financier_member": 3, "committee_member": 0, "mel_staff": 5}[persona]
     objects, rows = page_and_export(client, "seances")
     assert len(rows) - 1 == len(objects)
+
+
+@pytest.mark.parametrize("persona", ["mel_staff", "incubator_x_member"])
+def test_inbox_export_is_the_page_per_persona(
+    client: Client,
+    request: pytest.FixtureRequest,
+    mel_staff: User,
+    incubator_x: Organisation,
+    persona: str,
+) -> None:
+    from workflows.routing import task_dossier
+
+    _make_journeys(4, incubator_x)
+    login(client, request.getfixturevalue(persona))
+    for query in ("", "tri=-date", "type=parcours&q=porteur"):
+        objects, rows = page_and_export(client, "mes-taches", query)
+        assert [row[2] for row in rows[1:]] == [task_dossier(t).project.title for t in objects]
+        assert len(objects) == 2
