@@ -77,8 +77,8 @@ def export_list(request: AuthenticatedRequest, name: str) -> HttpResponseBase:
     transaction.on_commit(lambda: run_export_job.delay(str(job.pk)))
     messages.success(
         request,
-        "Votre export est en préparation. Il apparaît ci-dessous ; "
-        "le lien de téléchargement s'affichera quand il sera prêt.",
+        "Votre export est en préparation. Il apparaît ci-dessous ; le lien de "
+        "téléchargement s'affichera quand il sera prêt (mettez la page à jour pour le voir).",
     )
     return redirect("exports:jobs")
 
@@ -110,6 +110,9 @@ def job_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "rows": rows,
             "running": any(job.in_progress for job in jobs),
+            # Reloading by itself only when asked (WCAG 2.2.1: a page must not refresh on
+            # a timer its reader did not choose and cannot stop).
+            "follow": request.GET.get("suivi") == "1",
             "refresh_seconds": REFRESH_SECONDS,
             "retention_hours": settings.EXPORT_RETENTION_HOURS,
             "sync_max_rows": settings.EXPORT_SYNC_MAX_ROWS,

@@ -97,11 +97,17 @@ def test_a_running_job_shows_its_progress_and_refreshes_itself(
         state=ExportState.RUNNING, rows_done=1200, rows_total=5000,
     )  # fmt: skip
     page = client.get(reverse("exports:jobs")).content.decode().replace("&nbsp;", "\u00a0")
+    # No timer the reader did not choose (WCAG 2.2.1); one link turns it on, one off.
+    assert 'http-equiv="refresh"' not in page
+    assert "?suivi=1" in page
+    page = client.get(reverse("exports:jobs") + "?suivi=1").content.decode()
     assert 'http-equiv="refresh"' in page
+    assert "Arrêter la mise à jour automatique" in page
+    page = page.replace("&nbsp;", "\u00a0")
     assert "1\u00a0200\u00a0lignes écrites sur 5\u00a0000 (24\u00a0%)" in page
     assert '<progress id="avancement-' in page
     assert 'max="5000" value="1200"' in page
-    assert "Mettre à jour maintenant" in page
+    assert "Voir où il en est" in page
 
 
 def test_only_the_owner_downloads_and_only_while_active(
