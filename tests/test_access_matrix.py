@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -26,6 +27,7 @@ from django.utils import timezone
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
 from documents.models import Document, ScanStatus
+from exports.models import ExportJob, ExportState
 from funding.models import FundingLine
 from notifications.models import Notification
 from reviewers.services.selection import (
@@ -57,6 +59,7 @@ EVERYONE = frozenset(
      "committee_conflicted", "financier_f", "financier_g", "staff", "reader", "admin"}
 )  # fmt: skip
 SIGNED_IN = EVERYONE - {"anonymous"}
+TEAMS = SIGNED_IN - {"holder_a", "holder_b"}  # everyone with an organisation (exports)
 STAFF = frozenset({"staff", "admin"})
 
 
@@ -184,6 +187,22 @@ def stored_document(application: Application) -> Document:
     )
 
 
+def stored_export(owner: User) -> ExportJob:
+    """A prepared export of the owner's, its file on disk and still kept."""
+    name = default_storage.save(
+        "exports/matrix/projets.csv", ContentFile(b"\xef\xbb\xbfProjet\r\n")
+    )
+    return ExportJob.objects.create(
+        owner=owner,
+        list_name="projets",
+        list_title="Projets",
+        format="csv",
+        state=ExportState.DONE,
+        storage_name=name,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+
+
 def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
     """For each URL name: the arguments to try and who may see the object behind them."""
     a, b = w.a, w.b
@@ -198,6 +217,7 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
     assert instruction_b is not None
     assert journey_task is not None
     session = a.committee_session_id or b.committee_session_id
+    export_job = stored_export(cast(User, w.personas["staff"]))
     x = a.project.support_organisation
     assert x is not None
 
@@ -289,6 +309,21 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         # Open data: public files, the same for everyone (no dossier behind a year).
         "opendata:csv": [([2025], EVERYONE)],
         "opendata:json": [([2025], EVERYONE)],
+        # Exports: each list for the teams, its rows checked as on its page
+        # (tests/exports); the QPV queue for MEL staff; a job's file for its owner only.
+        "exports:export": [
+            ([name], TEAMS)
+            for name in (
+                "candidatures",
+                "parcours",
+                "projets",
+                "seances",
+                "organisations",
+                "mes-taches",
+            )
+        ]
+        + [(["qpv-a-verifier"], STAFF)],
+        "exports:download": [([export_job.pk], frozenset({"staff"}))],
     }
 
 
@@ -325,6 +360,7 @@ LIST_PAGES = {
     "accounts:organisation_list": SIGNED_IN,
     "steering:comite_list": STAFF | {"reader"},
     "opendata:index": EVERYONE,
+    "exports:jobs": TEAMS,
 }
 
 

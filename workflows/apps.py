@@ -6,9 +6,13 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Parcours"
 
     def ready(self) -> None:
-        # Import the flows at start-up so viewflow registers their nodes and the
-        # permissions they add ("manage") exist when post_migrate creates permissions.
+        # The flows at start-up, so viewflow registers their nodes and the permissions they
+        # add ("manage") exist when post_migrate creates permissions; the lists the stages
+        # declare for export (exports' registry); the history of stages.
+        from workflows import inbox_exports  # noqa: F401
+        from workflows.application import exports as application_exports  # noqa: F401
         from workflows.application import flows  # noqa: F401
+        from workflows.journey import exports as journey_exports  # noqa: F401
         from workflows.stage_history import connect
 
-        connect()  # the history of stages (workflows.models.history)
+        connect()

@@ -291,7 +291,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "steering.tasks.recompute_standard_snapshots",
         "schedule": crontab(hour=INDICATORS_RECOMPUTE_HOUR, minute=30),
     },
+    # Expired export files deleted; exports lost with their worker handed over again.
+    "exports-purge": {
+        "task": "exports.tasks.purge_exports",
+        "schedule": env.float("EXPORT_PURGE_INTERVAL_SECONDS", default=15 * 60.0),
+    },
 }
+
+# EXPORTS (staff lists as CSV or XLSX)
+# ------------------------------------------------------------------------------
+# Up to this many rows the file is written at once; beyond, it is prepared in the background.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=2000)
+# Hours a prepared export stays downloadable before its file is deleted.
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
+# Rows written between two progress updates of a background export (one query each).
+EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=1000)
+# An export with no sign of life for these minutes was lost with its worker: run again.
+EXPORT_STALE_MINUTES = env.int("EXPORT_STALE_MINUTES", default=30)
+# Attempts before an interrupted export is marked failed.
+EXPORT_MAX_ATTEMPTS = env.int("EXPORT_MAX_ATTEMPTS", default=2)
+# Days the list of one's exports remembers expired and failed ones.
+EXPORT_HISTORY_DAYS = env.int("EXPORT_HISTORY_DAYS", default=30)
 
 # DOCUMENTS (uploads are checked, stored under MEDIA_ROOT with random names, never served
 # directly)

@@ -1,0 +1,71 @@
+"""A cell's value as the file holds it: text neutralised against formulas, numbers as
+French or international text (CSV), dates as days."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from exports.registry import Kind
+
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(...),
+# +cmd|..., -2+3, @SUM(...)); tab and carriage return hide such a start.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: Any) -> str:
+    """Text that a spreadsheet never runs: a leading apostrophe before a formula start."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def as_number(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def as_day(value: Any) -> datetime.date | None:
+    """A date, or a moment as the day it was in France."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return None
+
+
+def number_text(value: Decimal, *, french: bool) -> str:
+    """ "12 000,50" (French) or "12000.50"; as many decimals as the value holds."""
+    text = f"{value:f}"
+    if not french:
+        return text
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, fraction = text.partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        whole, tail = whole[:-3], whole[-3:]
+        groups.insert(0, tail)
+    grouped = " ".join([whole, *groups])
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def csv_cell(value: Any, kind: Kind, *, french: bool) -> str:
+    """One CSV field: numbers never neutralised (a negative amount stays a number)."""
+    if value is None:
+        return ""
+    if kind in (Kind.NUMBER, Kind.MONEY):
+        number = as_number(value)
+        return "" if number is None else number_text(number, french=french)
+    if kind is Kind.DATE:
+        day = as_day(value)
+        return "" if day is None else day.strftime("%d/%m/%Y")
+    return safe_text(value)
