@@ -127,6 +127,9 @@ POLICY: tuple[Rule, ...] = (
     Rule(M, "funding.requireddocument",       ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "funding.scoringcriterion",       ("view", "add", "change", "delete"), Scope.ALL),
     Rule(M, "reviewers.committeesession",     ("view", "add", "change"),       Scope.ALL),
+    Rule(M, "api.apiclient",                  ("view", "add", "change"),       Scope.ALL),
+    Rule(M, "api.webhooksubscription",        ("view", "add", "change"),       Scope.ALL),
+    Rule(M, "api.webhookdelivery",            ("view",),                       Scope.ALL),
 
     Rule(R, "applicants.project",             ("aggregate",),                  Scope.ALL),
     Rule(R, "accounts.organisation",          ("view",),                       Scope.MEMBER),

@@ -10,7 +10,9 @@ from rest_framework import serializers
 
 
 class ValueSerializer(serializers.Serializer[Any]):
-    display = serializers.CharField(help_text="Valeur telle qu'on la lit (« 12 000 € », « moins de 3 »).")
+    display = serializers.CharField(
+        help_text="Valeur telle qu'on la lit (« 12 000 € », « moins de 3 »)."
+    )
     number = serializers.FloatField(
         allow_null=True, help_text="Valeur numérique ; vide quand la case est masquée ou fusionnée."
     )
@@ -32,7 +34,9 @@ class TableSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text="Code du tableau.")
     title = serializers.CharField(help_text="Titre du tableau.")
     description = serializers.CharField(help_text="Ce que montre le tableau.")
-    headers = serializers.ListField(child=serializers.CharField(), help_text="En-têtes de colonnes.")
+    headers = serializers.ListField(
+        child=serializers.CharField(), help_text="En-têtes de colonnes."
+    )
     rows = RowSerializer(many=True, help_text="Lignes du tableau.")
     chart = serializers.CharField(help_text="Type de graphique (« bar », « funnel » ou vide).")
     chart_column = serializers.IntegerField(help_text="Colonne représentée par le graphique.")

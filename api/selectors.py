@@ -23,20 +23,26 @@ def visible_dossiers(user: AnyUser) -> QuerySet[Application]:
 
 
 def dossier_list(user: AnyUser) -> QuerySet[Application]:
-    return visible_dossiers(user).select_related(
-        "project__commune",
-        "project__current_qpv",
-        "project__structure",
-        "project__support_organisation",
-        "holder__user",
-    ).order_by("pk")
+    return (
+        visible_dossiers(user)
+        .select_related(
+            "project__commune",
+            "project__current_qpv",
+            "project__structure",
+            "project__support_organisation",
+            "holder__user",
+        )
+        .order_by("pk")
+    )
 
 
 def funding_line_list(user: AnyUser) -> QuerySet[FundingLine]:
     """A financier's own lines, every line for MEL staff."""
-    return filter_visible(user, FundingLine.objects.all()).select_related(
-        "organisation", "dossier__project"
-    ).order_by("pk")
+    return (
+        filter_visible(user, FundingLine.objects.all())
+        .select_related("organisation", "dossier__project")
+        .order_by("pk")
+    )
 
 
 def decision_list(user: AnyUser) -> QuerySet[Deliberation]:

@@ -202,9 +202,7 @@ class DecisionSerializer(serializers.Serializer[Any]):
     )
     conditions = serializers.CharField(read_only=True, help_text="Conditions posées par le comité.")
     reasons = serializers.CharField(read_only=True, help_text="Motivation de l'avis.")
-    recorded_at = serializers.DateTimeField(
-        read_only=True, help_text="Enregistrement de l'avis."
-    )
+    recorded_at = serializers.DateTimeField(read_only=True, help_text="Enregistrement de l'avis.")
     financier_decisions = FinancierDecisionSerializer(
         source="application.visible_decisions",
         many=True,
@@ -233,10 +231,12 @@ class TrancheSerializer(serializers.Serializer[Any]):
 
 class IndicatorsQuerySerializer(serializers.Serializer[Any]):
     debut = serializers.DateField(
-        required=False, help_text="Premier jour de la période (AAAA-MM-JJ). Défaut : semestre en cours."
+        required=False,
+        help_text="Premier jour de la période (AAAA-MM-JJ). Défaut : semestre en cours.",
     )
     fin = serializers.DateField(
-        required=False, help_text="Dernier jour de la période (AAAA-MM-JJ). Défaut : semestre en cours."
+        required=False,
+        help_text="Dernier jour de la période (AAAA-MM-JJ). Défaut : semestre en cours.",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

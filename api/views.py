@@ -40,7 +40,9 @@ class ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Generi
 def _documented(list_doc: str, detail_doc: str, tag: str) -> Any:
     return extend_schema_view(
         list=extend_schema(description=list_doc, tags=[tag], responses={**ERRORS, **BAD_FILTER}),
-        retrieve=extend_schema(description=detail_doc, tags=[tag], responses={**ERRORS, **NOT_FOUND}),
+        retrieve=extend_schema(
+            description=detail_doc, tags=[tag], responses={**ERRORS, **NOT_FOUND}
+        ),
     )
 
 
@@ -126,4 +128,3 @@ class IndicatorsViewSet(viewsets.ViewSet):
         else:
             period = Period.semester_of(timezone.localdate())
         return Response(plan_indicators(period).to_json())
-

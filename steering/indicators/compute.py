@@ -10,7 +10,5 @@ from django.utils import timezone
 from steering.indicators.types import Period, PlanIndicators
 
 
-def plan_indicators(
-    period: Period, *, axis: Any = None, programme: Any = None
-) -> PlanIndicators:
+def plan_indicators(period: Period, *, axis: Any = None, programme: Any = None) -> PlanIndicators:
     return PlanIndicators(period=period, scope_label="Tout le plan", computed_at=timezone.now())
