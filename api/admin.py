@@ -83,6 +83,8 @@ class SubscriptionForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.CheckboxSelectMultiple,
     )
 
+    url = forms.URLField(label="Adresse de réception", max_length=500, assume_scheme="https")
+
     class Meta:
         model = WebhookSubscription
         fields = ["organisation", "url", "events", "active"]
