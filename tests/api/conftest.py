@@ -17,6 +17,7 @@ from funding.models import FundingLine, Tranche
 from reviewers.models import Deliberation
 from tests.factories.accounts import make_organisation
 from tests.factories.applicants import commune
+from tests.support.webhook_receiver import webhook_receiver  # noqa: F401 (a fixture)
 from tests.workflows.stage_helpers import (
     add_member,
     eligible_application,
