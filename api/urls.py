@@ -15,10 +15,20 @@ router.register("dossiers", views.DossierViewSet, basename="dossier")
 router.register("decisions", views.DecisionViewSet, basename="decision")
 router.register("lignes-financement", views.FundingLineViewSet, basename="funding-line")
 router.register("tranches", views.TrancheViewSet, basename="tranche")
-router.register("indicateurs", views.IndicatorsViewSet, basename="indicators")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("v1/", include((router.urls, "v1"))),
+    path(
+        "v1/",
+        include(
+            (
+                [
+                    *router.urls,
+                    path("indicateurs/", views.IndicatorsView.as_view(), name="indicators"),
+                ],
+                "v1",
+            )
+        ),
+    ),
 ]

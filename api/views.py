@@ -11,6 +11,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api import filters, selectors
 from api.indicators import PlanIndicatorsSerializer
@@ -37,16 +38,23 @@ class ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Generi
     filter_backends = [DjangoFilterBackend]
 
 
-def _documented(list_doc: str, detail_doc: str, tag: str) -> Any:
+def _documented(serializer: Any, list_doc: str, detail_doc: str, tag: str) -> Any:
     return extend_schema_view(
-        list=extend_schema(description=list_doc, tags=[tag], responses={**ERRORS, **BAD_FILTER}),
+        list=extend_schema(
+            description=list_doc,
+            tags=[tag],
+            responses={200: serializer(many=True), **ERRORS, **BAD_FILTER, **NOT_FOUND},
+        ),
         retrieve=extend_schema(
-            description=detail_doc, tags=[tag], responses={**ERRORS, **NOT_FOUND}
+            description=detail_doc,
+            tags=[tag],
+            responses={200: serializer, **ERRORS, **NOT_FOUND},
         ),
     )
 
 
 @_documented(
+    DossierSerializer,
     "Dossiers de candidature visibles : le portefeuille d'une structure d'accompagnement, les "
     "dossiers où un financeur a une ligne, tous pour l'équipe de la MEL. Triés par identifiant.",
     "Un dossier de candidature (404 s'il n'est pas visible).",
@@ -64,6 +72,7 @@ class DossierViewSet(ReadOnly):
 
 
 @_documented(
+    DecisionSerializer,
     "Avis du comité de sélection sur les dossiers visibles, avec les décisions des financeurs "
     "que le lecteur peut voir. Triés par identifiant.",
     "Un avis du comité et les décisions des financeurs visibles.",
@@ -78,6 +87,7 @@ class DecisionViewSet(ReadOnly):
 
 
 @_documented(
+    FundingLineSerializer,
     "Lignes de financement : un financeur lit les siennes, l'équipe de la MEL toutes.",
     "Une ligne de financement.",
     "financements",
@@ -91,6 +101,7 @@ class FundingLineViewSet(ReadOnly):
 
 
 @_documented(
+    TrancheSerializer,
     "Tranches de versement de la subvention sur les dossiers visibles.",
     "Une tranche de versement.",
     "versements",
@@ -103,7 +114,7 @@ class TrancheViewSet(ReadOnly):
         return selectors.tranche_list(self.request.user)
 
 
-class IndicatorsViewSet(viewsets.ViewSet):
+class IndicatorsView(APIView):
     @extend_schema(
         description="Indicateurs agrégés du plan pour une période (le semestre en cours par "
         "défaut). Réservés à l'équipe de la MEL et au pilotage (comité métropolitain, "
@@ -116,7 +127,7 @@ class IndicatorsViewSet(viewsets.ViewSet):
             **ERRORS,
         },
     )
-    def list(self, request: Request) -> Response:
+    def get(self, request: Request) -> Response:
         if not selectors.may_read_indicators(request.user):
             raise PermissionDenied("Les indicateurs sont réservés à la MEL et au pilotage.")
         query = IndicatorsQuerySerializer(data=request.query_params)
