@@ -17,14 +17,14 @@ from api.services.clients import api_client_create, api_client_revoke
 from api.services.webhooks import webhook_subscribe, webhook_url_problem
 
 
-class ApiClientForm(forms.ModelForm):  # type: ignore[type-arg]
+class ApiClientForm(forms.ModelForm):
     class Meta:
         model = ApiClient
         fields = ["organisation", "name"]
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiClientAdmin(admin.ModelAdmin):
     form = ApiClientForm
     list_display = (
         "name",
@@ -76,7 +76,7 @@ class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self.message_user(request, "Clés révoquées : elles ne donnent plus accès à l'API.")
 
 
-class SubscriptionForm(forms.ModelForm):  # type: ignore[type-arg]
+class SubscriptionForm(forms.ModelForm):
     events = forms.MultipleChoiceField(
         label="Évènements",
         choices=WebhookEvent.choices,
@@ -98,7 +98,7 @@ class SubscriptionForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
     form = SubscriptionForm
     list_display = ("organisation", "url", "active", "created_at")
     list_select_related = ("organisation",)
@@ -117,7 +117,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = (
         "event",
         "subscription",

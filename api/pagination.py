@@ -13,5 +13,5 @@ class ApiPagination(PageNumberPagination):
     invalid_page_message = "Cette page n'existe pas."
 
     @property
-    def max_page_size(self) -> int:  # type: ignore[override]
+    def max_page_size(self) -> int:
         return int(settings.API_MAX_PAGE_SIZE)

@@ -69,6 +69,8 @@ def organisation_sees(organisation: Organisation, obj: models.Model) -> bool:
     ).exists():
         return True
     permission_id = permission_ids([perm]).get(perm)
+    if permission_id is None:
+        return False
     return GroupObjectPermission.objects.filter(
         group_id=organisation.group_id,
         permission_id=permission_id,

@@ -41,7 +41,7 @@ class ApiWorld:
 
 
 def bearer(key: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    return {"Authorization": f"Bearer {key}"}
 
 
 @pytest.fixture

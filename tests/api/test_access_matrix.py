@@ -50,7 +50,7 @@ def test_no_persona_reads_what_the_pages_do_not_show_it(api_world: ApiWorld) -> 
     for persona in PERSONAS:
         client, headers = _client(w, persona)
         for endpoint, objects in _viewers(w).items():
-            response: Any = client.get(f"/api/v1/{endpoint}/", **headers)
+            response: Any = client.get(f"/api/v1/{endpoint}/", headers=headers)
             cells += 1
             if 200 <= response.status_code < 300:
                 listed = {row["id"] for row in response.json()["results"]}
@@ -63,7 +63,7 @@ def test_no_persona_reads_what_the_pages_do_not_show_it(api_world: ApiWorld) -> 
             elif persona not in ("anonymous", "revoked"):
                 failures.append(f"{endpoint} list refused to {persona}: {response.status_code}")
             for pk, viewers in objects.items():
-                response = client.get(f"/api/v1/{endpoint}/{pk}/", **headers)
+                response = client.get(f"/api/v1/{endpoint}/{pk}/", headers=headers)
                 cells += 1
                 ok = 200 <= response.status_code < 300
                 granted += ok
@@ -74,7 +74,7 @@ def test_no_persona_reads_what_the_pages_do_not_show_it(api_world: ApiWorld) -> 
                 signed = persona not in ("anonymous", "revoked")
                 if not ok and signed and response.status_code != 404:
                     failures.append(f"{endpoint}/{pk} {response.status_code} for {persona}")
-        response = client.get("/api/v1/indicateurs/", **headers)
+        response = client.get("/api/v1/indicateurs/", headers=headers)
         cells += 1
         allowed = persona in ("mel", "reader")
         if (200 <= response.status_code < 300) != allowed:
@@ -88,7 +88,7 @@ def test_no_persona_reads_what_the_pages_do_not_show_it(api_world: ApiWorld) -> 
 def test_a_revoked_or_unknown_key_gets_a_french_401(api_world: ApiWorld) -> None:
     client = Client()
     for key in (api_world.keys["revoked"], "mel_000000000000_faux", "mel_abc"):
-        response: Any = client.get("/api/v1/dossiers/", **bearer(key))
+        response: Any = client.get("/api/v1/dossiers/", headers=bearer(key))
         assert response.status_code == 401, key
         assert "Demandez une nouvelle clé" in response.json()["detail"], key
 
@@ -96,8 +96,8 @@ def test_a_revoked_or_unknown_key_gets_a_french_401(api_world: ApiWorld) -> None
 def test_only_mel_staff_read_the_holders_email(api_world: ApiWorld) -> None:
     client = Client()
     url = f"/api/v1/dossiers/{api_world.a.pk}/"
-    staff: Any = client.get(url, **bearer(api_world.keys["mel"]))
-    incubator: Any = client.get(url, **bearer(api_world.keys["support_x"]))
+    staff: Any = client.get(url, headers=bearer(api_world.keys["mel"]))
+    incubator: Any = client.get(url, headers=bearer(api_world.keys["support_x"]))
     assert staff.json()["holder_email"] == api_world.a.holder.user.email
     assert incubator.json()["holder_email"] is None
     assert incubator.json()["project_title"] == api_world.a.project.title

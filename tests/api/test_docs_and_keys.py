@@ -71,7 +71,7 @@ def test_a_key_is_shown_once_stored_hashed_and_its_account_is_no_person(
 
     api_client_revoke(client=client, actor=mel_staff)
     assert AuditRecord.objects.filter(summary__contains=client.key_prefix).count() == 2
-    assert Client().get("/api/v1/dossiers/", **bearer(created.key)).status_code == 401
+    assert Client().get("/api/v1/dossiers/", headers=bearer(created.key)).status_code == 401
 
 
 def test_the_use_of_a_key_is_written_at_most_once_a_minute(
@@ -82,7 +82,7 @@ def test_the_use_of_a_key_is_written_at_most_once_a_minute(
 
     def writes() -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert client.get("/api/v1/dossiers/", **bearer(key)).status_code == 200
+            assert client.get("/api/v1/dossiers/", headers=bearer(key)).status_code == 200
         return sum('UPDATE "api_apiclient"' in q["sql"] for q in queries.captured_queries)
 
     start = timezone.now()
@@ -98,7 +98,7 @@ def test_partners_get_json_and_only_signed_in_staff_the_browsable_page(
 ) -> None:
     key = api_client_create(organisation=mel_team, name="Finances", actor=mel_staff).key
     client = Client()
-    machine = client.get("/api/v1/dossiers/", HTTP_ACCEPT="text/html", **bearer(key))
+    machine = client.get("/api/v1/dossiers/", HTTP_ACCEPT="text/html", headers=bearer(key))
     assert machine["Content-Type"].startswith("application/json")
     client.force_login(mel_staff)
     page = client.get("/api/v1/dossiers/", HTTP_ACCEPT="text/html")
@@ -110,11 +110,11 @@ def test_a_key_follows_its_organisation_off_and_on_again(
 ) -> None:
     key = api_client_create(organisation=incubator_x, name="CRM", actor=mel_staff).key
     organisation_set_active(organisation=incubator_x, active=False)
-    refused: Any = Client().get("/api/v1/dossiers/", **bearer(key))
+    refused: Any = Client().get("/api/v1/dossiers/", headers=bearer(key))
     assert refused.status_code == 401
     assert "désactivée" in refused.json()["detail"]
     organisation_set_active(organisation=incubator_x, active=True)
-    assert Client().get("/api/v1/dossiers/", **bearer(key)).status_code == 200
+    assert Client().get("/api/v1/dossiers/", headers=bearer(key)).status_code == 200
     user = ApiClient.objects.get(organisation=incubator_x).user
     assert user.groups.filter(pk=incubator_x.group_id).exists()
 
@@ -122,11 +122,11 @@ def test_a_key_follows_its_organisation_off_and_on_again(
 def test_bad_filters_and_periods_get_french_400s(mel_staff: User, mel_team: Organisation) -> None:
     key = api_client_create(organisation=mel_team, name="Finances", actor=mel_staff).key
     client = Client()
-    bad_date: Any = client.get("/api/v1/dossiers/?submitted_after=demain", **bearer(key))
+    bad_date: Any = client.get("/api/v1/dossiers/?submitted_after=demain", headers=bearer(key))
     assert bad_date.status_code == 400
     assert "date" in str(bad_date.json()).lower()
-    period: Any = client.get("/api/v1/indicateurs/?debut=2026-07-01&fin=2026-01-01", **bearer(key))
+    period: Any = client.get("/api/v1/indicateurs/?debut=2026-07-01&fin=2026-01-01", headers=bearer(key))
     assert period.status_code == 400
     assert "précède" in str(period.json())
-    ok: Any = client.get("/api/v1/indicateurs/?debut=2026-01-01&fin=2026-06-30", **bearer(key))
+    ok: Any = client.get("/api/v1/indicateurs/?debut=2026-01-01&fin=2026-06-30", headers=bearer(key))
     assert ok.json()["period"] == {"start": "2026-01-01", "end": "2026-06-30"}

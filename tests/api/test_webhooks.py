@@ -117,7 +117,8 @@ def test_a_500_is_retried_later_with_a_growing_delay_then_delivered(
     _make_due(row)
     assert relay_webhooks() == 1  # 503
     row.refresh_from_db()
-    second_wait = row.next_attempt_at - timezone.now()  # type: ignore[operator]
+    assert row.next_attempt_at is not None
+    second_wait = row.next_attempt_at - timezone.now()
     assert second_wait > first_wait + datetime.timedelta(seconds=20)
 
     _make_due(row)
