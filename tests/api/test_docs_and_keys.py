@@ -125,8 +125,12 @@ def test_bad_filters_and_periods_get_french_400s(mel_staff: User, mel_team: Orga
     bad_date: Any = client.get("/api/v1/dossiers/?submitted_after=demain", headers=bearer(key))
     assert bad_date.status_code == 400
     assert "date" in str(bad_date.json()).lower()
-    period: Any = client.get("/api/v1/indicateurs/?debut=2026-07-01&fin=2026-01-01", headers=bearer(key))
+    period: Any = client.get(
+        "/api/v1/indicateurs/?debut=2026-07-01&fin=2026-01-01", headers=bearer(key)
+    )
     assert period.status_code == 400
     assert "précède" in str(period.json())
-    ok: Any = client.get("/api/v1/indicateurs/?debut=2026-01-01&fin=2026-06-30", headers=bearer(key))
+    ok: Any = client.get(
+        "/api/v1/indicateurs/?debut=2026-01-01&fin=2026-06-30", headers=bearer(key)
+    )
     assert ok.json()["period"] == {"start": "2026-01-01", "end": "2026-06-30"}
