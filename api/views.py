@@ -6,9 +6,14 @@ from typing import Any
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,8 +39,17 @@ NOT_FOUND = {404: OpenApiResponse(description="Objet introuvable ou non visible 
 BAD_FILTER = {400: OpenApiResponse(description="Filtre invalide (message en français).")}
 
 
+BIGGEST_ID = 2**63 - 1  # the database's largest key: a longer one cannot exist
+
+
 class ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
     filter_backends = [DjangoFilterBackend]
+
+    def get_object(self) -> Any:
+        value = str(self.kwargs.get(self.lookup_field, ""))
+        if not value.isascii() or not value.isdigit() or int(value) > BIGGEST_ID:
+            raise NotFound("Cet objet n'existe pas ou ne vous est pas visible.")
+        return super().get_object()
 
 
 def _documented(serializer: Any, list_doc: str, detail_doc: str, tag: str) -> Any:
@@ -48,6 +62,11 @@ def _documented(serializer: Any, list_doc: str, detail_doc: str, tag: str) -> An
         retrieve=extend_schema(
             description=detail_doc,
             tags=[tag],
+            parameters=[
+                OpenApiParameter(
+                    "id", int, OpenApiParameter.PATH, description="Identifiant de l'objet."
+                )
+            ],
             responses={200: serializer, **ERRORS, **NOT_FOUND},
         ),
     )

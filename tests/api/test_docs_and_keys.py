@@ -134,3 +134,16 @@ def test_bad_filters_and_periods_get_french_400s(mel_staff: User, mel_team: Orga
         "/api/v1/indicateurs/?debut=2026-01-01&fin=2026-06-30", headers=bearer(key)
     )
     assert ok.json()["period"] == {"start": "2026-01-01", "end": "2026-06-30"}
+
+
+def test_an_id_beyond_the_databases_range_is_a_json_404(
+    mel_staff: User, mel_team: Organisation
+) -> None:
+    """Found by schemathesis: SQLite cannot even compare such a number (it was a 500)."""
+    key = api_client_create(organisation=mel_team, name="Finances", actor=mel_staff).key
+    for endpoint in ("dossiers", "decisions", "lignes-financement", "tranches"):
+        response: Any = Client().get(
+            f"/api/v1/{endpoint}/86444498792517381801492011286528/", headers=bearer(key)
+        )
+        assert response.status_code == 404
+        assert response.json()["detail"] == "Cet objet n'existe pas ou ne vous est pas visible."
