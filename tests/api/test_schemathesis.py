@@ -6,12 +6,15 @@ written under the test's tmp dir and printed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
@@ -29,10 +32,23 @@ CHECKS = [
 ]
 
 
+@pytest.fixture
+def wsgi_app() -> Iterator[Any]:
+    """The project's WSGI application inside the test's transaction: like Django's test
+    client, it must not close the connection at each request (PostgreSQL would lose it)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
 def test_the_api_conforms_to_its_schema_with_no_server_error(
-    api_world: ApiWorld, tmp_path: Path
+    api_world: ApiWorld, tmp_path: Path, wsgi_app: Any
 ) -> None:
-    app = get_wsgi_application()
+    app = wsgi_app
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
     ids = {
         "/api/v1/dossiers/{id}/": [api_world.a.pk, api_world.b.pk],
