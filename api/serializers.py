@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.selectors import sees_holder_contact
-from funding.models import FundingInstrument, LineState
+from funding.models import FundingInstrument, LineState, PlanAxis, Programme
 from reviewers.models import Outcome
 from workflows.models import ApplicationStatus
 
@@ -238,6 +238,30 @@ class IndicatorsQuerySerializer(serializers.Serializer[Any]):
         required=False,
         help_text="Dernier jour de la période (AAAA-MM-JJ). Défaut : semestre en cours.",
     )
+
+    axe = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text="Numéro d'un axe du plan : seulement ses programmes.",
+    )
+    programme = serializers.SlugField(
+        required=False,
+        max_length=80,
+        help_text="Identifiant d'un programme (ex. entreprendre-autrement).",
+    )
+
+    def validate_axe(self, value: int) -> Any:
+        axis = PlanAxis.objects.filter(number=value).first()
+        if axis is None:
+            raise serializers.ValidationError(f"Le plan n'a pas d'axe n° {value}.")
+        return axis
+
+    def validate_programme(self, value: str) -> Any:
+        programme = Programme.objects.filter(slug=value).first()
+        if programme is None:
+            raise serializers.ValidationError("Ce programme n'existe pas.")
+        return programme
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("debut" in attrs) != ("fin" in attrs):

@@ -136,7 +136,7 @@ class TrancheViewSet(ReadOnly):
 class IndicatorsView(APIView):
     @extend_schema(
         description="Indicateurs agrégés du plan pour une période (le semestre en cours par "
-        "défaut). Réservés à l'équipe de la MEL et au pilotage (comité métropolitain, "
+        "défaut), pour tout le plan, un axe ou un programme. Réservés à l'équipe de la MEL et au pilotage (comité métropolitain, "
         "laboratoire d'évaluation) ; les petits effectifs sont masqués.",
         tags=["indicateurs"],
         parameters=[IndicatorsQuerySerializer],
@@ -157,4 +157,5 @@ class IndicatorsView(APIView):
             period = Period(data["debut"], data["fin"])
         else:
             period = Period.semester_of(timezone.localdate())
-        return Response(plan_indicators(period).to_json())
+        indicators = plan_indicators(period, axis=data.get("axe"), programme=data.get("programme"))
+        return Response(indicators.to_json())

@@ -147,3 +147,15 @@ def test_an_id_beyond_the_databases_range_is_a_json_404(
         )
         assert response.status_code == 404
         assert response.json()["detail"] == "Cet objet n'existe pas ou ne vous est pas visible."
+
+
+def test_indicators_by_axis_or_programme_refuse_unknown_ones_in_french(
+    mel_staff: User, mel_team: Organisation
+) -> None:
+    key = api_client_create(organisation=mel_team, name="Finances", actor=mel_staff).key
+    client = Client()
+    axis: Any = client.get("/api/v1/indicateurs/?axe=42", headers=bearer(key))
+    assert axis.status_code == 400
+    assert axis.json() == {"axe": ["Le plan n'a pas d'axe n° 42."]}
+    programme: Any = client.get("/api/v1/indicateurs/?programme=inconnu", headers=bearer(key))
+    assert programme.json() == {"programme": ["Ce programme n'existe pas."]}
