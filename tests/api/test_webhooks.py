@@ -183,3 +183,45 @@ def test_a_subscription_keeps_a_secret_of_its_own(mel_team: Organisation) -> Non
     assert len(one.secret) == 64
     assert one.secret != two.secret
     assert WebhookSubscription.objects.count() == 2
+
+
+def test_a_grant_waiting_for_its_second_signature_is_told_only_once_countersigned(
+    client: Client,
+    settings: Any,
+    town: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+    committee: Organisation,
+    financier_f: Organisation,
+    financier_member: User,
+    webhook_receiver: WebhookReceiver,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from funding.models import FundingLine, LineState
+    from tests.workflows.stage_helpers import add_member
+    from tests.workflows.test_award_pages import _decide, _deliberate
+
+    settings.FUNDING_SECOND_SIGNATURE_ABOVE_EUR = 10000
+    schedule_session(committee)
+    set_grant_financier(financier_f)
+    colleague = add_member(financier_f, "directrice@financeur-f.example.org")
+    webhook_subscribe(organisation=financier_f, url=webhook_receiver.url)
+    application = eligible_application(client, town, mel_staff, incubator_x, incubator_x_member)
+    _deliberate(application, mel_staff, 12000)
+    line = FundingLine.objects.get(dossier=application)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _decide(client, financier_member, line, {"decision": "grant", "amount": "12000"})
+    assert not WebhookDelivery.objects.exists()  # awaiting the second signature: not final
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _decide(client, colleague, line, {"decision": "confirm"})
+    line.refresh_from_db()
+    assert line.state == LineState.GRANTED
+    row = WebhookDelivery.objects.get()
+    assert (row.event, row.state) == (WebhookEvent.LINE_DECIDED, DeliveryState.DELIVERED)
+    payload = json.loads(webhook_receiver.received[0][1])
+    assert payload["data"]["state"] == "granted"
+    assert payload["data"]["decided_amount"] == "12000.00"
+    assert payload["data"]["countersigned_at"] is not None
