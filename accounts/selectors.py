@@ -59,6 +59,19 @@ def user_personas(user: AnyUser) -> frozenset[Persona]:
     return result
 
 
+def user_act_for(user: User, organisation: Organisation) -> None:
+    """Let a technical account (a partner's API key) act as a member of ``organisation``
+    for this request, though it has no ``Membership`` row: it then reads exactly what the
+    organisation's people read, and is never counted, told or listed as one of them. Its
+    rights on objects come from the organisation's group, which it belongs to."""
+    active = organisation.is_active
+    user._membership_rows_cache = (  # type: ignore[attr-defined]
+        [(organisation.pk, organisation.kind, "member", organisation.group_id)] if active else []
+    )
+    personas = frozenset({PERSONA_OF_KIND[organisation.kind]} if active else set())
+    setattr(user, _CACHE_ATTR, personas)
+
+
 def user_organisation_ids(user: AnyUser, kind: OrganisationKind | None = None) -> list[int]:
     if not isinstance(user, User):
         return []

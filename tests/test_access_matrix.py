@@ -30,6 +30,7 @@ from documents.models import Document, ScanStatus
 from exports.models import ExportJob, ExportState
 from funding.models import FundingLine
 from notifications.models import Notification
+from reviewers.models import Deliberation
 from reviewers.services.selection import (
     application_instruct,
     conflict_declare,
@@ -324,6 +325,11 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         ]
         + [(["qpv-a-verifier"], STAFF)],
         "exports:download": [([export_job.pk], frozenset({"staff"}))],
+        # The partners' API (signed-in people read it through their session, same policy).
+        "api:v1:dossier-detail": app,
+        "api:v1:decision-detail": [([Deliberation.objects.get(application=a).pk], app[0][1])],
+        "api:v1:funding-line-detail": [([line.pk], STAFF | {"financier_f"})],
+        "api:v1:tranche-detail": [([999999], frozenset())],  # no tranche yet: 404 for all
     }
 
 
@@ -361,6 +367,13 @@ LIST_PAGES = {
     "steering:comite_list": STAFF | {"reader"},
     "opendata:index": EVERYONE,
     "exports:jobs": TEAMS,
+    "api:schema": EVERYONE,
+    "api:docs": EVERYONE,
+    "api:v1:dossier-list": SIGNED_IN,  # filtered per object, like the pages' lists
+    "api:v1:decision-list": SIGNED_IN,
+    "api:v1:funding-line-list": SIGNED_IN,
+    "api:v1:tranche-list": SIGNED_IN,
+    "api:v1:indicators": STAFF | {"reader"},
 }
 
 
@@ -380,7 +393,8 @@ def _client(w: World, persona: str) -> Client:
 
 
 def _refused(status: int, location: str) -> bool:
-    return status in (403, 404, 405) or (status == 302 and "/compte/connexion/" in location)
+    # 401: the API's answer to a request with neither key nor session.
+    return status in (401, 403, 404, 405) or (status == 302 and "/compte/connexion/" in location)
 
 
 def test_every_url_for_every_persona_against_own_and_foreign_objects(world: World) -> None:

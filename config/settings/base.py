@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "exports",
     "steering",
     "opendata",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files served from our static files: the CSP needs no CDN.
+    "drf_spectacular_sidecar",
     "api",
 ]
 
@@ -283,6 +287,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.relay_outbox",
         "schedule": env.float("NOTIFICATIONS_RELAY_INTERVAL_SECONDS", default=60.0),
     },
+    "api-webhooks-relay": {
+        "task": "api.tasks.relay_webhooks",
+        "schedule": env.float("API_WEBHOOK_RELAY_INTERVAL_SECONDS", default=60.0),
+    },
     "notifications-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
@@ -468,3 +476,54 @@ OPEN_DATA_LICENCE_URL = env.str(
 OPEN_DATA_CACHE_SECONDS = env.int("OPEN_DATA_CACHE_SECONDS", default=3600)
 # Longest wait for another user's step on the same journey before giving a clear message.
 FLOW_LOCK_TIMEOUT_SECONDS = env.float("FLOW_LOCK_TIMEOUT_SECONDS", default=10.0)
+
+# PARTNERS' API (Django REST framework, OpenAPI schema by drf-spectacular)
+# ------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Partners' systems send "Authorization: Bearer <key>"; signed-in people (staff reading
+    # the docs) use their session. Both answer through the same per-object policy.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON for machines; the browsable page only for signed-in MEL staff (api.negotiation).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.StaffBrowsableNegotiation",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Versions are in the path (/api/v1/): a v2 would be a new set of routes beside it.
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Entreprendre Autrement (MEL)",
+    "DESCRIPTION": (
+        "Lecture des dossiers, décisions, lignes de financement, tranches de versement et "
+        "indicateurs agrégés du programme Entreprendre Autrement, pour les systèmes des "
+        "partenaires. Chaque organisation ne lit que ce que ses membres voient sur le site. "
+        "Authentification : en-tête « Authorization: Bearer <clé> » (clé fournie par "
+        "l'équipe de la MEL). Webhooks signés : voir le README, section « API des partenaires »."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# Largest page a client may ask for (?taille=).
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
+# Webhooks: attempts before a delivery is marked failed, and the wait for the partner's answer.
+API_WEBHOOK_MAX_ATTEMPTS = env.int("API_WEBHOOK_MAX_ATTEMPTS", default=8)
+API_WEBHOOK_TIMEOUT_SECONDS = env.float("API_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Plain http:// webhook addresses accepted only for 127.0.0.1/localhost (development, tests).
+API_WEBHOOK_ALLOW_LOCAL_HTTP = env.bool("API_WEBHOOK_ALLOW_LOCAL_HTTP", default=DEBUG)
+# A delivery still pending this long after it was written is handed to a worker again.
+API_WEBHOOK_RELAY_AFTER_SECONDS = env.int("API_WEBHOOK_RELAY_AFTER_SECONDS", default=60)

@@ -19,3 +19,7 @@ WHITENOISE_USE_FINDERS = True
 # Lockouts are tested; axes' per-request log lines would only drown the test output.
 AXES_VERBOSE = False
 LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}  # noqa: F405
+# Webhook tests post to a server the test starts on 127.0.0.1, over plain HTTP, and a
+# partner that never answers must not hold a test for long.
+API_WEBHOOK_ALLOW_LOCAL_HTTP = True
+API_WEBHOOK_TIMEOUT_SECONDS = 1.0

@@ -21,6 +21,7 @@ from funding.models import (
     LineState,
 )
 from funding.services.signatures import countersign_impossible, second_signature_above
+from funding.signals import line_decided
 from reviewers.selectors import latest_deliberation
 from workflows import notify
 from workflows.application.services import application_event, programme, rule_version_for
@@ -153,6 +154,7 @@ def funding_line_decide(
     if line.is_settled:
         notify.funding_line_decided(line=line)
         notify.financier_decision(line=line)
+        line_decided.send(sender=FundingLine, line=line)
     elif line.state == LineState.AWAITING_SECOND:
         notify.countersign_due(line=line)
     if line.state == LineState.DECLINED:  # a financier's reasons stay between it and the MEL
@@ -192,6 +194,7 @@ def funding_line_countersign(
     if confirm:
         notify.funding_line_decided(line=line)
         notify.financier_decision(line=line)
+        line_decided.send(sender=FundingLine, line=line)
     return line
 
 

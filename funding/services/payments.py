@@ -28,6 +28,7 @@ from funding.models import (
     LineState,
     Tranche,
 )
+from funding.signals import tranche_released
 from notifications.catalogue import Event
 from reviewers.models import Outcome
 from reviewers.selectors import latest_deliberation
@@ -225,6 +226,7 @@ def tranche_release(*, application: Application, position: int, actor: User) -> 
         message=f"Mise en paiement : {tranche.label} de {format_euros(tranche.amount)}.",
     )
     notify.tranche_released(application=application, tranche=tranche)
+    tranche_released.send(sender=Tranche, tranche=tranche)
     return tranche
 
 
