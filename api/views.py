@@ -28,8 +28,8 @@ from api.serializers import (
     TrancheSerializer,
     dossier_context,
 )
-from steering.indicators.compute import plan_indicators
 from steering.indicators.types import Period
+from steering.snapshots import snapshot_get_or_start
 
 ERRORS = {
     401: OpenApiResponse(description="Clé absente, inconnue ou révoquée."),
@@ -136,12 +136,17 @@ class TrancheViewSet(ReadOnly):
 class IndicatorsView(APIView):
     @extend_schema(
         description="Indicateurs agrégés du plan pour une période (le semestre en cours par "
-        "défaut), pour tout le plan, un axe ou un programme. Réservés à l'équipe de la MEL et au pilotage (comité métropolitain, "
+        "défaut), pour tout le plan, un axe ou un programme, tels que calculés chaque nuit "
+        "(ou à la première demande pour d'autres dates). Réservés à l'équipe de la MEL et au pilotage (comité métropolitain, "
         "laboratoire d'évaluation) ; les petits effectifs sont masqués.",
         tags=["indicateurs"],
         parameters=[IndicatorsQuerySerializer],
         responses={
             200: PlanIndicatorsSerializer,
+            202: OpenApiResponse(
+                description="Chiffres de cette période en cours de calcul : réessayer après "
+                "le délai de l'en-tête Retry-After."
+            ),
             400: OpenApiResponse(description="Période invalide (message en français)."),
             **ERRORS,
         },
@@ -157,5 +162,13 @@ class IndicatorsView(APIView):
             period = Period(data["debut"], data["fin"])
         else:
             period = Period.semester_of(timezone.localdate())
-        indicators = plan_indicators(period, axis=data.get("axe"), programme=data.get("programme"))
-        return Response(indicators.to_json())
+        snapshot = snapshot_get_or_start(
+            period, axis=data.get("axe"), programme=data.get("programme")
+        )
+        if snapshot.data is None:
+            return Response(
+                {"detail": "Calcul en cours : réessayez dans une minute."},
+                status=202,
+                headers={"Retry-After": "60"},
+            )
+        return Response(snapshot.data)

@@ -1,8 +1,8 @@
 """The plan's indicators page: reads one kept snapshot, never the dossiers themselves.
 
 The chosen period and scope come from the address; a snapshot not yet computed is asked of
-a worker (at once in the demo, where Celery runs eagerly) and the page says so, reloading
-itself every 20 seconds."""
+a worker (at once in the demo, where Celery runs eagerly) and the page says so, with a link
+to reload it (no timed refresh: WCAG 2.2.1 leaves the timing to the reader)."""
 
 from __future__ import annotations
 
@@ -16,45 +16,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
-from funding.models import PlanAxis, Programme
 from steering.forms import PeriodForm
 from steering.indicators.cells import threshold
 from steering.indicators.types import Period, PlanIndicators
-from steering.models import IndicatorSnapshot
-from steering.selectors import snapshot_for
-from steering.services import snapshot_request
-from steering.tasks import recompute_snapshot
+from steering.snapshots import snapshot_get_or_start, snapshot_start
 
 READ = "applicants.aggregate_project"
 RECOMPUTE = "steering.recompute_indicatorsnapshot"
-REFRESH_SECONDS = 20
 
 
 def _may_read(request: AuthenticatedRequest) -> None:
     if not request.user.has_perm(READ):
         raise PermissionDenied("Les indicateurs du plan sont réservés au pilotage et à la MEL.")
-
-
-def _start(period: Period, axis: PlanAxis | None, programme: Programme | None) -> None:
-    recompute_snapshot.delay(
-        period.start.isoformat(),
-        period.end.isoformat(),
-        axis.pk if axis else None,
-        programme.pk if programme else None,
-    )
-
-
-def _snapshot(
-    period: Period, axis: PlanAxis | None, programme: Programme | None
-) -> IndicatorSnapshot:
-    snapshot = snapshot_for(period, axis=axis, programme=programme)
-    if snapshot is not None and snapshot.data is not None:
-        return snapshot
-    snapshot, start = snapshot_request(period=period, axis=axis, programme=programme)
-    if start:
-        _start(period, axis, programme)
-        snapshot.refresh_from_db()  # computed already when Celery runs eagerly
-    return snapshot
 
 
 @login_required
@@ -63,14 +36,13 @@ def indicators(request: AuthenticatedRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, today=timezone.localdate())
     context: dict[str, object] = {
         "form": form,
-        "refresh": REFRESH_SECONDS,
         "threshold": threshold(),
     }
     if form.is_bound and not form.is_valid():
         return render(request, "steering/indicators.html", context)
     period = form.period() if form.is_bound else Period.semester_of(timezone.localdate())
     axis, programme = form.scope() if form.is_bound else (None, None)
-    snapshot = _snapshot(period, axis, programme)
+    snapshot = snapshot_get_or_start(period, axis=axis, programme=programme)
     context.update(
         period=period,
         snapshot=snapshot,
@@ -94,7 +66,7 @@ def indicators_recompute(request: AuthenticatedRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("steering:indicators"))
     period = form.period() if form.is_bound else Period.semester_of(timezone.localdate())
     axis, programme = form.scope() if form.is_bound else (None, None)
-    _start(period, axis, programme)
+    snapshot_start(period, axis=axis, programme=programme)
     messages.success(
         request,
         "Le recalcul est lancé : les chiffres de cette page seront à jour dans quelques minutes.",
