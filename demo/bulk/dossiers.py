@@ -61,10 +61,10 @@ def journeys(
             for plan, person, project in zip(plans, persons, projects, strict=True)
         ],
     )
-    insert(
-        Orientation, [o for j, p in zip(rows, plans, strict=True) for o in _orientation(j, p, ref)]
-    )
-    insert(JourneyEvent, [e for j, p in zip(rows, plans, strict=True) for e in _events(j, p, ref)])
+    oriented = [o for j, p in zip(rows, plans, strict=True) for o in _orientation(j, p, ref)]
+    insert(Orientation, oriented, keys=False)
+    events = [e for j, p in zip(rows, plans, strict=True) for e in _events(j, p, ref)]
+    insert(JourneyEvent, events, keys=False)
     return list(rows)
 
 
@@ -121,7 +121,8 @@ def applications(
     pairs = [(p, j) for p, j in zip(plans, journeys_, strict=True) if p.app_created is not None]
     rows = insert(Application, [_application(p, j, ref, rng) for p, j in pairs])
     found = [(p, a) for (p, _), a in zip(pairs, rows, strict=True)]
-    insert(Deliberation, [_deliberation(p, a, ref, rng) for p, a in found if p.decided])
+    decided = [_deliberation(p, a, ref, rng) for p, a in found if p.decided]
+    insert(Deliberation, decided, keys=False)
     return found
 
 

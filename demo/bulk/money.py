@@ -23,9 +23,9 @@ FUNDED = {"convention", "follow_up", "closed"}
 def money(pairs: list[tuple[Plan, Application]], ref: Reference) -> None:
     insert(FundingLine, [line for p, a in pairs for line in _lines(p, a, ref)])
     funded = [(p, a) for p, a in pairs if p.app_stage in FUNDED]
-    insert(Convention, [_convention(p, a, ref) for p, a in funded])
-    insert(Tranche, [t for p, a in funded for t in _tranches(p, a, ref)])
-    insert(FollowUpReport, [r for p, a in funded for r in _reports(p, a)])
+    insert(Convention, [_convention(p, a, ref) for p, a in funded], keys=False)
+    insert(Tranche, [t for p, a in funded for t in _tranches(p, a, ref)], keys=False)
+    insert(FollowUpReport, [r for p, a in funded for r in _reports(p, a)], keys=False)
 
 
 def _lines(plan: Plan, application: Application, ref: Reference) -> list[FundingLine]:

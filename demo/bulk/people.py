@@ -83,6 +83,7 @@ def people(
             )
             for user, plan in zip(users, plans, strict=True)
         ],
+        keys=False,
     )
     places = rng.choices(ref.places, weights=[p.weight for p in ref.places], k=len(plans))
     structures = _structures(persons, plans, places, ref, rng)
@@ -101,6 +102,7 @@ def people(
             _qpv(project, place, plan.contact, ref, rng)
             for project, place, plan in zip(projects, places, plans, strict=True)
         ],
+        keys=False,
     )
     set_current_qpv([p.pk for p in projects])
     return list(persons), list(projects)
