@@ -149,7 +149,10 @@ def _figure(raw: dict[str, Any], base: dict[str, Any], size: int, quick: bool) -
     elif kind == "page":
         ratio = raw["p50"] / base["p50"]
         figure.name += " : p50 à N ÷ au départ"
-        figure.value = f"{ratio:.2f} (p50 {raw['p50']:.0f} ms, p95 {raw['p95']:.0f} ms)"
+        figure.value = (
+            f"{ratio:.2f} (p50 {raw['p50']:.0f} ms, p95 {raw['p95']:.0f} ms, "
+            f"min {raw.get('min', 0):.0f} ms)"
+        )
         figure.target, figure.passed = _TARGET_TEXT["page"], ratio <= MAX_PAGE_RATIO
     else:
         ratio = raw["peak_mib"] / base["peak_mib"]
