@@ -7,7 +7,8 @@ exports, API and open data read, in batches, with no service, signal or viewflow
 without the self-declared gender and age band, projects across the MEL's communes with
 their QPV finding, journeys at every stage, applications with amounts and dates spread over
 four years, deliberations, funding lines (the programme grant and co-financers), conventions,
-tranches and follow-up reports (``demo/bulk/plan.py`` draws each dossier's fate and dates).
+tranches and follow-up reports (``demo/bulk/plan.py`` draws each dossier's fate and dates),
+and the grants the services would give support organisations and financiers on them.
 
 Deterministic for a given ``seed`` and day. Needs the reference data (``load_territory``,
 ``load_programme_rules``); uses the organisations present (the demo's) and creates what is
@@ -27,6 +28,7 @@ from accounts.models import User
 
 from . import reference
 from .dossiers import applications, journeys
+from .grants import grants
 from .money import money
 from .people import people
 from .plan import HISTORY_DAYS, draw
@@ -59,7 +61,8 @@ def seed_dossiers(
             persons, projects = people(plans, ref, rng, f"{mark}-{start}")
             rows = journeys(plans, persons, projects, ref, rng)
             pairs = applications(plans, rows, ref, rng)
-            money(pairs, ref)
+            lines = money(pairs, ref)
+            grants(projects, rows, [a for _, a in pairs], lines)
         report.dossiers += len(plans)
         report.applications += len(pairs)
         for plan in plans:

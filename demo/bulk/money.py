@@ -20,12 +20,14 @@ ADVANCE_SHARE = Decimal("0.6")
 FUNDED = {"convention", "follow_up", "closed"}
 
 
-def money(pairs: list[tuple[Plan, Application]], ref: Reference) -> None:
-    insert(FundingLine, [line for p, a in pairs for line in _lines(p, a, ref)])
+def money(pairs: list[tuple[Plan, Application]], ref: Reference) -> list[FundingLine]:
+    """Insert the batch's money; returns the funding lines (their financiers are granted)."""
+    lines = insert(FundingLine, [line for p, a in pairs for line in _lines(p, a, ref)])
     funded = [(p, a) for p, a in pairs if p.app_stage in FUNDED]
     insert(Convention, [_convention(p, a, ref) for p, a in funded], keys=False)
     insert(Tranche, [t for p, a in funded for t in _tranches(p, a, ref)], keys=False)
     insert(FollowUpReport, [r for p, a in funded for r in _reports(p, a)], keys=False)
+    return list(lines)
 
 
 def _lines(plan: Plan, application: Application, ref: Reference) -> list[FundingLine]:

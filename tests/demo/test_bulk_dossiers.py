@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from accounts.services import membership_add
 from applicants.models import Gender, Person, Project
 from demo.bulk import seed_dossiers
 from funding.models import Convention, FollowUpReport, FundingLine, LineState, Tranche
@@ -81,6 +82,31 @@ def test_journey_events_are_dated_in_the_order_of_the_journey() -> None:
         dates = [events[k] for k in order if k in events]
         assert dates == sorted(dates)
         assert events["first_contact"] == journey.created
+
+
+@pytest.mark.usefixtures("seeded")
+def test_financiers_see_their_lines_and_dossiers_support_organisations_their_projects() -> None:
+    from accounts.models import Organisation, OrganisationKind
+    from accounts.selectors import filter_visible
+    from tests.factories.accounts import UserFactory
+
+    line = (
+        FundingLine.objects.filter(is_programme_grant=False).first() or FundingLine.objects.first()
+    )
+    assert line is not None
+    financier = UserFactory.create(email="financeur@bench.example.org")
+    membership_add(organisation=line.organisation, user=financier)
+    lines = filter_visible(financier, FundingLine.objects.all())
+    assert set(lines) == set(FundingLine.objects.filter(organisation=line.organisation))
+    assert line.dossier in filter_visible(financier, Application.objects.all())
+
+    support = Organisation.objects.filter(kind=OrganisationKind.SUPPORT).first()
+    assert support is not None
+    adviser = UserFactory.create(email="conseil@bench.example.org")
+    membership_add(organisation=support, user=adviser)
+    visible = set(filter_visible(adviser, Project.objects.all()))
+    assert visible == set(Project.objects.filter(support_organisation=support))
+    assert visible
 
 
 def test_the_same_seed_gives_the_same_dossiers(db: None) -> None:
