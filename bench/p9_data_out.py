@@ -53,6 +53,7 @@ TARGETS = (
     Target("page", "page des chiffres (avant #13)", "workflows:statistics", "steering"),
     Target("page", "indicateurs du plan", "steering:indicators", "steering", pending=True),
     Target("list", "liste des candidatures (équipe MEL)", "workflows:application_list", "mel_staff"),
+    Target("list", "liste des candidatures (financeur)", "workflows:application_list", "financier"),
     # TODO(api): point ``headers`` at a function issuing the financier's Bearer key.
     Target("list", "API : lignes de financement", "api:fundingline-list", "financier", pending=True),
     Target("stream", "flux CSV de référence (banc d'essai)", "bench_stream", "mel_staff"),
