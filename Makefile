@@ -101,7 +101,7 @@ check: $(STAMP) ## Migrations up to date + Django deploy check / Migrations à j
 
 BENCH_SIZES ?= 1000,10000,100000
 
-bench: $(STAMP) ## Capacity benchmarks P1-P8 at 1k, 10k, 100k dossiers (PostgreSQL) / Bancs d'essai
+bench: $(STAMP) ## Capacity benchmarks P1-P9 at 1k, 10k, 100k dossiers (PostgreSQL) / Bancs d'essai
 	$(VENV_PY) -m pip install --progress-bar off -q -c $(CONSTRAINTS) -r bench/requirements.txt
 	@command -v wrk >/dev/null || { echo "==> installing wrk (Debian)"; apt-get install -y -qq wrk >/dev/null || echo "wrk absent: P6 will say so"; }
 	$(VENV_PY) -m bench --sizes $(BENCH_SIZES)

@@ -1,4 +1,5 @@
-"""``python -m bench [--quick] [--sizes 1000,10000,100000]``: capacity benchmarks P1 to P8.
+"""``python -m bench [--quick] [--sizes 1000,10000,100000] [--data-out]``: capacity benchmarks
+P1 to P9.
 
 Creates a fresh PostgreSQL database (``BENCH_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/mel_ess_bench``), drives the demo through the engine,
@@ -7,6 +8,8 @@ measures what does not depend on size, then grows the dataset size by size (``se
 Exit status 1 when a judged figure misses its target.
 
 ``--quick`` (CI): sizes 100 and 300, counts only — no timing, no load tool, no worker.
+``--data-out``: P9 alone (indicators, exports, API, open data at 1k, 10k and 100k dossiers of
+``demo.bulk``, each on a database of its own cloned from the demo's).
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ import time
 from pathlib import Path
 
 # Figures measured once, on the demo alone, then at every size.
-ONCE = ("bench.p3_grants", "bench.p4_transitions", "bench.p5_engine", "bench.p8_notify")
+# P9 first: it clones the database while it holds the demo alone.
+ONCE = (
+    "bench.p9_data_out",
+    "bench.p3_grants",
+    "bench.p4_transitions",
+    "bench.p5_engine",
+    "bench.p8_notify",
+)
 EACH_SIZE = ("bench.p1_pages", "bench.p2_permissions", "bench.p7_growth", "bench.p6_load")
 FULL_SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (100, 300)
@@ -31,6 +41,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="CI: small N, counts only")
     parser.add_argument("--sizes", help="dossier counts, e.g. 1000,10000,100000")
     parser.add_argument("--only", help="figure modules to run, e.g. p1,p7")
+    parser.add_argument("--data-out", action="store_true", help="P9 seul (données sortantes)")
     parser.add_argument("--out", type=Path, help="JSON file (default bench/results/…)")
     return parser.parse_args(argv)
 
@@ -61,6 +72,8 @@ def main(argv: list[str]) -> int:
     url = os.environ.get("BENCH_DATABASE_URL", database.DEFAULT_URL)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else None
     sizes = sizes or list(QUICK_SIZES if args.quick else FULL_SIZES)
+    if args.data_out:
+        args.only = "p9"
     database.recreate(url)
     _setup_django(url)
 
@@ -78,12 +91,13 @@ def main(argv: list[str]) -> int:
         last=False,
         database_url=url,
         results_dir=results,
+        state={"sizes": sizes},
     )
     figures: list[Figure] = []
     datasets = [database.describe(seconds=time.monotonic() - started)]
     for name in _selected(ONCE + EACH_SIZE, args.only):
         figures += _run(name, "baseline", ctx)
-    for i, target in enumerate(sizes):
+    for i, target in enumerate([] if args.data_out else sizes):
         t0 = time.monotonic()
         ctx.size = database.grow(target)
         ctx.first, ctx.last = False, i == len(sizes) - 1
@@ -94,7 +108,8 @@ def main(argv: list[str]) -> int:
     print()
     print_table(figures)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    out = args.out or results / f"{'quick' if args.quick else 'full'}-{stamp}.json"
+    mode = "quick" if args.quick else "data-out" if args.data_out else "full"
+    out = args.out or results / f"{mode}-{stamp}.json"
     meta = {
         "machine": machine(),
         "quick": args.quick,

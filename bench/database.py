@@ -24,6 +24,39 @@ def recreate(url: str) -> None:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def _admin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(scheme="postgresql", path="/postgres")), parts.path.lstrip("/")
+
+
+def sibling(url: str, suffix: str) -> str:
+    """The URL of a database next to ``url``'s, named ``<name>_<suffix>``."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"{parts.path}_{suffix}"))
+
+
+def clone(template: str, to: str) -> None:
+    """(Re)create ``to`` as a copy of ``template`` (which must have no open session)."""
+    admin, name = _admin(to)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(_admin(template)[1])
+            )
+        )
+
+
+def drop(url: str) -> None:
+    admin, name = _admin(url)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
 def prepare() -> int:
     """Schema, reference data and the demo (driven through the engine). Returns dossiers."""
     from django.core.management import call_command
