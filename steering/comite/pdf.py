@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import reportlab
 from django.conf import settings
 from django.utils import timezone
 from reportlab.graphics.shapes import Drawing, Rect, String
@@ -49,11 +50,26 @@ PALE = colors.HexColor("#eef2f7")
 WIDTH = A4[0] - 4 * cm - 12  # the frame keeps 6 pt of padding on each side
 
 
+def _font_files() -> tuple[Path, Path]:
+    """DejaVu where the machine has it; else reportlab's own Bitstream Vera (DejaVu's
+    ancestor, shipped with the package), so a machine without fonts-dejavu-core still gets
+    its PDF (Vera lacks the narrow no-break space: ``_text`` widens it)."""
+    folder = Path(settings.PDF_FONT_DIR)
+    if (folder / "DejaVuSans.ttf").exists() and (folder / "DejaVuSans-Bold.ttf").exists():
+        return folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+    bundled = Path(reportlab.__file__).parent / "fonts"
+    return bundled / "Vera.ttf", bundled / "VeraBd.ttf"
+
+
+def _has_narrow_space() -> bool:
+    return _font_files()[0].name.startswith("DejaVu")
+
+
 @functools.cache
 def _register_fonts() -> None:
-    folder = Path(settings.PDF_FONT_DIR)
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    regular, bold = _font_files()
+    pdfmetrics.registerFont(TTFont(FONT, str(regular)))
+    pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
@@ -82,8 +98,12 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+def _text(text: Any) -> str:
+    return str(text) if _has_narrow_space() else str(text).replace("\u202f", "\u00a0")
+
+
 def _p(text: Any, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+    return Paragraph(escape(_text(text)), style)
 
 
 class _NumberedCanvas(canvas.Canvas):
@@ -104,7 +124,7 @@ class _NumberedCanvas(canvas.Canvas):
             self.__dict__.update(state)
             self.setFont(FONT, 8)
             self.setFillColor(colors.HexColor("#4a4a4a"))
-            self.drawString(2 * cm + 6, 1.2 * cm, self._footer_text)
+            self.drawString(2 * cm + 6, 1.2 * cm, _text(self._footer_text))
             self.drawRightString(A4[0] - 2 * cm - 6, 1.2 * cm, f"Page {number} sur {total}")
             super().showPage()
         super().save()
@@ -275,11 +295,13 @@ def _bar_chart(table: IndicatorTable) -> Drawing:
     for index, row in enumerate(rows):
         y = height - (index + 1) * (bar + gap)
         label = row.label if len(row.label) <= 38 else row.label[:37] + "…"
-        drawing.add(String(0, y + 3, label, fontName=FONT, fontSize=8))
+        drawing.add(String(0, y + 3, _text(label), fontName=FONT, fontSize=8))
         number = numbers[index]
         length = span * number / largest if number and largest else 0
         if length:
             drawing.add(Rect(label_width, y, length, bar, fillColor=MEL_BLUE, strokeColor=None))
         display = row.values[column].display if column < len(row.values) else ""
-        drawing.add(String(label_width + length + 4, y + 3, display, fontName=FONT, fontSize=8))
+        drawing.add(
+            String(label_width + length + 4, y + 3, _text(display), fontName=FONT, fontSize=8)
+        )
     return drawing
