@@ -159,7 +159,8 @@ def press(locator: Any) -> None:
 
 def menu(page: Any, name: str) -> None:
     """Follows a link of the main menu (the header's navigation)."""
-    press(page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name))
+    nav = page.get_by_role("navigation", name="Menu principal")
+    press(nav.get_by_role("link", name=name, exact=True))
 
 
 def choose(select: Any, text: str) -> None:
