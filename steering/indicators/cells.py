@@ -10,26 +10,40 @@ One-way lists (``suppress_small_cells``) merge the categories below the threshol
 visible ones.
 
 Cross-tables (``hide_cross_table``: groups by steps or by outcomes) hide cells instead of
-merging, by the classic cell-suppression method, assuming the worst: that every row total,
-column total and the grand total are known to the reader (published elsewhere or computed):
+merging, by the classic cell-suppression method, assuming the worst: that the reader knows
+every row total, column total and the grand total that is 0 or at least the threshold (a
+total 0 < t < threshold is never published), whether or not the page shows it:
 
-1. *Primary*: every cell and every margin with 0 < count < threshold is hidden.
-2. *Secondary*, repeated until nothing changes: in every row and every column whose total is
-   shown, the hidden cells must be at least two and add up to at least the threshold
-   (otherwise total minus visible cells gives one cell, or a group of cells known to be small);
-   while they do not, the smallest visible cell of that line is hidden too (non-zero first:
-   hiding a zero protects little). Tables whose columns are cumulative steps (everyone who
-   applied, then everyone selected among them…) also have their differences checked: two
-   visible steps of one row may not differ by 0 < d < threshold (d people would be
-   described), else the later one is hidden.
-3. *Audit*: the hidden cells are the unknowns of the linear system "each line adds up to its
-   total"; a hidden cell is recoverable exactly when its unit vector lies in the row space of
-   that system (exact rational elimination). Any such cell gets its row's smallest visible
-   cell hidden and the steps run again. The tests attack the result the same way.
+1. *Primary*: every cell with 0 < count < threshold is hidden.
+2. *Secondary*, repeated until nothing changes: in every row and every column of two cells
+   or more whose total is published, the hidden cells must be at least two and add up to
+   at least the threshold (otherwise total minus visible cells gives one cell, or a group
+   known to be small); while they do not, the line's smallest visible non-zero cell is
+   hidden, then its zeros. Tables whose columns are cumulative steps (everyone who applied,
+   then everyone selected among them…) also have their differences checked: two visible
+   steps of one row may not differ by 0 < d < threshold (d people would be described),
+   else the later one is hidden.
+3. *Audit*: the hidden cells are the unknowns of the linear system "each published line
+   adds up to its total" (shown cells, zeros included, are known numbers); a hidden cell is
+   recoverable exactly when its unit vector lies in the row space of that system, i.e. is a
+   row of its reduced echelon form (exact rational elimination). While one is, the shown
+   cell whose hiding leaves the fewest recoverable cells is hidden (looked for first in the
+   rows and columns of the exposed cells; ties: non-zero before zero, smallest first) and
+   step 2 runs again. A shown zero is an equation like any other: in [[2, 1], [1, 0]] the
+   totals 3, 3 and 4 give away 2, 1 and 1 unless the zero is hidden too.
 
-Zero is shown as zero: "nobody" describes no one. Money and durations computed over fewer
-dossiers than the threshold are hidden by the sections themselves (``too_few``), and a
-hidden count hides the amounts of its row.
+Each turn hides one more cell, so this ends; it always can end safely, since with every
+cell hidden no combination of row, column and grand totals singles out one cell (in a
+table of two rows and two columns or more every total is orthogonal to
+e(i,j) - e(i,j') - e(i',j) + e(i',j'); a single row or column has one equation over all
+its cells). The tests attack the result the same way, and by plain subtraction.
+
+Zero is otherwise shown as zero: "nobody" describes no one. Hiding cells cannot hide a
+small total that the published ones give (grand total minus the other rows); the pages
+print no totals beside these tables (the equity columns add up to the funnel's steps,
+shown or hidden by the funnel itself), only the outcomes' cohort total. Money and durations
+computed over fewer dossiers than the threshold are hidden by the sections themselves
+(``too_few``), and a hidden count hides the amounts of its row.
 """
 
 from __future__ import annotations
@@ -126,32 +140,25 @@ def _secondary(grid: Grid, hidden: Mask, limit: int, *, cumulative: bool) -> boo
 
 
 def _recoverable(grid: Grid, hidden: Mask, limit: int) -> list[tuple[int, int]]:
-    """The hidden cells that the shown margins and cells determine exactly."""
+    """The hidden cells that the published totals and shown cells determine exactly."""
     rows, cols = len(grid), len(grid[0])
     unknowns = [(i, j) for i in range(rows) for j in range(cols) if hidden[i][j]]
     index = {cell: k for k, cell in enumerate(unknowns)}
     system = []
     for line in [*_lines(rows, cols), [(i, j) for i in range(rows) for j in range(cols)]]:
         if _small(sum(grid[i][j] for i, j in line), limit):
-            continue
+            continue  # a small total is not published
         vector = [Fraction(0)] * len(unknowns)
         for cell in line:
             if cell in index:
                 vector[index[cell]] = Fraction(1)
         if any(vector):
             system.append(vector)
-    pivots = _row_reduce(system)
-    found = []
-    for cell, k in index.items():
-        unit = [Fraction(0)] * len(unknowns)
-        unit[k] = Fraction(1)
-        for column, row in pivots:
-            if unit[column]:
-                factor = unit[column]
-                unit = [u - factor * r for u, r in zip(unit, row, strict=True)]
-        if not any(unit):
-            found.append(cell)
-    return found
+    # In reduced echelon form, a unit vector lies in the row space exactly when one of the
+    # rows is that unit vector: the equation "this cell = total minus known cells".
+    return [
+        unknowns[column] for column, row in _row_reduce(system) if sum(1 for a in row if a) == 1
+    ]
 
 
 def _row_reduce(system: list[list[Fraction]]) -> list[tuple[int, list[Fraction]]]:
@@ -175,6 +182,27 @@ def _row_reduce(system: list[list[Fraction]]) -> list[tuple[int, list[Fraction]]
     return pivots
 
 
+def _unpin(grid: Grid, hidden: Mask, limit: int, exposed: list[tuple[int, int]]) -> bool:
+    """Hide the shown cell that leaves the fewest hidden cells determined, looking first in
+    the rows and columns of the exposed ones; a zero only when no other cell will do (a
+    shown zero is an equation too: "this cell = 0")."""
+    shown = [(i, j) for i, row in enumerate(hidden) for j, h in enumerate(row) if not h]
+    if not shown:
+        return False  # cannot happen: with every cell hidden, no total pins a single cell
+    near = [(i, j) for i, j in shown if any(i == r or j == c for r, c in exposed)] or shown
+
+    def cost(cell: tuple[int, int]) -> tuple[int, bool, int]:
+        i, j = cell
+        hidden[i][j] = True
+        left = len(_recoverable(grid, hidden, limit))
+        hidden[i][j] = False
+        return left, grid[i][j] == 0, grid[i][j]
+
+    i, j = min(near, key=cost)
+    hidden[i][j] = True
+    return True
+
+
 def hide_cross_table(grid: Sequence[Sequence[int]], *, cumulative: bool = False) -> Mask:
     """Which cells of ``grid`` (rows by columns of counts) to hide; see the module docstring.
     ``cumulative``: each row's columns are nested steps (later ⊂ earlier)."""
@@ -183,16 +211,13 @@ def hide_cross_table(grid: Sequence[Sequence[int]], *, cumulative: bool = False)
     if not table or not table[0]:
         return [[] for _ in table]
     hidden = [[_small(v, limit) for v in row] for row in table]
-    for _ in range(len(table) * len(table[0]) + 1):
+    # Each turn hides one more cell or stops, so this ends; hiding everything is safe.
+    while True:
         while _secondary(table, hidden, limit, cumulative=cumulative):
             pass
         exposed = _recoverable(table, hidden, limit)
-        if not exposed:
-            break
-        i, _j = exposed[0]
-        if not _hide_one(table, hidden, [(i, j) for j in range(len(table[i]))]):
-            _hide_one(table, hidden, [(r, _j) for r in range(len(table))])
-    return hidden
+        if not exposed or not _unpin(table, hidden, limit, exposed):
+            return hidden
 
 
 def hidden_margins(grid: Sequence[Sequence[int]]) -> tuple[list[bool], list[bool]]:

@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as settings_hypothesis
 from hypothesis import strategies as st
 
@@ -166,6 +166,9 @@ def test_cumulative_steps_never_differ_by_a_small_number_between_two_visible_cel
     ),
     st.booleans(),
 )
+# Hidden 2, 1, 1 beside a shown zero: the row, column and grand totals (3, 3, 4) solve all
+# three cells; the zero must be hidden too.
+@example(grid=[[2, 1], [1, 0]], cumulative=False)
 def test_any_table_resists_the_subtraction_attack_on_rows_and_columns(
     grid: list[list[int]], cumulative: bool
 ) -> None:
