@@ -28,6 +28,7 @@ from demo.committee import (
 )
 from demo.entrepreneurs import ENTREPRENEURS, seed_entrepreneur
 from demo.people import DEMO_DOMAIN, STAGE_ACTORS, DemoLogins, seed_people
+from demo.steering import seed_comite
 from funding.models import Programme
 from workflows.models import Application, Journey, JourneyStage
 
@@ -45,6 +46,7 @@ def seed_demo(*, stdout_write: object = print) -> DemoLogins:
         email = seed_entrepreneur(row, organisations, staff)
         logins.add("Porteur·se de projet", email)
     _seed_stages(organisations, staff)
+    seed_comite()  # last: its reports read the dossiers' figures
     return logins
 
 
@@ -93,6 +95,10 @@ STAGE_GUIDE = [
     ("hugo", "une candidature ajournée à retravailler"),
     ("kevin", "le rapport de suivi à 6 mois à rendre"),
     ("emma", "un dossier financé, suivi et clôturé"),
+    (
+        "laboratoire",
+        "le Comité métropolitain : un rapport semestriel approuvé, la prochaine séance",
+    ),
 ]
 
 

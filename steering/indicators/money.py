@@ -109,7 +109,7 @@ def _breakdown(lines: list[Line], key: str, title: str, header: str, table_key: 
     return Table(
         key=table_key,
         title=title,
-        description=f"Montants proposés et accordés aux dossiers de la cohorte, {header.lower()}.",
+        description=f"Montants proposés et accordés aux dossiers de la cohorte, par {header.lower()}.",
         headers=(header, "Dossiers", "Montant proposé", "Montant accordé"),
         rows=rows,
         chart="bar",

@@ -17,6 +17,7 @@ from audit.models import AuditRecord
 from funding.models import FollowUpReport, Tranche
 from notifications.models import Notification
 from reviewers.models import CommitteeSession, Deliberation, SessionStatus
+from steering.models import ComiteMeeting, MeetingStatus, SemesterReport
 from workflows.models import Application
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +59,15 @@ def test_every_dossier_was_filed_before_the_session_that_deliberated_on_it(demo:
 
 
 def test_nothing_is_dated_in_the_future(demo: None) -> None:
+    """Only the meetings still to come are ahead: the selection committee's planned
+    sessions (checked above) and the Comité métropolitain's planned meeting."""
     now = timezone.now()
+    comite = ComiteMeeting.objects.exclude(status=MeetingStatus.PLANNED)
     dated = [
+        *comite.values_list("starts_at", flat=True),
+        *ComiteMeeting.objects.values_list("created_at", flat=True),
+        *SemesterReport.objects.values_list("generated_at", flat=True),
+        *SemesterReport.objects.values_list("approved_at", flat=True),
         *Application.objects.values_list("submitted_at", flat=True),
         *Deliberation.objects.values_list("recorded_at", flat=True),
         *FollowUpReport.objects.values_list("submitted_at", flat=True),
