@@ -283,7 +283,7 @@ def _table(table: IndicatorTable, s: dict[str, ParagraphStyle]) -> list[Any]:
 
 def _bar_chart(table: IndicatorTable) -> Drawing:
     """Horizontal bars for the table's chart column; a hidden value gets no bar, only its
-    words ("moins de 3")."""
+    words ("non publié")."""
     rows = table.rows[:20]
     bar, gap, label_width = 12, 5, 5.5 * cm
     height = len(rows) * (bar + gap) + gap

@@ -2,8 +2,10 @@
 
 Whole euros ("12 000 €"), one decimal for FTE ("3,5 ETP"), days ("45 jours"), percentages
 ("42 %"), with the narrow no-break space between thousands and a no-break space before the
-unit (``funding.formatting``). A hidden value reads "moins de 3" (a count) or "—" (an amount
-or a duration over too few dossiers) and carries no number.
+unit (``funding.formatting``). A hidden value reads "non publié" (a count) or "—" (an amount
+or a duration over too few dossiers) and carries no number. One label for every hidden count,
+small or hidden with it: "moins de 3" beside "non publié" would tell which cells are small,
+a range an attacker adds to the published totals.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ HIDDEN = "—"
 HIDDEN_HELP = "Non publié : trop peu de dossiers pour que ce chiffre reste anonyme."
 
 
+HIDDEN_COUNT = "non publié"
+
+
 def hidden_count(count: int) -> Value:
-    return Value(f"moins de {threshold()}" if count < threshold() else "non publié")
+    return Value(HIDDEN_COUNT)
 
 
 def count(value: int, *, hide: bool = False) -> Value:

@@ -2,7 +2,7 @@
 accessible SVG bar chart, server-side (no script, no style attribute: the CSP stays).
 
 Each bar carries its label and its value in text, so colour is never the only carrier of
-meaning; a hidden value is written out ("moins de 3") with no bar. The chart has
+meaning; a hidden value is written out ("non publié") with no bar. The chart has
 ``role="img"``, a ``<title>`` and a ``<desc>`` listing the values, and the page shows the
 table beside it.
 """

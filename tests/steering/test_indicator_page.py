@@ -87,7 +87,7 @@ def test_small_counts_read_less_than_the_threshold_and_name_nobody(
 ) -> None:
     built = dossier(first=day(0), journey=(("orientation", day(2)),))
     body = _get(client, steering_reader).content.decode()
-    assert "moins de 3" in body
+    assert "non publié" in body
     assert built.journey.project.title not in body
 
 
@@ -108,7 +108,7 @@ def test_staff_may_recompute_the_reader_may_not(
     assert response["Location"].endswith(f"?periode={SEMESTER}")
     snapshot = IndicatorSnapshot.objects.get(scope="plan", period_start="2027-01-01")
     assert snapshot.data is not None
-    assert snapshot.data["sections"][0]["figures"][0]["value"]["display"] == "moins de 3"
+    assert snapshot.data["sections"][0]["figures"][0]["value"]["display"] == "non publié"
 
 
 def test_a_period_still_being_computed_says_so_and_offers_to_reload(

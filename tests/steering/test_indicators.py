@@ -192,7 +192,7 @@ def test_small_counts_and_the_money_over_them_are_hidden_without_a_number(
     indicators = plan_indicators(SEMESTER)
     funnel = indicators.section("funnel")
     funded = next(r for r in funnel.tables[0].rows if r.label == "Financés")
-    assert funded.values[0].display == "moins de 3"
+    assert funded.values[0].display == "non publié"
     assert funded.values[0].number is None
     money = {f.key: f.value for f in indicators.section("money").figures}
     assert money["granted"].number is None
