@@ -4,6 +4,7 @@ French or international text (CSV), dates as days."""
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -14,12 +15,21 @@ from exports.registry import Kind
 # A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(...),
 # +cmd|..., -2+3, @SUM(...)); tab and carriage return hide such a start.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets skip leading blanks (a no-break space, a line break) and read the fullwidth
+# signs (U+FF1D, U+FF0B, U+FF0D, U+FF20) as the plain ones: the start is looked for past
+# those too (NFKC turns them into = + - @). Zero-width characters are not ``isspace`` in
+# Python, so they are named.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def safe_text(value: Any) -> str:
-    """Text that a spreadsheet never runs: a leading apostrophe before a formula start."""
+    """Text that a spreadsheet never runs: a leading apostrophe before a formula start,
+    even one hidden behind blanks or written in fullwidth signs."""
     text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    seen = unicodedata.normalize("NFKC", text).lstrip().lstrip(INVISIBLE).lstrip()
+    return (
+        f"'{text}" if text.startswith(FORMULA_STARTS) or seen.startswith(FORMULA_STARTS) else text
+    )
 
 
 def as_number(value: Any) -> Decimal | None:

@@ -44,6 +44,10 @@ class ExportJob(models.Model):
     rows_done = models.PositiveIntegerField(_("lignes écrites"), default=0)
     rows_total = models.PositiveIntegerField(_("lignes à écrire"), default=0)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    # What the file was filtered for: the owner's personas and organisations and whether
+    # it holds contacts (e-mails, SIRET). The file is refused once the owner's access is
+    # no longer this one (a MEL officer moved to an incubator keeps no MEL-wide file).
+    owner_access = models.JSONField(_("accès du demandeur"), default=dict, blank=True)
     storage_name = models.CharField(_("nom de stockage"), max_length=200, blank=True)
     error = models.CharField(_("erreur"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("demandé le"), default=timezone.now)

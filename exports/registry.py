@@ -81,6 +81,17 @@ class ListExport:
         kept = list_query(query)
         return self.filterset(user, kept, ListRequest(user=user, GET=kept))
 
+    def known_query(self, user: AnyUser, query: QueryDict) -> QueryDict:
+        """Only the parameters the list's page reads (its filters, search and sort): a
+        tracker or a stray parameter neither reaches the file nor takes a job's room."""
+        kept = list_query(query)
+        names = set(self.build(user, kept).filters)
+        known = QueryDict(mutable=True)
+        for name, values in kept.lists():
+            if name in names:
+                known.setlist(name, values)
+        return known
+
     def queryset(self, user: AnyUser, query: QueryDict) -> QuerySet[Any]:
         """The page's rows (all pages), in the page's order, with the columns' joins."""
         queryset = self.build(user, query).qs

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import IO, Any
@@ -22,6 +21,7 @@ from accounts.models import User
 from accounts.selectors import AnyUser
 from exports.models import ExportFormat, ExportJob, ExportState
 from exports.registry import ListExport, list_export, may_export
+from exports.selectors import export_access_of
 from exports.writers import csv_lines, write_csv, write_xlsx
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,28 @@ INTERRUPTED = (
     "La préparation a été interrompue plusieurs fois. Demandez l'export de nouveau depuis "
     "la liste, si possible avec des filtres qui réduisent le nombre de lignes."
 )
+ACCESS_CHANGED = (
+    "Vos accès ont changé depuis la demande de cet export : il est annulé. Demandez-le de "
+    "nouveau depuis la liste, qui montre ce que vos accès actuels permettent de voir."
+)
+QUERY_TOO_LONG = (
+    "Les filtres et la recherche de cette liste sont trop longs pour un export préparé en "
+    "arrière-plan. Raccourcissez la recherche ou retirez des filtres, puis exportez de nouveau."
+)
+# The room the job keeps for the list's filters: a longer query is refused, never cut
+# (a cut query would export rows the page hides).
+QUERY_MAX_LENGTH = ExportJob._meta.get_field("query").max_length or 0
+
+
+class ExportQueryTooLong(ValueError):
+    """The list's filters do not fit in a job: the message says what to do."""
+
+    def __init__(self) -> None:
+        super().__init__(QUERY_TOO_LONG)
+
+
+def export_query_fits(*, query: QueryDict) -> bool:
+    return len(query.urlencode()) <= QUERY_MAX_LENGTH
 
 
 def export_storage() -> Storage:
@@ -77,12 +99,17 @@ def export_job_create(
     french_numbers: bool,
     rows_total: int,
 ) -> ExportJob:
-    """A job waiting for a worker; the caller hands it over once the transaction commits."""
+    """A job waiting for a worker; the caller hands it over once the transaction commits.
+    Records what the file is filtered for (``export_access_of``); raises
+    ``ExportQueryTooLong`` when the list's filters do not fit."""
+    if not export_query_fits(query=query):
+        raise ExportQueryTooLong
     return ExportJob.objects.create(
         owner=owner,
         list_name=export.name,
         list_title=export.title,
-        query=query.urlencode()[:2000],
+        query=query.urlencode(),
+        owner_access=export_access_of(user=owner, export=export, query=query),
         format=format,
         french_numbers=french_numbers,
         rows_total=rows_total,
@@ -107,6 +134,13 @@ def export_job_run(*, job_id: str) -> None:
     if export is None or not owner.is_active or not may_export(owner, export):
         _finish(job, state=ExportState.FAILED, error=NOT_ALLOWED)
         return
+    access = export_access_of(user=owner, export=export, query=QueryDict(job.query))
+    if not job.owner_access:  # a job queued before access was recorded: filtered for now
+        job.owner_access = access
+        job.save(update_fields=["owner_access"])
+    elif access != job.owner_access:
+        _finish(job, state=ExportState.FAILED, error=ACCESS_CHANGED)
+        return
     try:
         name = _write_job_file(job, export)
     except Exception:
@@ -114,6 +148,18 @@ def export_job_run(*, job_id: str) -> None:
         _finish(job, state=ExportState.FAILED, error=FAILED)
         return
     _finish(job, state=ExportState.DONE, storage_name=name)
+
+
+def _job_file_name(job: ExportJob) -> str:
+    """Where the job's file is stored: from the job alone, so a rerun after a crash (the
+    file saved, its name not yet recorded) finds and replaces the previous attempt's."""
+    return f"exports/{job.pk}.{job.format}"
+
+
+def _delete_job_file(job: ExportJob) -> None:
+    storage = export_storage()
+    for name in {job.storage_name, _job_file_name(job)} - {""}:
+        storage.delete(name)
 
 
 def _write_job_file(job: ExportJob, export: ListExport) -> str:
@@ -136,17 +182,16 @@ def _write_job_file(job: ExportJob, export: ListExport) -> str:
                 write_csv(
                     target, columns, rows, french=job.french_numbers, progress=progress, every=every
                 )
-        storage = export_storage()
-        if job.storage_name:  # a previous attempt's file
-            storage.delete(job.storage_name)
-        name = f"exports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{job.format}"
+        _delete_job_file(job)  # a previous attempt's file, recorded or not
         with open(path, "rb") as source:
-            return storage.save(name, File(source))
+            return export_storage().save(_job_file_name(job), File(source))
     finally:
         os.unlink(path)
 
 
 def _finish(job: ExportJob, *, state: str, error: str = "", storage_name: str = "") -> None:
+    if state == ExportState.FAILED:  # what an interrupted attempt may have saved
+        _delete_job_file(job)
     now = timezone.now()
     job.state, job.error, job.finished_at = state, error, now
     fields = ["state", "error", "finished_at"]

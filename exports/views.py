@@ -13,17 +13,21 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
 
 from accounts.http import AuthenticatedRequest
 from accounts.listing import french_plural
 from exports.forms import ExportForm
 from exports.models import ExportFormat, ExportJob
 from exports.registry import ListExport, list_export, list_query, may_export
-from exports.selectors import export_jobs_of
+from exports.selectors import export_access_of, export_jobs_of
 from exports.services import (
+    QUERY_TOO_LONG,
     export_csv_stream,
     export_file_open,
     export_job_create,
+    export_query_fits,
     export_xlsx_file,
 )
 from exports.tasks import run_export_job
@@ -31,6 +35,11 @@ from exports.tasks import run_export_job
 REFUSED = "Les exports sont réservés aux équipes de la MEL et des organisations partenaires."
 REFRESH_SECONDS = 10
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACCESS_CHANGED = (
+    "Vos accès ont changé depuis la préparation de ce fichier : il ne peut plus être "
+    "téléchargé. Demandez l'export de nouveau depuis la liste, qui montre ce que vos accès "
+    "actuels permettent de voir."
+)
 
 
 def _export_or_404(request: AuthenticatedRequest, name: str) -> ListExport:
@@ -42,6 +51,9 @@ def _export_or_404(request: AuthenticatedRequest, name: str) -> ListExport:
     return export
 
 
+# The files hold personal data (names, e-mails, SIRET): never kept by a browser or a proxy
+# (``never_cache``: Cache-Control no-store, private).
+@never_cache
 @login_required
 def export_list(request: AuthenticatedRequest, name: str) -> HttpResponseBase:
     """The list as a file, with the filters, search and sort its page had. Small: the file
@@ -49,7 +61,8 @@ def export_list(request: AuthenticatedRequest, name: str) -> HttpResponseBase:
     export = _export_or_404(request, name)
     data = request.POST if request.method == "POST" else request.GET
     form = ExportForm(data)
-    query = list_query(request.GET if request.method == "GET" else request.POST)
+    # Only what the list's page reads: a tracker or stray parameter takes no room in a job.
+    query = export.known_query(request.user, list_query(data))
     context = {
         "export": export,
         "form": form,
@@ -63,6 +76,9 @@ def export_list(request: AuthenticatedRequest, name: str) -> HttpResponseBase:
     total = export.count(request.user, query)
     if total <= settings.EXPORT_SYNC_MAX_ROWS:
         return _file_now(request, export, query, fmt, french)
+    if not export_query_fits(query=query):  # refused, never cut (the page's rows or none)
+        form.add_error(None, QUERY_TOO_LONG)
+        return render(request, "exports/confirm.html", context, status=400)
     if request.method != "POST":
         context.update(total=total, noun=french_plural(total, *export.noun))
         return render(request, "exports/confirm.html", context)
@@ -93,7 +109,7 @@ def _file_now(
         return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
     lines = export_csv_stream(export=export, user=request.user, query=query, french=french)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response
 
 
@@ -127,16 +143,21 @@ def _list_url(job: ExportJob) -> str:
     return f"{reverse(export.page)}?{job.query}" if job.query else reverse(export.page)
 
 
+@never_cache
 @login_required
 def job_download(request: AuthenticatedRequest, pk: str) -> HttpResponseBase:
     """The job's file, for its owner only (anyone else: not found), while it is kept and
-    while the owner may still export."""
+    while the owner's access is the one it was filtered for."""
     job = ExportJob.objects.filter(pk=pk, owner=request.user).first()
     if job is None or not request.user.is_active:
         raise Http404("Cet export n'existe pas.")
     export = list_export(job.list_name)
     if export is None or not may_export(request.user, export):
         raise PermissionDenied(REFUSED)
+    access = export_access_of(user=request.user, export=export, query=QueryDict(job.query))
+    if access != job.owner_access:
+        messages.error(request, ACCESS_CHANGED)
+        return redirect("exports:jobs")
     handle = export_file_open(job=job)
     if handle is None:
         messages.error(request, "Ce fichier n'est plus disponible : demandez l'export de nouveau.")

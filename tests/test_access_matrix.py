@@ -20,6 +20,7 @@ from typing import Any, cast
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -28,6 +29,8 @@ from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
 from documents.models import Document, ScanStatus
 from exports.models import ExportJob, ExportState
+from exports.registry import ListExport, list_export
+from exports.selectors import export_access_of
 from funding.models import FundingLine
 from notifications.models import Notification
 from reviewers.models import Deliberation
@@ -201,6 +204,10 @@ def stored_export(owner: User) -> ExportJob:
         state=ExportState.DONE,
         storage_name=name,
         expires_at=timezone.now() + timedelta(hours=1),
+        # Filtered for the owner's access as it is (a changed access refuses the file).
+        owner_access=export_access_of(
+            user=owner, export=cast(ListExport, list_export("projets")), query=QueryDict()
+        ),
     )
 
 
