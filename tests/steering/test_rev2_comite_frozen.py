@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_editing_the_meeting_after_approval_changes_the_approved_report(
-    client: Client, mel_staff: User, figures: dict[str, str]  # noqa: F811
+    client: Client,
+    mel_staff: User,
+    figures: dict[str, str],  # noqa: F811
 ) -> None:
     held = meeting(mel_staff, days=-1)
     report = semester_report_generate(meeting=held, actor=mel_staff)

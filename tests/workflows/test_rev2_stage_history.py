@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_refresh_then_save_duplicates_a_row(
-    client: Client, roubaix: Commune, mel_staff: User, incubator_x: Organisation,
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
     journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
@@ -30,7 +33,10 @@ def test_refresh_then_save_duplicates_a_row(
 
 
 def test_refresh_then_revert_is_missed(
-    client: Client, roubaix: Commune, mel_staff: User, incubator_x: Organisation,
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
     incubator_x_member: User,
 ) -> None:
     journey = ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
