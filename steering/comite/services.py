@@ -1,7 +1,7 @@
 """The Comité métropolitain's actions: planning a meeting and choosing who reads it,
 generating the semester report from the plan's indicators, and recording its approval.
 
-The report covers one semester (``report_period``). While it is a draft it may be generated
+The report covers the last full semester before the meeting (``report_period``). While it is a draft it may be generated
 again with the figures of the day; its approval stores the figures and the PDF as they are
 then, with the PDF's SHA-256, and nothing changes them afterwards (``SemesterReport.save``
 refuses too, for the admin or a shell).
@@ -29,15 +29,11 @@ from steering.models import ComiteMeeting, MeetingStatus, SemesterReport
 
 
 def report_period(meeting_day: datetime.date) -> Period:
-    """The semester a meeting's report covers.
-
-    A meeting held in the last month of a semester (June or December) reviews the semester
-    it closes; any other meeting reviews the last full semester before it.
+    """The semester a meeting's report covers: always the last FULL semester before the
+    meeting day. A meeting on 10 December reviews January to June, not a July–December
+    semester three weeks short of its end (figures approved then could never be complete).
     """
-    current = Period.semester_of(meeting_day)
-    if meeting_day.month == current.end.month:
-        return current
-    return current.previous_semester()
+    return Period.semester_of(meeting_day).previous_semester()
 
 
 def _require(actor: User, action: str) -> None:
