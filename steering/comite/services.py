@@ -30,7 +30,7 @@ from steering.models import ComiteMeeting, MeetingStatus, SemesterReport
 
 def report_period(meeting_day: datetime.date) -> Period:
     """The semester a meeting's report covers: always the last FULL semester before the
-    meeting day. A meeting on 10 December reviews January to June, not a July–December
+    meeting day. A meeting on 10 December reviews January to June, not a July-December
     semester three weeks short of its end (figures approved then could never be complete).
     """
     return Period.semester_of(meeting_day).previous_semester()

@@ -29,10 +29,11 @@ def _row(at: datetime.datetime) -> list[str]:
 
 def test_three_requests_to_one_dossier_count_one_dossier(settings: Any, mel_staff: User) -> None:
     settings.STATISTICS_MIN_CELL = 1
-    built = dossier(first=day(0), application=APPLIED)
+    application = dossier(first=day(0), application=APPLIED).application
+    assert application is not None
     for n in range(3):
         ComplementRequest.objects.create(
-            application=built.application, message="Pièces", requested_by=mel_staff,
+            application=application, message="Pièces", requested_by=mel_staff,
             deadline=day(10 + n).date(), answered_at=day(20),
         )  # fmt: skip
     assert _row(day(30)) == ["1", "1"]
@@ -40,10 +41,11 @@ def test_three_requests_to_one_dossier_count_one_dossier(settings: Any, mel_staf
 
 def test_an_unanswered_request_is_late_from_lille_midnight(settings: Any, mel_staff: User) -> None:
     settings.STATISTICS_MIN_CELL = 1
-    built = dossier(first=day(0), application=APPLIED)
+    application = dossier(first=day(0), application=APPLIED).application
+    assert application is not None
     deadline = datetime.date(2027, 1, 20)
     ComplementRequest.objects.create(
-        application=built.application, message="Pièces", requested_by=mel_staff, deadline=deadline
+        application=application, message="Pièces", requested_by=mel_staff, deadline=deadline
     )
     # 23:30 UTC on the 20th is already the 21st in Lille (past the deadline); 22:30 is not.
     assert _row(datetime.datetime(2027, 1, 20, 22, 30, tzinfo=datetime.UTC)) == ["1", "0"]
