@@ -23,6 +23,7 @@ from accounts.services import access_grant, access_revoke
 from audit.models import AuditAction
 from audit.services import audit_record
 from steering.comite.pdf import semester_report_pdf
+from steering.comite.selectors import report_indicators, report_title
 from steering.indicators.compute import plan_indicators
 from steering.indicators.types import Period
 from steering.models import ComiteMeeting, MeetingStatus, SemesterReport
@@ -80,7 +81,7 @@ def comite_meeting_readers_sync(*, meeting: ComiteMeeting, previous: set[int]) -
 def _refuse_if_frozen(report: SemesterReport | None) -> None:
     if report is not None and report.is_approved:
         raise ApplicationError(
-            f"Ce rapport a été approuvé par le Comité le {long_date(report.meeting.starts_at)} "
+            f"Ce rapport a été approuvé par le Comité le {long_date(report.session_at)} "
             ": il est figé et ne peut plus être régénéré ni modifié."
         )
 
@@ -122,14 +123,17 @@ def semester_report_approve(*, report: SemesterReport, actor: User) -> SemesterR
             "Le rapport s'approuve en séance : enregistrez l'approbation après la séance du "
             f"{long_date(meeting.starts_at)}."
         )
+    if meeting.status == MeetingStatus.PLANNED:
+        meeting.status = MeetingStatus.HELD  # the Comité approved it: the meeting took place
+        meeting.save(update_fields=["status"])  # before the approval, which freezes it
     report.approved_at = timezone.now()
     report.approved_by = actor
+    # The approved document names the meeting as it is now, whatever the meeting becomes.
+    report.approved_meeting_at, report.approved_meeting_place = meeting.starts_at, meeting.place
+    report.approved_title = report_title(report_indicators(report).period)
     report.pdf = semester_report_pdf(report=report)
     report.pdf_sha256 = hashlib.sha256(report.pdf).hexdigest()
     report.save()
-    if meeting.status == MeetingStatus.PLANNED:
-        meeting.status = MeetingStatus.HELD  # the Comité approved it: the meeting took place
-        meeting.save(update_fields=["status"])
     audit_record(
         action=AuditAction.DECISION,
         actor=actor,
