@@ -26,14 +26,28 @@ def scope_key(*, axis: PlanAxis | None, programme: Programme | None) -> str:
     return "plan"
 
 
+SEMESTERS_OFFERED = 4  # the current semester and the three before it
+YEARS_OFFERED = 2  # the current year and the last one
+
+
 def standard_periods(*, today: datetime.date) -> list[Period]:
-    """The current and previous semesters and the current year."""
-    current = Period.semester_of(today)
-    return [
-        current,
-        current.previous_semester(),
-        Period(today.replace(month=1, day=1), today.replace(month=12, day=31)),
+    """The periods the indicators page offers by name, most recent first: the current
+    semester and the three before it, then the current year and the last one. The nightly
+    task computes every one of them, so the page may say "recalculés chaque nuit" for them
+    (and only for them); the page's choices are meant to be built from this one list."""
+    semesters = [Period.semester_of(today)]
+    while len(semesters) < SEMESTERS_OFFERED:
+        semesters.append(semesters[-1].previous_semester())
+    years = [
+        Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        for year in range(today.year, today.year - YEARS_OFFERED, -1)
     ]
+    return [*semesters, *years]
+
+
+def is_nightly(period: Period, *, today: datetime.date) -> bool:
+    """Whether the nightly task computes this period (else it was computed on demand)."""
+    return period in standard_periods(today=today)
 
 
 def standard_scopes() -> list[tuple[PlanAxis | None, Programme | None]]:

@@ -14,7 +14,8 @@ from steering.services import snapshot_recompute, snapshots_recompute_standard
 
 @shared_task(soft_time_limit=1800, time_limit=2000)
 def recompute_standard_snapshots() -> int:
-    """Every night: the current and previous semesters and the year, for each scope."""
+    """Every night: every period the indicators page offers by name (``standard_periods``),
+    for each scope."""
     return snapshots_recompute_standard(today=timezone.localdate())
 
 

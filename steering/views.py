@@ -19,6 +19,7 @@ from accounts.http import AuthenticatedRequest
 from steering.forms import PeriodForm
 from steering.indicators.cells import threshold
 from steering.indicators.types import Period, PlanIndicators
+from steering.services import is_nightly
 from steering.snapshots import snapshot_get_or_start, snapshot_start
 
 READ = "applicants.aggregate_project"
@@ -49,6 +50,7 @@ def indicators(request: AuthenticatedRequest) -> HttpResponse:
         indicators=PlanIndicators.from_json(snapshot.data) if snapshot.data else None,
         may_recompute=request.user.has_perm(RECOMPUTE),
         query=request.GET.urlencode(),
+        nightly=is_nightly(period, today=timezone.localdate()),
     )
     return render(request, "steering/indicators.html", context)
 

@@ -2,8 +2,8 @@
 
 About twenty services set ``stage`` (some by tuple assignment); rather than asking each to
 remember the history, the value loaded from the database is kept on the instance
-(``post_init``) and compared after each save (``post_save``): a new row when it differs, or
-when the dossier is created. A save inside a rolled-back transaction leaves no row, since the
+(``post_init``, and again after ``refresh_from_db``: ``StageRemembered``) and compared after
+each save (``post_save``): a new row when it differs, or when the dossier is created. A save inside a rolled-back transaction leaves no row, since the
 row is written in the same transaction. A queryset ``update`` of the stage would bypass the signals:
 no code does it on these models (tests/workflows/test_stage_history.py reads the code).
 """
@@ -16,8 +16,7 @@ from django.db.models.signals import post_init, post_save
 from django.utils import timezone
 
 from workflows.models import Application, Journey, StageChange
-
-LOADED = "_stage_loaded"
+from workflows.models.history import STAGE_LOADED as LOADED
 
 
 def _remember(sender: Any, instance: Journey | Application, **kwargs: Any) -> None:

@@ -1,5 +1,6 @@
 """Admin of the Comité métropolitain for MEL staff: meetings with their members and agenda.
-Who reads a meeting goes through the services (grants); the reports are read-only here."""
+Who reads a meeting goes through the services (grants); the reports are read-only here, and
+so are a meeting's date, place and status once its report is approved."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, OrganisationKind, User
 from steering.comite.services import comite_meeting_readers_sync
 from steering.models import AgendaItem, ComiteMeeting, ComiteMember, SemesterReport
+from steering.models.comite import FROZEN_MEETING_FIELDS
 
 
 class ComiteMemberInline(admin.TabularInline):
@@ -42,6 +44,13 @@ class ComiteMeetingAdmin(admin.ModelAdmin):
     fields = ("starts_at", "place", "status", "readers")
     filter_horizontal = ("readers",)
     inlines = (ComiteMemberInline, AgendaItemInline)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The approved report names this date, place and status: they stay as approved
+        # (``ComiteMeeting.save`` refuses too). Readers, members and agenda are not in it.
+        if obj is not None and obj.report_is_approved:
+            return FROZEN_MEETING_FIELDS
+        return super().get_readonly_fields(request, obj)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))

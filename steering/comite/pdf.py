@@ -135,7 +135,7 @@ def semester_report_pdf(*, report: SemesterReport) -> bytes:
     _register_fonts()
     styles = _styles()
     indicators = report_indicators(report)
-    title = report_title(indicators.period)
+    title = report.approved_title or report_title(indicators.period)
     story = _title_page(report, indicators, title, styles)
     for section in indicators.sections:
         story += _section(section, styles)
@@ -161,7 +161,6 @@ def semester_report_pdf(*, report: SemesterReport) -> bytes:
 def _title_page(
     report: SemesterReport, indicators: PlanIndicators, title: str, s: dict[str, ParagraphStyle]
 ) -> list[Any]:
-    meeting = report.meeting
     period = indicators.period
     if report.is_approved:
         state = approval_line(report)
@@ -188,8 +187,8 @@ def _title_page(
         Spacer(1, 0.2 * cm),
         _p(title, s["subtitle"]),
         Spacer(1, 0.8 * cm),
-        _p(f"Séance du {meeting_moment(meeting.starts_at)}", s["body"]),
-        _p(f"Lieu : {meeting.place}", s["body"]),
+        _p(f"Séance du {meeting_moment(report.session_at)}", s["body"]),
+        _p(f"Lieu : {report.session_place}", s["body"]),
         _p(
             f"Période couverte : du {long_date(period.start)} au {long_date(period.end)}",
             s["body"],

@@ -1,7 +1,7 @@
 """The Comité métropolitain's actions: planning a meeting and choosing who reads it,
 generating the semester report from the plan's indicators, and recording its approval.
 
-The report covers one semester (``report_period``). While it is a draft it may be generated
+The report covers the last full semester before the meeting (``report_period``). While it is a draft it may be generated
 again with the figures of the day; its approval stores the figures and the PDF as they are
 then, with the PDF's SHA-256, and nothing changes them afterwards (``SemesterReport.save``
 refuses too, for the admin or a shell).
@@ -23,21 +23,18 @@ from accounts.services import access_grant, access_revoke
 from audit.models import AuditAction
 from audit.services import audit_record
 from steering.comite.pdf import semester_report_pdf
+from steering.comite.selectors import report_indicators, report_title
 from steering.indicators.compute import plan_indicators
 from steering.indicators.types import Period
 from steering.models import ComiteMeeting, MeetingStatus, SemesterReport
 
 
 def report_period(meeting_day: datetime.date) -> Period:
-    """The semester a meeting's report covers.
-
-    A meeting held in the last month of a semester (June or December) reviews the semester
-    it closes; any other meeting reviews the last full semester before it.
+    """The semester a meeting's report covers: always the last FULL semester before the
+    meeting day. A meeting on 10 December reviews January to June, not a July-December
+    semester three weeks short of its end (figures approved then could never be complete).
     """
-    current = Period.semester_of(meeting_day)
-    if meeting_day.month == current.end.month:
-        return current
-    return current.previous_semester()
+    return Period.semester_of(meeting_day).previous_semester()
 
 
 def _require(actor: User, action: str) -> None:
@@ -84,7 +81,7 @@ def comite_meeting_readers_sync(*, meeting: ComiteMeeting, previous: set[int]) -
 def _refuse_if_frozen(report: SemesterReport | None) -> None:
     if report is not None and report.is_approved:
         raise ApplicationError(
-            f"Ce rapport a été approuvé par le Comité le {long_date(report.meeting.starts_at)} "
+            f"Ce rapport a été approuvé par le Comité le {long_date(report.session_at)} "
             ": il est figé et ne peut plus être régénéré ni modifié."
         )
 
@@ -126,14 +123,17 @@ def semester_report_approve(*, report: SemesterReport, actor: User) -> SemesterR
             "Le rapport s'approuve en séance : enregistrez l'approbation après la séance du "
             f"{long_date(meeting.starts_at)}."
         )
+    if meeting.status == MeetingStatus.PLANNED:
+        meeting.status = MeetingStatus.HELD  # the Comité approved it: the meeting took place
+        meeting.save(update_fields=["status"])  # before the approval, which freezes it
     report.approved_at = timezone.now()
     report.approved_by = actor
+    # The approved document names the meeting as it is now, whatever the meeting becomes.
+    report.approved_meeting_at, report.approved_meeting_place = meeting.starts_at, meeting.place
+    report.approved_title = report_title(report_indicators(report).period)
     report.pdf = semester_report_pdf(report=report)
     report.pdf_sha256 = hashlib.sha256(report.pdf).hexdigest()
     report.save()
-    if meeting.status == MeetingStatus.PLANNED:
-        meeting.status = MeetingStatus.HELD  # the Comité approved it: the meeting took place
-        meeting.save(update_fields=["status"])
     audit_record(
         action=AuditAction.DECISION,
         actor=actor,

@@ -114,7 +114,7 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "meeting": report.meeting,
             "report": report,
             "indicators": indicators,
-            "title": report_title(indicators.period),
+            "title": report.approved_title or report_title(indicators.period),
             "summary": summary,
             "approval": approval_line(report) if report.is_approved else "",
         },

@@ -17,7 +17,8 @@ def meeting_moment(value: datetime.datetime) -> str:
 
 
 def approval_line(report: SemesterReport) -> str:
-    return f"Approuvé par le Comité le {long_date(report.meeting.starts_at)}"
+    """Dated by the recorded approval (``approved_at``), never by the meeting read live."""
+    return f"Approuvé par le Comité le {long_date(report.approved_at or report.session_at)}"
 
 
 def next_step(meeting: ComiteMeeting, report: SemesterReport | None) -> str:

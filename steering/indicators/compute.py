@@ -24,8 +24,11 @@ SCOPED_NOTE = (
 )
 MONEY_INTRO = (
     "Les montants des dossiers de la même cohorte (premier contact {period}), quelle que soit "
-    "la date de la décision ou du versement. Un montant portant sur moins de {threshold} "
-    "dossiers n'est pas publié."
+    "la date de la décision ou du versement. Un montant n'est publié que s'il porte sur au "
+    "moins {threshold} dossiers : un financeur sollicité par dix dossiers mais qui n'en aide "
+    "qu'un n'a pas son montant accordé publié. L'effet levier ne compte que les dossiers qui "
+    "ont reçu la subvention du programme de la MEL : pour ceux-là, les euros accordés par les "
+    "autres financeurs pour 1\u00a0€ de cette subvention."
 )
 TIME_INTRO = (
     "Le nombre de jours entre deux étapes, pour les dossiers de la cohorte (premier contact "

@@ -3,7 +3,8 @@
 Gender and age band are self-declared and optional: "Non renseigné" (never answered) and
 "Ne souhaite pas répondre" are rows of their own. Each table is a cross-table of groups by
 cumulative steps, protected by ``cells.hide_cross_table``; an amount is hidden with its
-row's count of funded dossiers.
+row's count of funded dossiers, and whenever fewer than the threshold of them have a
+granted amount in it.
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ def _table(
     rows = []
     for (label, members), counts, mask in zip(groups, grid, hidden, strict=True):
         funded = [d for d in members if d.furthest >= FUNDED and d.application_id is not None]
-        amount = sum((granted.get(d.application_id or 0, Decimal(0)) for d in funded), Decimal(0))
+        parts = [granted.get(d.application_id or 0, Decimal(0)) for d in funded]
+        amount = sum(parts, Decimal(0))
         cells = tuple(formats.count(c, hide=h) for c, h in zip(counts, mask, strict=True))
-        money = formats.euros(amount, hide=mask[-1] or too_few(len(funded)))
+        # Hidden by the dossiers the amount sums over (a funded dossier may have no grant).
+        money = formats.euros(amount, hide=mask[-1] or too_few(sum(1 for p in parts if p)))
         rows.append(Row(label, (*cells, money)))
     return Table(
         key=key,

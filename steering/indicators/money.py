@@ -1,6 +1,8 @@
 """Money of the cohort: asked for, proposed, granted, paid; by financier and by instrument;
 and the leverage of the MEL's grant (euros of co-financing per euro of the programme's
-grant). Amounts over fewer dossiers than the threshold are not published."""
+grant, counted on the dossiers that grant funds). Every amount is published only when at
+least the threshold of dossiers contribute to THAT amount: a financier solicited by ten
+dossiers but granting one has its granted amount hidden."""
 
 from __future__ import annotations
 
@@ -13,12 +15,16 @@ from django.db.models import Sum
 from funding.models import FundingInstrument, FundingLine, LineState, Tranche
 from reviewers.models import Deliberation
 from steering.indicators import formats
-from steering.indicators.cells import hide_cross_table, too_few
+from steering.indicators.cells import hide_cross_table, threshold, too_few
 from steering.indicators.cohort import APPLIED, Cohort
 from steering.indicators.types import Figure, Row, Section, Table
 
 ZERO = Decimal(0)
 INSTRUMENTS = {str(k): str(v) for k, v in FundingInstrument.choices}
+LEVERAGE_HELP = (
+    "Pour les seuls dossiers qui ont reçu la subvention du programme de la MEL : euros "
+    "accordés par les autres financeurs pour 1\u00a0€ de cette subvention."
+)
 
 
 @dataclass(frozen=True)
@@ -53,8 +59,14 @@ def granted_by_application(lines: list[Line]) -> dict[int, Decimal]:
     return granted
 
 
+def contributors(amounts: dict[int, Decimal]) -> int:
+    """How many dossiers an amount sums over: those with a non-zero part in it."""
+    return sum(1 for amount in amounts.values() if amount)
+
+
 def _committee_proposals(cohort: Cohort) -> tuple[Decimal, int]:
-    """The amount the committee proposed at its latest favourable avis, per dossier."""
+    """The amount the committee proposed at its latest favourable avis, per dossier, and the
+    number of dossiers with a non-zero proposal."""
     latest: dict[int, Decimal | None] = {}
     rows = (
         Deliberation.objects.filter(
@@ -67,12 +79,12 @@ def _committee_proposals(cohort: Cohort) -> tuple[Decimal, int]:
     )
     for application_id, amount in rows.iterator(2000):
         latest[application_id] = amount
-    return sum((v or ZERO for v in latest.values()), ZERO), len(latest)
+    return sum((v or ZERO for v in latest.values()), ZERO), sum(1 for v in latest.values() if v)
 
 
 def _disbursed(cohort: Cohort) -> tuple[Decimal, int]:
     paid = Tranche.objects.filter(
-        application__in=cohort.applications.values("pk"), released_at__isnull=False
+        application__in=cohort.applications.values("pk"), released_at__isnull=False, amount__gt=0
     )
     totals = paid.order_by().aggregate(total=Sum("amount"))
     dossiers = paid.order_by().values("application_id").distinct().count()
@@ -81,8 +93,8 @@ def _disbursed(cohort: Cohort) -> tuple[Decimal, int]:
 
 def _breakdown(lines: list[Line], key: str, title: str, header: str, table_key: str) -> Table:
     dossiers: dict[str, set[int]] = defaultdict(set)
-    proposed: dict[str, Decimal] = defaultdict(Decimal)
-    granted: dict[str, Decimal] = defaultdict(Decimal)
+    proposed: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    granted: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for line in lines:
         name = (
             INSTRUMENTS.get(line.instrument, line.instrument)
@@ -90,28 +102,27 @@ def _breakdown(lines: list[Line], key: str, title: str, header: str, table_key: 
             else line.financier
         )
         dossiers[name].add(line.application_id)
-        proposed[name] += line.proposed
-        granted[name] += line.granted
+        proposed[name][line.application_id] += line.proposed
+        granted[name][line.application_id] += line.granted
     names = sorted(dossiers, key=lambda n: (-len(dossiers[n]), n))
     counts = [len(dossiers[n]) for n in names]
     hidden = hide_cross_table([[c] for c in counts])
-    rows = tuple(
-        Row(
-            name,
-            (
-                formats.count(counts[i], hide=hidden[i][0]),
-                formats.euros(proposed[name], hide=hidden[i][0]),
-                formats.euros(granted[name], hide=hidden[i][0]),
-            ),
+    limit = threshold()  # zero euros over zero dossiers describes no one: shown as "0 €"
+    rows = []
+    for i, name in enumerate(names):
+        # Each amount by the dossiers it sums over, not by the dossiers that asked.
+        amounts = [proposed[name], granted[name]]
+        cells = (
+            formats.euros(sum(a.values(), ZERO), hide=hidden[i][0] or 0 < contributors(a) < limit)
+            for a in amounts
         )
-        for i, name in enumerate(names)
-    )
+        rows.append(Row(name, (formats.count(counts[i], hide=hidden[i][0]), *cells)))
     return Table(
         key=table_key,
         title=title,
         description=f"Montants proposés et accordés aux dossiers de la cohorte, par {header.lower()}.",
         headers=(header, "Dossiers", "Montant proposé", "Montant accordé"),
-        rows=rows,
+        rows=tuple(rows),
         chart="bar",
         chart_column=3,
         note="" if rows else "Aucune ligne de financement pour ces dossiers.",
@@ -122,17 +133,23 @@ def money_section(cohort: Cohort, lines: list[Line], *, intro: str) -> Section:
     applied = [d for d in cohort if d.furthest >= APPLIED and d.requested is not None]
     requested = sum((d.requested or ZERO for d in applied), ZERO)
     proposed, proposed_n = _committee_proposals(cohort)
-    granted_lines = [line for line in lines if line.state == LineState.GRANTED]
-    granted = sum((line.granted for line in granted_lines), ZERO)
-    granted_n = len({line.application_id for line in granted_lines})
+    requested_n = sum(1 for d in applied if d.requested)
+    granted_by = granted_by_application(lines)
+    granted, granted_n = sum(granted_by.values(), ZERO), contributors(granted_by)
     disbursed, disbursed_n = _disbursed(cohort)
-    mel = [line for line in granted_lines if line.is_programme_grant]
-    mel_total = sum((line.granted for line in mel), ZERO)
-    co_total = granted - mel_total
-    mel_n = len({line.application_id for line in mel})
+    # The leverage: co-financing of the dossiers the MEL's programme grant funds only.
+    mel_by: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line.is_programme_grant and line.granted:
+            mel_by[line.application_id] += line.granted
+    mel_total = sum(mel_by.values(), ZERO)
+    co_total = sum(
+        (ln.granted for ln in lines if not ln.is_programme_grant and ln.application_id in mel_by),
+        ZERO,
+    )
     leverage = (co_total / mel_total) if mel_total else None
     steps = (
-        ("Demandé par les porteurs", requested, len(applied)),
+        ("Demandé par les porteurs", requested, requested_n),
         ("Proposé par le comité", proposed, proposed_n),
         ("Accordé par les financeurs", granted, granted_n),
         ("Versé par la MEL", disbursed, disbursed_n),
@@ -150,16 +167,14 @@ def money_section(cohort: Cohort, lines: list[Line], *, intro: str) -> Section:
         chart_column=1,
     )
     figures = (
-        Figure(
-            "requested", "Montant demandé", formats.euros(requested, hide=too_few(len(applied)))
-        ),
+        Figure("requested", "Montant demandé", formats.euros(requested, hide=too_few(requested_n))),
         Figure("granted", "Montant accordé", formats.euros(granted, hide=too_few(granted_n))),
         Figure("disbursed", "Montant versé", formats.euros(disbursed, hide=too_few(disbursed_n))),
         Figure(
             "leverage",
             "Effet levier",
-            formats.ratio(leverage, hide=too_few(mel_n)),
-            help="Euros accordés par les autres financeurs pour 1 € de subvention de la MEL.",
+            formats.ratio(leverage, hide=too_few(len(mel_by))),
+            help=LEVERAGE_HELP,
         ),
     )
     return Section(

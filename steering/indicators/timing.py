@@ -8,6 +8,7 @@ import math
 
 from django.conf import settings
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from steering.indicators import formats
 from steering.indicators.cells import hide_cross_table, too_few
@@ -66,13 +67,19 @@ def _orientation(dossier: Dossier, now: datetime.datetime) -> bool | None:
 
 
 def _complements(cohort: Cohort) -> tuple[int, int]:
+    """Dossiers asked for complements, and those with at least one late: dossiers, not
+    requests, as the row's header says and as the small-cell threshold counts people."""
     requests = ComplementRequest.objects.filter(
         application__in=cohort.applications.values("pk")
     ).order_by()
+    # The deadline is a Lille date: compare it with Lille's today, not UTC's.
     late = Q(answered_at__date__gt=F("deadline")) | Q(
-        answered_at__isnull=True, deadline__lt=cohort.now.date()
+        answered_at__isnull=True, deadline__lt=timezone.localdate(cohort.now)
     )
-    totals = requests.aggregate(total=Count("pk"), late=Count("pk", filter=late))
+    totals = requests.aggregate(
+        total=Count("application", distinct=True),
+        late=Count("application", distinct=True, filter=late),
+    )
     return totals["total"], totals["late"]
 
 
@@ -91,7 +98,7 @@ def _sla_rows(cohort: Cohort) -> list[tuple[str, int, int]]:
             len(measured(orientation)),
             sum(measured(orientation)),
         ),
-        ("Compléments fournis après la date demandée", *_complements(cohort)),
+        ("Compléments : au moins un fourni après la date demandée", *_complements(cohort)),
     ]
 
 

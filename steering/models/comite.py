@@ -9,7 +9,9 @@ member of a steering organisation) or without (a name and a role).
 The report keeps the figures it was generated with (``indicators``, the JSON of
 ``PlanIndicators``); once approved, its PDF bytes and their SHA-256 are stored with it and
 the row can no longer change (``save`` refuses), so the approved document is served as it
-was approved whatever the figures become.
+was approved whatever the figures become. The meeting's date, place and the report's title
+are kept with it at approval, and the meeting's date, place and status can no longer change
+either (``ComiteMeeting.save`` refuses).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("Programmée")
     HELD = "held", _("Tenue")
     CANCELLED = "cancelled", _("Annulée")
+
+
+FROZEN_MEETING_FIELDS = ("starts_at", "place", "status")
 
 
 class ComiteMeeting(models.Model):
@@ -58,6 +63,24 @@ class ComiteMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"Comité métropolitain du {long_date(self.starts_at)}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Once its report is approved, the meeting's date, place and status are part of an
+        # approved document: refused whoever tries (the admin, a service, a shell).
+        if self.pk is not None:
+            approved = SemesterReport.objects.filter(meeting_id=self.pk, approved_at__isnull=False)
+            stored = ComiteMeeting.objects.filter(pk=self.pk).values(*FROZEN_MEETING_FIELDS)
+            row = stored.first() if approved.exists() else None
+            if row is not None and any(row[f] != getattr(self, f) for f in FROZEN_MEETING_FIELDS):
+                raise ApplicationError(
+                    "Le rapport de cette séance a été approuvé par le Comité : la date, le lieu "
+                    "et le statut de la séance ne changent plus."
+                )
+        super().save(*args, **kwargs)
+
+    @property
+    def report_is_approved(self) -> bool:
+        return SemesterReport.objects.filter(meeting_id=self.pk, approved_at__isnull=False).exists()
 
 
 class ComiteMember(models.Model):
@@ -157,6 +180,15 @@ class SemesterReport(models.Model):
     # and its bytes are written in one transaction and cannot drift apart.
     pdf = models.BinaryField(_("PDF approuvé"), null=True, blank=True)
     pdf_sha256 = models.CharField(_("empreinte SHA-256 du PDF"), max_length=64, blank=True)
+    # The meeting as the approved report names it, kept at approval: the page and the PDF of
+    # an approved report never read the meeting live.
+    approved_title = models.CharField(_("titre du rapport approuvé"), max_length=255, blank=True)
+    approved_meeting_at = models.DateTimeField(
+        _("date de la séance d'approbation"), null=True, blank=True
+    )
+    approved_meeting_place = models.CharField(
+        _("lieu de la séance d'approbation"), max_length=255, blank=True
+    )
 
     class Meta:
         verbose_name = _("rapport semestriel")
@@ -182,3 +214,16 @@ class SemesterReport(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+    @property
+    def session_at(self) -> Any:
+        """The meeting's moment: as kept at approval, or the meeting's while a draft."""
+        if self.is_approved and self.approved_meeting_at is not None:
+            return self.approved_meeting_at
+        return self.meeting.starts_at
+
+    @property
+    def session_place(self) -> str:
+        if self.is_approved and self.approved_meeting_at is not None:
+            return self.approved_meeting_place
+        return self.meeting.place

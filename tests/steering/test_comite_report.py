@@ -60,17 +60,25 @@ def pdf_text(content: bytes) -> str:
     [
         (
             datetime.date(2026, 12, 10),
-            Period(datetime.date(2026, 7, 1), datetime.date(2026, 12, 31)),
+            Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)),
         ),
+        (
+            datetime.date(2026, 12, 31),
+            Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)),
+        ),
+        (datetime.date(2027, 1, 1), Period(datetime.date(2026, 7, 1), datetime.date(2026, 12, 31))),
         (
             datetime.date(2027, 2, 15),
             Period(datetime.date(2026, 7, 1), datetime.date(2026, 12, 31)),
         ),
-        (datetime.date(2027, 6, 20), Period(datetime.date(2027, 1, 1), datetime.date(2027, 6, 30))),
+        (
+            datetime.date(2027, 6, 20),
+            Period(datetime.date(2026, 7, 1), datetime.date(2026, 12, 31)),
+        ),
         (datetime.date(2027, 9, 1), Period(datetime.date(2027, 1, 1), datetime.date(2027, 6, 30))),
     ],
 )
-def test_the_report_covers_the_semester_a_meeting_closes_or_else_the_last_full_one(
+def test_the_report_covers_the_last_full_semester_before_the_meeting_even_in_june_or_december(
     day: datetime.date, expected: Period
 ) -> None:
     assert report_period(day) == expected

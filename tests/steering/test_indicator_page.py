@@ -130,14 +130,18 @@ def test_a_request_lost_long_ago_is_computed_again(client: Client, steering_read
         period_start="2027-02-01", period_end="2027-03-15", scope="plan", requested_at=day(-10)
     )
     text = _get(client, steering_reader, periode="dates", du="01/02/2027", au="15/03/2027")
-    assert "Chiffres arrêtés le" in text.content.decode()
+    assert "Chiffres calculés le" in text.content.decode()  # on demand: not "chaque nuit"
 
 
 def test_any_dates_are_computed_on_demand(client: Client, steering_reader: User) -> None:
     """Celery runs eagerly here as in the demo: the page shows the result at once."""
     body = _get(client, steering_reader, periode="dates", du="2027-02-01", au="2027-03-15")
-    assert "du 1er\u00a0février\u00a02027 au 15\u00a0mars\u00a02027" in body.content.decode()
+    text = body.content.decode()
+    assert "du 1er\u00a0février\u00a02027 au 15\u00a0mars\u00a02027" in text
     assert IndicatorSnapshot.objects.filter(period_start="2027-02-01").count() == 1
+    # Not a period the nightly task computes: the page must not promise it.
+    assert "Chiffres calculés le" in text
+    assert "(recalculés chaque nuit)" not in text
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from funding.models import FundingInstrument
+from workflows.models.history import StageRemembered
 
 
 class ApplicationStatus(models.TextChoices):
@@ -43,7 +44,7 @@ class ApplicationAxis(models.TextChoices):
     DEVELOPMENT = "development", _("Développement")
 
 
-class Application(Process):
+class Application(StageRemembered, Process):
     """An application to Entreprendre Autrement, one per journey ready to apply."""
 
     OWNER_FIELD = "holder_id"

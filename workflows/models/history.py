@@ -9,6 +9,8 @@ machine date it like every other record. Rows are never updated nor deleted by t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -47,3 +49,19 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} ({self.at:%d/%m/%Y})"
+
+
+STAGE_LOADED = "_stage_loaded"
+
+
+class StageRemembered:
+    """Keeps the stage read from the database on the instance (``STAGE_LOADED``), which
+    ``workflows.stage_history`` compares after each save. ``post_init`` remembers it at load;
+    a ``refresh_from_db`` reloads the stage, so it must remember it again, or the next save
+    would compare with a stale value (a duplicate row, or a missed change)."""
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)  # type: ignore[misc]
+        fields = kwargs.get("fields", args[1] if len(args) > 1 else None)
+        if fields is None or "stage" in fields:
+            setattr(self, STAGE_LOADED, self.__dict__.get("stage"))

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
+from workflows.models.history import StageRemembered
+
 
 class JourneyStage(models.TextChoices):
     TRIAGE = "triage", _("Premier contact reçu, en cours de tri")
@@ -31,7 +33,7 @@ class SupportConclusion(models.TextChoices):
     NOT_READY = "not_ready", _("Projet pas encore prêt")
 
 
-class Journey(Process):
+class Journey(StageRemembered, Process):
     """An entrepreneur's journey for one project, from first contact to the end of support."""
 
     OWNER_FIELD = "holder_id"
