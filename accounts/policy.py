@@ -135,7 +135,7 @@ POLICY: tuple[Rule, ...] = (
     Rule(M, "steering.indicatorsnapshot",     ("recompute",),                  Scope.ALL),
     Rule(M, "api.apiclient",                  ("view", "add", "change"),       Scope.ALL),
     Rule(M, "api.webhooksubscription",        ("view", "add", "change"),       Scope.ALL),
-    Rule(M, "api.webhookdelivery",            ("view",),                       Scope.ALL),
+    Rule(M, "api.webhookdelivery",            ("view", "resend"),              Scope.ALL),
 
     Rule(R, "applicants.project",             ("aggregate",),                  Scope.ALL),
     # The Comité métropolitain's meetings and reports: those chosen for each meeting.

@@ -11,10 +11,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 
 from accounts.exceptions import ApplicationError
+from accounts.french import plural
 from accounts.models import User
 from api.models import ApiClient, WebhookDelivery, WebhookEvent, WebhookSubscription
 from api.services.clients import api_client_create, api_client_revoke
-from api.services.webhooks import webhook_subscribe, webhook_url_problem
+from api.services.webhooks import (
+    webhook_deliveries_resend,
+    webhook_subscribe,
+    webhook_url_problem,
+)
 
 
 class ApiClientForm(forms.ModelForm):
@@ -131,8 +136,29 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_select_related = ("subscription__organisation",)
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
 
+    actions = ["resend"]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("api.resend_webhookdelivery")
+
+    @admin.action(description="Renvoyer les envois abandonnés sélectionnés", permissions=["resend"])
+    def resend(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        ids = webhook_deliveries_resend(deliveries=queryset)
+        if not ids:
+            self.message_user(
+                request,
+                "Aucun envoi abandonné parmi la sélection : rien à renvoyer.",
+                messages.WARNING,
+            )
+            return
+        self.message_user(
+            request,
+            f"{len(ids)}\u00a0{plural(len(ids), 'envoi remis', 'envois remis')} dans la file : "
+            "chacun sera de nouveau essayé plusieurs jours durant.",
+        )

@@ -129,11 +129,22 @@ class WebhookDelivery(models.Model):
     last_status = models.PositiveSmallIntegerField(_("dernier code HTTP"), null=True, blank=True)
     last_error = models.CharField(_("dernière erreur"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_index=True)
+    # The object the event is about: before each send, the organisation must still see it.
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    object_id = models.CharField(max_length=64, blank=True, editable=False)
     delivered_at = models.DateTimeField(_("reçu le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("envoi webhook")
         verbose_name_plural = _("envois webhook")
+        permissions = [("resend_webhookdelivery", _("Renvoyer un envoi webhook abandonné"))]
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

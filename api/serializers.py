@@ -4,8 +4,10 @@ the pages (the holder's e-mail only for MEL staff)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -268,7 +270,30 @@ class IndicatorsQuerySerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError("Donnez à la fois le début et la fin de la période.")
         if "debut" in attrs and attrs["debut"] > attrs["fin"]:
             raise serializers.ValidationError("La fin de la période précède son début.")
+        if "debut" in attrs:
+            _check_period_bounds(attrs["debut"], attrs["fin"])
         return attrs
+
+
+INDICATORS_EARLIEST = datetime.date(2015, 1, 1)  # the plan's first programme
+INDICATORS_LONGEST_YEARS = 10
+
+
+def _check_period_bounds(start: datetime.date, end: datetime.date) -> None:
+    """A period the indicators can mean: from 2015, up to a year ahead, ten years at most."""
+    latest = datetime.date(timezone.localdate().year + 1, 12, 31)
+    if start < INDICATORS_EARLIEST:
+        raise serializers.ValidationError(
+            "La période commence au plus tôt le 1er\u00a0janvier\u00a02015 (premier programme du plan)."
+        )
+    if end > latest:
+        raise serializers.ValidationError(
+            f"La période finit au plus tard le 31\u00a0décembre\u00a0{latest.year}."
+        )
+    if (end - start).days > INDICATORS_LONGEST_YEARS * 366:
+        raise serializers.ValidationError(
+            f"La période dure au plus {INDICATORS_LONGEST_YEARS}\u00a0ans : raccourcissez-la."
+        )
 
 
 def dossier_context(view_context: dict[str, Any]) -> dict[str, Any]:

@@ -458,9 +458,12 @@ SPECTACULAR_SETTINGS = {
 # Largest page a client may ask for (?taille=).
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
 # Webhooks: attempts before a delivery is marked failed, and the wait for the partner's answer.
-API_WEBHOOK_MAX_ATTEMPTS = env.int("API_WEBHOOK_MAX_ATTEMPTS", default=8)
+# 24 attempts (30 s, 1 min … then every 6 h) span about 3.6 days: a partner down over a
+# long weekend still gets its events.
+API_WEBHOOK_MAX_ATTEMPTS = env.int("API_WEBHOOK_MAX_ATTEMPTS", default=24)
 API_WEBHOOK_TIMEOUT_SECONDS = env.float("API_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
-# Plain http:// webhook addresses accepted only for 127.0.0.1/localhost (development, tests).
+# Development and tests only: plain http:// to 127.0.0.1/localhost, and no check that a
+# webhook address is public (production refuses 10.x, 127.x, 169.254.x, ::1…).
 API_WEBHOOK_ALLOW_LOCAL_HTTP = env.bool("API_WEBHOOK_ALLOW_LOCAL_HTTP", default=DEBUG)
 # A delivery still pending this long after it was written is handed to a worker again.
 API_WEBHOOK_RELAY_AFTER_SECONDS = env.int("API_WEBHOOK_RELAY_AFTER_SECONDS", default=60)

@@ -127,11 +127,19 @@ class Cohort:
         return Application.objects.filter(source_journey__in=self.journeys.values("pk"))
 
 
+# Far outside any dossier's life, far inside what datetimes can hold in any time zone: an
+# absurd period (year 1 to 9999) is clamped to these, never an overflow.
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(9000, 12, 31)
+
+
 def bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
     """The period as aware moments: from its first day's midnight to the next day's."""
     zone = timezone.get_current_timezone()
-    start = datetime.datetime.combine(period.start, datetime.time(), tzinfo=zone)
-    end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time())
+    first = min(max(period.start, FIRST_DAY), LAST_DAY)
+    last = min(max(period.end, FIRST_DAY), LAST_DAY)
+    start = datetime.datetime.combine(first, datetime.time(), tzinfo=zone)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time())
     return start, end.replace(tzinfo=zone)
 
 
