@@ -287,7 +287,7 @@ def _bar_chart(table: IndicatorTable) -> Drawing:
     bar, gap, label_width = 12, 5, 5.5 * cm
     height = len(rows) * (bar + gap) + gap
     drawing = Drawing(WIDTH, height)
-    column = table.chart_column
+    column = max(table.chart_column - 1, 0)  # counts the columns, labels being 0
     numbers = [row.values[column].number if column < len(row.values) else None for row in rows]
     largest = max((n for n in numbers if n is not None and n > 0), default=0)
     span = WIDTH - label_width - 3 * cm

@@ -158,10 +158,11 @@ def money_section(cohort: Cohort, lines: list[Line], *, intro: str) -> Section:
         key="money_steps",
         title="De la demande au versement",
         description="Montants demandés, proposés, accordés et versés pour les dossiers de la cohorte.",
-        headers=("Étape", "Montant", "Dossiers"),
+        # No count of dossiers: each is a funnel step's count (granted ≈ funded), shown here
+        # even where the funnel hides it.
+        headers=("Étape", "Montant"),
         rows=tuple(
-            Row(label, (formats.euros(amount, hide=too_few(n)), formats.count(n)))
-            for label, amount, n in steps
+            Row(label, (formats.euros(amount, hide=too_few(n)),)) for label, amount, n in steps
         ),
         chart="bar",
         chart_column=1,

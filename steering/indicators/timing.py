@@ -114,7 +114,6 @@ def time_section(cohort: Cohort, *, intro: str) -> Section:
             Row(
                 label,
                 (
-                    formats.count(len(values)),
                     formats.days(percentile(values, 0.5) if values else None, hide=hide),
                     formats.days(percentile(values, 0.9) if values else None, hide=hide),
                 ),
@@ -124,31 +123,27 @@ def time_section(cohort: Cohort, *, intro: str) -> Section:
         key="stages",
         title="Jours passés entre deux étapes",
         description="Médiane et 90e centile du nombre de jours entre deux étapes, pour les dossiers de la cohorte qui les ont franchies.",
-        headers=("Entre", "Dossiers mesurés", "Médiane", "9 dossiers sur 10 en moins de"),
+        # No count of dossiers measured: it would be a funnel step's count, shown here even
+        # where the funnel hides it (a cross-table leak).
+        headers=("Entre", "Médiane", "9 dossiers sur 10 en moins de"),
         rows=tuple(rows),
         chart="bar",
-        chart_column=2,
+        chart_column=1,
     )
     sla = _sla_rows(cohort)
     hidden = hide_cross_table([[total, late] for _label, total, late in sla], cumulative=True)
     sla_table = Table(
         key="sla",
         title="Délais de service dépassés",
-        description="Dossiers dont un délai de service a été dépassé, sur les dossiers concernés.",
-        headers=("Délai", "Dossiers concernés", "Hors délai", "Part hors délai"),
+        description="Part des dossiers concernés dont un délai de service a été dépassé.",
+        # The share only: the counts behind it are funnel steps' counts (see above).
+        headers=("Délai", "Part hors délai"),
         rows=tuple(
-            Row(
-                label,
-                (
-                    formats.count(total, hide=hidden[i][0]),
-                    formats.count(late, hide=hidden[i][1]),
-                    formats.percent(late, total, hide=hidden[i][0] or hidden[i][1]),
-                ),
-            )
+            Row(label, (formats.percent(late, total, hide=hidden[i][0] or hidden[i][1]),))
             for i, (label, total, late) in enumerate(sla)
         ),
         chart="bar",
-        chart_column=3,
+        chart_column=1,
     )
     hide = too_few(len(end_to_end))
     figures = (

@@ -43,7 +43,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    """A table shown beside its chart; ``chart_column`` names the column the chart draws."""
+    """A table shown beside its chart; ``chart_column`` names the column the chart draws,
+    counting the table's columns with the labels' column as 0."""
 
     key: str
     title: str

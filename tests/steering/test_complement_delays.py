@@ -10,7 +10,8 @@ import pytest
 import time_machine
 
 from accounts.models import User
-from steering.indicators.compute import plan_indicators
+from steering.indicators.cohort import cohort_of
+from steering.indicators.timing import _sla_rows
 from steering.indicators.types import Period
 from tests.steering.builders import day, dossier
 from workflows.models import ComplementRequest
@@ -21,10 +22,12 @@ ROW = "Compléments : au moins un fourni après la date demandée"
 
 
 def _row(at: datetime.datetime) -> list[str]:
+    """(dossiers concerned, late) behind the row: the page shows only their share, since
+    the counts are funnel steps' counts (a cross-table leak where the funnel hides them)."""
     with time_machine.travel(at, tick=False):
-        time = plan_indicators(Period(day(0).date(), day(0).date())).section("time")
-    sla = next(t for t in time.tables if t.key == "sla")
-    return [v.display for v in next(r for r in sla.rows if r.label == ROW).values[:2]]
+        rows = _sla_rows(cohort_of(Period(day(0).date(), day(0).date())))
+    _label, total, late = next(r for r in rows if r[0] == ROW)
+    return [str(total), str(late)]
 
 
 def test_three_requests_to_one_dossier_count_one_dossier(settings: Any, mel_staff: User) -> None:
