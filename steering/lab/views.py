@@ -13,7 +13,7 @@ from accounts.french import plural
 from accounts.http import AuthenticatedRequest
 from funding.formatting import format_number
 
-from .archive import FILES
+from .archive import FILES, usage_context
 from .services import lab_dataset_counts, lab_dataset_download
 
 AGGREGATE_PERM = "applicants.aggregate_project"  # the steering reader's one model-wide right
@@ -39,4 +39,4 @@ def lab_dataset(request: AuthenticatedRequest) -> HttpResponseBase:
         }
         for lab_file in FILES
     ]
-    return render(request, "steering/lab_dataset.html", {"files": files})
+    return render(request, "steering/lab_dataset.html", {"files": files, **usage_context()})

@@ -1,5 +1,8 @@
 """Review proof: a lab row joins the open-data file on (amount, convention day): the
-pseudonymised person's gender and age band get a name (the beneficiary's)."""
+pseudonymised person's gender and age band get a name (the beneficiary's).
+
+Adapted after the fix: the extract no longer holds a number or a day to parse, so the join
+is the best one left to an attacker (band and month)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from steering.lab.columns import band_label, grant_top
 from tests.opendata.grants import Grants
 from tests.steering.lab_helpers import download, read_zip
 
@@ -25,13 +29,22 @@ def test_lab_row_links_to_a_named_beneficiary(
     holder.gender, holder.age_band = "woman", "56_plus"
     holder.save()
     got = client.get("/donnees-ouvertes/subventions-2026.json")
-    published = json.loads(b"".join(got.streaming_content))
+    published = json.loads(b"".join(got.streaming_content))  # type: ignore[attr-defined]
     _response, body = download(client, steering_reader)
     lab = read_zip(body)["dossiers.csv"]
-    named = {(r["montant"], r["dateConvention"]): r["nomBeneficiaire"] for r in published}
+
+    # The attacker's best join: the lab's band holds the published amount and its month is
+    # the published day's month. A name is recovered when exactly one published grant fits.
+    def candidates(row: dict[str, str]) -> list[str]:
+        return [
+            p["nomBeneficiaire"]
+            for p in published
+            if band_label(p["montant"], top=grant_top()) == row["subvention_accordee"]
+            and p["dateConvention"][:7] == row["date_convention"]
+        ]
+
     joined = [
-        (named.get((float(r["subvention_accordee"].replace(",", ".")), r["date_convention"])),
-         r["genre"], r["tranche_age"])
-        for r in lab if r["subvention_accordee"]
+        (candidates(r), r["genre"], r["tranche_age"]) for r in lab if r["subvention_accordee"]
     ]
-    assert not any(name for name, *_ in joined), joined
+    assert joined, "the granted dossiers are in the extract"
+    assert not any(len(names) == 1 for names, *_ in joined), joined

@@ -78,15 +78,15 @@ def test_the_extract_holds_the_dossiers_their_lines_and_reports_with_what_the_la
     assert funded["commune"] == "Roubaix"
     assert funded["qpv"] in ("oui", "non", "inconnu")
     assert funded["secteur"] == "Alimentation"
-    assert funded["forme_juridique"] == "SCOP"
+    assert funded["forme_juridique"] == "Coopérative, mutuelle ou fondation"  # a SCOP
     assert funded["structure_accompagnement"] == "Incubateur X"
     assert funded["conclusion_accompagnement"] == "Prêt à candidater (avis favorable)"
     assert funded["date_fin_parcours"]
     assert funded["genre"] == "Femme"
     assert funded["tranche_age"] == "36 à 45 ans"
-    assert funded["date_convention"] == "2027-03-04"
-    assert funded["subvention_accordee"] == "9000,00"
-    assert funded["montant_verse"] == "6000,00"
+    assert funded["date_convention"] == "2027-03"  # a month, never the day
+    assert funded["subvention_accordee"] == "5\u202f000\u00a0€ \u2013 9\u202f999\u00a0€"  # 9 000
+    assert funded["montant_verse"] == "5\u202f000\u00a0€ \u2013 9\u202f999\u00a0€"  # 6 000
     assert funded["etape_atteinte"] == "Financement"
     assert funded["date_premier_contact"]
     assert funded["date_depot"]
@@ -100,11 +100,11 @@ def test_the_extract_holds_the_dossiers_their_lines_and_reports_with_what_the_la
     (line,) = files["financements.csv"]
     assert line["financeur"] == "Financeur solidaire F"
     assert line["decision"] == "Accordé"
-    assert line["montant_accorde"] == "9000,00"
+    assert line["montant_accorde"] == "5\u202f000\u00a0€ \u2013 9\u202f999\u00a0€"
     (report,) = files["suivis.csv"]
     assert report["emplois_crees"] == "1,50"
     assert report["embauches_qpv"] == "1"
-    assert report["chiffre_affaires"] == "84000,00"
+    assert report["chiffre_affaires"] == "80\u202f000\u00a0€ \u2013 84\u202f999\u00a0€"
     assert report["activite_en_cours"] == "oui"
 
 
