@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_lab_row_links_to_a_named_beneficiary(
-    client: Client, grants: Grants, steering_reader: User
+    client: Client, grants: Grants, lab_member: User
 ) -> None:
     for amount in ("30000", "40000", "50000"):
         line = grants.make(amount, signed_on=datetime.date(2026, 3, 2))
@@ -30,7 +30,7 @@ def test_lab_row_links_to_a_named_beneficiary(
     holder.save()
     got = client.get("/donnees-ouvertes/subventions-2026.json")
     published = json.loads(b"".join(got.streaming_content))  # type: ignore[attr-defined]
-    _response, body = download(client, steering_reader)
+    _response, body = download(client, lab_member)
     lab = read_zip(body)["dossiers.csv"]
 
     # The attacker's best join: the lab's band holds the published amount and its month is
