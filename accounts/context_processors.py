@@ -13,6 +13,7 @@ from .selectors import user_personas
 MENU_PERMISSIONS = {
     "qpv_queue": "applicants.add_qpvdetermination",
     "indicators": "applicants.aggregate_project",
+    "lab_dataset": "applicants.extract_project",
 }
 
 

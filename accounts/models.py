@@ -74,7 +74,8 @@ class OrganisationKind(models.TextChoices):
     SUPPORT = "support", _("Structure d'accompagnement")
     FINANCIER = "financier", _("Financeur")
     COMMITTEE = "committee", _("Comité de sélection")
-    STEERING = "steering", _("Comité métropolitain / laboratoire d'évaluation")
+    STEERING = "steering", _("Comité métropolitain (pilotage du plan)")
+    LAB = "lab", _("Laboratoire d'évaluation")
 
 
 class Organisation(models.Model):

@@ -3,7 +3,8 @@
 Each rule says that a *persona* may perform *actions* on a *model* within a *scope*:
 
 - ``ALL``: every object of the model. Held as model-wide permissions by the group of the
-  persona's organisations (only MEL staff, and the steering reader for aggregates).
+  persona's organisations (only MEL staff, the steering reader and the lab for aggregates,
+  and the lab for its pseudonymised extract).
 - ``OWN``: objects the user owns through a foreign key (applicants and their person,
   structures and projects). Answered by ``accounts.backends.OwnershipBackend``; no rows.
 - ``LINKED``: objects an organisation is linked to (an incubator's portfolio, a committee's
@@ -39,7 +40,8 @@ class Persona(models.TextChoices):
     COMMITTEE_MEMBER = "committee_member", _("Membre du comité de sélection")
     FINANCIER_MEMBER = "financier_member", _("Financeur")
     MEL_STAFF = "mel_staff", _("Chargé·e de mission MEL")
-    STEERING_READER = "steering_reader", _("Pilotage et évaluation")
+    STEERING_READER = "steering_reader", _("Pilotage du plan")
+    LAB_MEMBER = "lab_member", _("Laboratoire d'évaluation")
     ADMINISTRATOR = "administrator", _("Administrateur·rice")
 
 
@@ -57,6 +59,7 @@ PERSONA_OF_KIND: dict[str, Persona] = {
     OrganisationKind.FINANCIER: Persona.FINANCIER_MEMBER,
     OrganisationKind.COMMITTEE: Persona.COMMITTEE_MEMBER,
     OrganisationKind.STEERING: Persona.STEERING_READER,
+    OrganisationKind.LAB: Persona.LAB_MEMBER,
 }
 
 
@@ -82,7 +85,7 @@ A, S, C, F = (
     Persona.COMMITTEE_MEMBER,
     Persona.FINANCIER_MEMBER,
 )
-M, R = Persona.MEL_STAFF, Persona.STEERING_READER
+M, R, L = Persona.MEL_STAFF, Persona.STEERING_READER, Persona.LAB_MEMBER
 
 # fmt: off
 POLICY: tuple[Rule, ...] = (
@@ -109,7 +112,7 @@ POLICY: tuple[Rule, ...] = (
 
     Rule(M, "applicants.person",              ("view",),                       Scope.ALL),
     Rule(M, "applicants.structure",           ("view", "change"),              Scope.ALL),
-    Rule(M, "applicants.project",             ("view", "change", "aggregate"), Scope.ALL),
+    Rule(M, "applicants.project",             ("view", "change", "aggregate", "extract"), Scope.ALL),
     Rule(M, "workflows.journey",              ("view", "triage"),              Scope.ALL),
     Rule(M, "workflows.application",          ("view", "instruct"),            Scope.ALL),
     Rule(M, "reviewers.scoring",              ("view",),                       Scope.ALL),
@@ -141,6 +144,11 @@ POLICY: tuple[Rule, ...] = (
     # The Comité métropolitain's meetings and reports: those chosen for each meeting.
     Rule(R, "steering.comitemeeting",         ("view",),                       Scope.LINKED),
     Rule(R, "accounts.organisation",          ("view",),                       Scope.MEMBER),
+
+    # The evaluation lab: the aggregates, and the row-level pseudonymised extract (only it
+    # and MEL staff: the Comité's members and partners read aggregates).
+    Rule(L, "applicants.project",             ("aggregate", "extract"),        Scope.ALL),
+    Rule(L, "accounts.organisation",          ("view",),                       Scope.MEMBER),
 )
 # fmt: on
 

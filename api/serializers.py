@@ -234,7 +234,8 @@ class TrancheSerializer(serializers.Serializer[Any]):
 class IndicatorsQuerySerializer(serializers.Serializer[Any]):
     debut = serializers.DateField(
         required=False,
-        help_text="Premier jour de la période (AAAA-MM-JJ). Défaut : semestre en cours.",
+        help_text="Premier jour de la période (AAAA-MM-JJ). Défaut : semestre en cours. "
+        "Hors équipe de la MEL : le premier jour d'un semestre.",
     )
     fin = serializers.DateField(
         required=False,
@@ -245,12 +246,12 @@ class IndicatorsQuerySerializer(serializers.Serializer[Any]):
         required=False,
         min_value=1,
         max_value=99,
-        help_text="Numéro d'un axe du plan : seulement ses programmes.",
+        help_text="Numéro d'un axe du plan : seulement ses programmes (équipe de la MEL).",
     )
     programme = serializers.SlugField(
         required=False,
         max_length=80,
-        help_text="Identifiant d'un programme (ex. entreprendre-autrement).",
+        help_text="Identifiant d'un programme, ex. entreprendre-autrement (équipe de la MEL).",
     )
 
     def validate_axe(self, value: int) -> Any:

@@ -29,6 +29,7 @@ from api.serializers import (
     dossier_context,
 )
 from steering.indicators.types import Period
+from steering.selectors import RESTRICTED_PERIODS, is_whole_semester, may_choose_any_period
 from steering.snapshots import snapshot_get_or_start
 
 ERRORS = {
@@ -138,7 +139,10 @@ class IndicatorsView(APIView):
         description="Indicateurs agrégés du plan pour une période (le semestre en cours par "
         "défaut), pour tout le plan, un axe ou un programme, tels que calculés chaque nuit "
         "(ou à la première demande pour d'autres dates). Réservés à l'équipe de la MEL et au pilotage (comité métropolitain, "
-        "laboratoire d'évaluation) ; les petits effectifs sont masqués.",
+        "laboratoire d'évaluation) ; les petits effectifs sont masqués. Hors équipe de la MEL : "
+        "un semestre entier (1er janvier - 30 juin ou 1er juillet - 31 décembre), pour tout le "
+        "plan, sans axe ni programme (sinon 400), pour qu'aucune différence entre deux "
+        "périodes ou deux périmètres ne décrive une personne.",
         tags=["indicateurs"],
         parameters=[IndicatorsQuerySerializer],
         responses={
@@ -162,6 +166,9 @@ class IndicatorsView(APIView):
             period = Period(data["debut"], data["fin"])
         else:
             period = Period.semester_of(timezone.localdate())
+        restricted = not may_choose_any_period(request.user)
+        if restricted and ("axe" in data or "programme" in data or not is_whole_semester(period)):
+            raise ValidationError({"non_field_errors": [RESTRICTED_PERIODS]})
         snapshot = snapshot_get_or_start(
             period, axis=data.get("axe"), programme=data.get("programme")
         )

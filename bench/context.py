@@ -14,7 +14,8 @@ PERSONAS = {
     "committee": "membre.comite1",
     "financier": "financeur.mel",
     "applicant": "kevin",
-    "steering": "laboratoire",
+    "steering": "pilotage",
+    "lab": "labo",  # the row-level extract is the lab's only
 }
 
 

@@ -59,7 +59,7 @@ TARGETS = (
     Target("stream", "flux CSV de référence (banc d'essai)", "bench_stream", "mel_staff"),
     Target("stream", "export CSV des candidatures", "exports:application_csv", "mel_staff", pending=True),
     Target("stream", "export XLSX des candidatures", "exports:application_xlsx", "mel_staff", pending=True),
-    Target("stream", "jeu de données du laboratoire (ZIP)", "steering:lab_dataset", "steering", pending=True),
+    Target("stream", "jeu de données du laboratoire (ZIP)", "steering:lab_dataset", "lab", pending=True),
     Target("stream", "données ouvertes SCDL", "/donnees-ouvertes/subventions-2025.csv", "", pending=True),
 )  # fmt: skip
 

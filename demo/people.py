@@ -66,12 +66,9 @@ ORGANISATIONS = [
         {},
     ),
     ("Comité de sélection Entreprendre Autrement", OrganisationKind.COMMITTEE, "demo-comite", {}),
-    (
-        "Comité métropolitain ESS et laboratoire d'évaluation",
-        OrganisationKind.STEERING,
-        "demo-pilotage",
-        {},
-    ),
+    ("Comité métropolitain ESS", OrganisationKind.STEERING, "demo-pilotage", {}),
+    # The lab reads the aggregates and downloads the row-level extract; the Comité does not.
+    ("Laboratoire d'évaluation de l'ESS", OrganisationKind.LAB, "demo-laboratoire", {}),
 ]
 
 MEMBERS = [
@@ -167,11 +164,19 @@ MEMBERS = [
     ),
     (
         "demo-pilotage",
-        "laboratoire",
+        "pilotage",
         "Inès",
         "Morel",
         MembershipRole.MEMBER,
-        "Pilotage et évaluation",
+        "Comité métropolitain (pilotage)",
+    ),
+    (
+        "demo-laboratoire",
+        "labo",
+        "Hugo",
+        "Lambert",
+        MembershipRole.MEMBER,
+        "Laboratoire d'évaluation",
     ),
 ]
 

@@ -9,8 +9,10 @@ from django import forms
 
 from funding.models import PlanAxis, Programme
 from steering.indicators.types import Period
+from steering.selectors import RESTRICTED_PERIODS
 
 OTHER_DATES = "dates"
+RESTRICTED_FIELDS = ("du", "au", "axe", "programme")
 EARLIEST = datetime.date(2015, 1, 1)  # the plan's first programme; nothing before
 LONGEST = datetime.timedelta(days=10 * 366)
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -20,11 +22,26 @@ def _key(period: Period) -> str:
     return f"{period.start.isoformat()}_{period.end.isoformat()}"
 
 
-def period_choices(today: datetime.date) -> list[tuple[str, str]]:
-    semester = Period.semester_of(today)
-    semesters = [semester]
-    for _ in range(3):
+SEMESTERS_OFFERED = 4
+SEMESTERS_OFFERED_RESTRICTED = 8  # semesters only: a few more years to compare
+
+
+def _semesters(today: datetime.date, count: int) -> list[Period]:
+    semesters = [Period.semester_of(today)]
+    while len(semesters) < count and semesters[-1].start > EARLIEST:
         semesters.append(semesters[-1].previous_semester())
+    return semesters
+
+
+def semester_choices(today: datetime.date) -> list[tuple[str, str]]:
+    """The semester partition only: for readers who do not see the dossiers themselves."""
+    return [
+        (_key(p), p.label.capitalize()) for p in _semesters(today, SEMESTERS_OFFERED_RESTRICTED)
+    ]
+
+
+def period_choices(today: datetime.date) -> list[tuple[str, str]]:
+    semesters = _semesters(today, SEMESTERS_OFFERED)
     years = [
         Period(datetime.date(y, 1, 1), datetime.date(y, 12, 31))
         for y in (today.year, today.year - 1)
@@ -70,11 +87,16 @@ class PeriodForm(forms.Form):
         empty_label="Tous les programmes",
     )
 
-    def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, today: datetime.date, any_period: bool = True, **kwargs: Any
+    ) -> None:
+        """``any_period`` False: whole semesters of the whole plan only (see
+        ``steering.selectors.RESTRICTED_PERIODS``)."""
         super().__init__(*args, **kwargs)
         self.today = today
+        self.any_period = any_period
         field = cast(forms.ChoiceField, self.fields["periode"])
-        field.choices = period_choices(today)
+        field.choices = period_choices(today) if any_period else semester_choices(today)
         field.initial = _key(Period.semester_of(today))
         self.fields["du"].error_messages["invalid"] = "Saisissez une date, par exemple 01/03/2027."
         self.fields["au"].error_messages["invalid"] = "Saisissez une date, par exemple 31/08/2027."
@@ -85,9 +107,18 @@ class PeriodForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = (
                 "Choisissez un élément de la liste."
             )
+        if not any_period:
+            for name in RESTRICTED_FIELDS:
+                del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not self.any_period:
+            if any(self.data.get(name) for name in RESTRICTED_FIELDS) or (
+                data.get("periode") == OTHER_DATES
+            ):
+                raise forms.ValidationError(RESTRICTED_PERIODS)
+            return data
         choice = data.get("periode") or ""
         start, end = data.get("du"), data.get("au")
         if choice == OTHER_DATES or (not choice and (start or end)):
@@ -133,4 +164,6 @@ class PeriodForm(forms.Form):
         return Period.semester_of(self.today)
 
     def scope(self) -> tuple[PlanAxis | None, Programme | None]:
+        if not self.any_period:
+            return None, None
         return self.cleaned_data.get("axe"), self.cleaned_data.get("programme")

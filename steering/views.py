@@ -19,6 +19,7 @@ from accounts.http import AuthenticatedRequest
 from steering.forms import PeriodForm
 from steering.indicators.cells import threshold
 from steering.indicators.types import Period, PlanIndicators
+from steering.selectors import may_choose_any_period
 from steering.services import is_nightly
 from steering.snapshots import snapshot_get_or_start, snapshot_start
 
@@ -34,10 +35,12 @@ def _may_read(request: AuthenticatedRequest) -> None:
 @login_required
 def indicators(request: AuthenticatedRequest) -> HttpResponse:
     _may_read(request)
-    form = PeriodForm(request.GET or None, today=timezone.localdate())
+    any_period = may_choose_any_period(request.user)
+    form = PeriodForm(request.GET or None, today=timezone.localdate(), any_period=any_period)
     context: dict[str, object] = {
         "form": form,
         "threshold": threshold(),
+        "any_period": any_period,
     }
     if form.is_bound and not form.is_valid():
         return render(request, "steering/indicators.html", context)

@@ -92,7 +92,15 @@ def financier_member(financier_f: Organisation) -> User:
 
 @pytest.fixture
 def steering_reader(db: None) -> User:
-    lab = make_organisation("Laboratoire d'évaluation", OrganisationKind.STEERING)
+    comite = make_organisation("Comité métropolitain", OrganisationKind.STEERING)
+    user = UserFactory.create(email="pilotage@comite.example.org")
+    membership_add(organisation=comite, user=user)
+    return user
+
+
+@pytest.fixture
+def lab_member(db: None) -> User:
+    lab = make_organisation("Laboratoire d'évaluation", OrganisationKind.LAB)
     user = UserFactory.create(email="lab@evaluation.example.org")
     membership_add(organisation=lab, user=user)
     return user

@@ -60,7 +60,8 @@ TITLE_A, TITLE_B = "Cantine solidaire", "Atelier vélo de Bruno"
 NOTE = "Une note d'instruction complète pour le comité de sélection."
 EVERYONE = frozenset(
     {"anonymous", "holder_a", "holder_b", "incubator_x", "incubator_y", "committee",
-     "committee_conflicted", "financier_f", "financier_g", "staff", "reader", "admin"}
+     "committee_conflicted", "financier_f", "financier_g", "staff", "reader", "lab",
+     "admin"}
 )  # fmt: skip
 SIGNED_IN = EVERYONE - {"anonymous"}
 TEAMS = SIGNED_IN - {"holder_a", "holder_b"}  # everyone with an organisation (exports)
@@ -109,6 +110,7 @@ def world(
     financier_f: Organisation,
     financier_member: User,
     steering_reader: User,
+    lab_member: User,
     admin_user: User,
 ) -> World:
     schedule_session(committee)
@@ -154,6 +156,7 @@ def world(
         "financier_g": financier_g,
         "staff": mel_staff,
         "reader": steering_reader,
+        "lab": lab_member,
         "admin": admin_user,
     }
     return World(personas, a, b)
@@ -350,8 +353,9 @@ LIST_PAGES = {
     "workflows:journey_list": SIGNED_IN,
     "workflows:application_list": SIGNED_IN,
     "workflows:application_batch": STAFF,  # POST only; each dossier checked again
-    "steering:lab_dataset": STAFF | {"reader"},  # POST downloads: tests/steering
-    "steering:indicators": STAFF | {"reader"},
+    # The row-level extract is the lab's, not the Comité's (POST downloads: tests/steering).
+    "steering:lab_dataset": STAFF | {"lab"},
+    "steering:indicators": STAFF | {"reader", "lab"},
     "steering:indicators_recompute": STAFF,  # POST only
     "applicants:space": SIGNED_IN,
     "applicants:person_details": SIGNED_IN,  # one's own details only (applicants get in)
@@ -380,7 +384,7 @@ LIST_PAGES = {
     "api:v1:decision-list": SIGNED_IN,
     "api:v1:funding-line-list": SIGNED_IN,
     "api:v1:tranche-list": SIGNED_IN,
-    "api:v1:indicators": STAFF | {"reader"},
+    "api:v1:indicators": STAFF | {"reader", "lab"},
 }
 
 

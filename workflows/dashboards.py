@@ -70,6 +70,7 @@ def dashboard_context(user: AnyUser) -> dict[str, Any]:
     if Persona.MEL_STAFF in personas:
         context["stage_counts"] = stage_counts(user=user)
     context["show_statistics"] = user.has_perm("applicants.aggregate_project")
+    context["show_lab_dataset"] = user.has_perm("applicants.extract_project")
     context["show_admin"] = user.is_staff
     return context
 

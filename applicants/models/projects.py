@@ -102,7 +102,10 @@ class Project(models.Model):
                 name="applicants_project_jobs_not_negative",
             )
         ]
-        permissions = [("aggregate_project", _("Consulter les chiffres agrégés des projets"))]
+        permissions = [
+            ("aggregate_project", _("Consulter les chiffres agrégés des projets")),
+            ("extract_project", _("Télécharger l'extrait pseudonymisé")),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -26,9 +26,10 @@ def person_register(
 
 def person_equity_answer(*, person: Person, gender: str, age_band: str) -> Person:
     """Store the optional, self-declared equity answers given on the public first-contact
-    form ("" = not answered). Only questions never answered are filled: anyone may type any
-    e-mail there, so nobody changes another person's answers. The person changes theirs,
-    signed in, in their space (``person_update``)."""
+    form ("" = not answered), for a person that same submission created: anyone may type
+    any e-mail there, so the caller never calls this for an e-mail already known
+    (``applicants.selectors.people.person_known``). Only questions never answered are
+    filled. The person changes theirs, signed in, in their space (``person_update``)."""
     changed = []
     for name, value in (("gender", gender), ("age_band", age_band)):
         if value and not getattr(person, name):

@@ -13,14 +13,17 @@ import datetime
 import io
 import zipfile
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import IO, Any, cast
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.french import long_date
+from funding.formatting import format_number
 
-from .columns import LabFile
+from .columns import LabFile, euros, grant_top
 from .dossiers import DOSSIERS
 from .pseudonyms import Pseudonyms
 from .records import FUNDING, REPORTS
@@ -65,6 +68,16 @@ def _zip_time() -> tuple[int, int, int, int, int, int]:
     return (now.year, now.month, now.day, now.hour, now.minute, now.second)
 
 
+def usage_context() -> dict[str, Any]:
+    """What the page and the LISEZMOI both say: the small-cell rule and the top band."""
+    threshold = int(Decimal(settings.OPEN_DATA_GRANT_THRESHOLD))
+    return {
+        "min_cell": int(settings.STATISTICS_MIN_CELL),
+        "grant_top": euros(grant_top()),
+        "open_data_threshold": format_number(threshold, places=0).replace("\u202f", " "),
+    }
+
+
 def readme(*, extracted_on: datetime.date, counts: dict[str, int]) -> str:
     return render_to_string(
         "steering/lab_readme.txt",
@@ -72,6 +85,7 @@ def readme(*, extracted_on: datetime.date, counts: dict[str, int]) -> str:
             "extracted_on": long_date(extracted_on),
             "extracted_iso": extracted_on.isoformat(),
             "files": [(f, counts.get(f.name, 0)) for f in FILES],
+            **usage_context(),
         },
     )
 

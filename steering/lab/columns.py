@@ -2,8 +2,9 @@
 (an ORM expression, so only the selected columns are read) and how its cell is written.
 
 Cells follow the French CSV conventions the files announce in ``LISEZMOI.txt``: dates as
-``AAAA-MM-JJ``, numbers with a decimal comma and no thousands separator, an empty cell when
-the value is unknown or does not apply.
+months ``AAAA-MM``, sums of money as 5 000 € bands, other numbers with a decimal comma and no
+thousands separator, an empty cell when the value is unknown or does not apply. Why months
+and bands: see ``steering.lab.dossiers``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
+
+from funding.formatting import UNIT_SEPARATOR, format_number
 
 from .pseudonyms import Pseudonyms
 
@@ -67,13 +71,50 @@ def text(value: Any, _: Pseudonyms) -> str:
     return "" if value is None else str(value)
 
 
-def day(value: Any, _: Pseudonyms) -> str:
+def month(value: Any, _: Pseudonyms) -> str:
+    """``AAAA-MM``: a day would join the open-data file's ``dateConvention`` (and others)."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
-    return value.isoformat()
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+BAND_WIDTH = 5000
+EN_DASH = "\u2013"  # between a band's bounds, as French typography writes a range
+
+
+def euros(amount: int) -> str:
+    return f"{format_number(amount, places=0)}{UNIT_SEPARATOR}€"
+
+
+def band_label(value: Any, *, top: int | None) -> str:
+    """``"10 000 € - 14 999 €"`` (an en dash); from ``top`` on, one open band ``"20 000 € ou plus"``."""
+    if value is None:
+        return ""
+    low = int(Decimal(value) // BAND_WIDTH) * BAND_WIDTH
+    if top is not None and low >= top:
+        return f"{euros(top)} ou plus"
+    if low < 0:
+        return f"moins de {euros(0)}"
+    return f"{euros(low)} {EN_DASH} {euros(low + BAND_WIDTH - 1)}"
+
+
+def grant_top() -> int:
+    """The first band that may hold a grant the open-data file publishes (above the legal
+    threshold): every such amount shares this one open band."""
+    threshold = int(Decimal(settings.OPEN_DATA_GRANT_THRESHOLD))
+    return threshold // BAND_WIDTH * BAND_WIDTH
+
+
+def grant_band(value: Any, _: Pseudonyms) -> str:
+    """A sum a financier may publish (requested, proposed, granted, paid): top-coded."""
+    return band_label(value, top=grant_top())
+
+
+def band(value: Any, _: Pseudonyms) -> str:
+    """A sum nobody publishes with the grant (budget, turnover): bands without a top."""
+    return band_label(value, top=None)
 
 
 def number(value: Any, _: Pseudonyms) -> str:
@@ -118,4 +159,7 @@ def listed(choices: Iterable[tuple[Any, Any]], *extra: str) -> str:
 
 
 YES_NO_UNKNOWN = "oui | non | inconnu"
-DATE = "date (AAAA-MM-JJ)"
+DATE = "mois (AAAA-MM)"
+BAND = "tranche de montant"
+BANDS = f"« {band_label(0, top=None)} », « {band_label(BAND_WIDTH, top=None)} »…"
+GRANT_BANDS = f"{BANDS}, jusqu'à « {band_label(grant_top(), top=grant_top())} »"

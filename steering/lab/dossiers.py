@@ -5,6 +5,24 @@ project and journey), then the projects that have no application yet. A column s
 where its value is (``Paths``); a dossier-wide figure (money, first orientation) is a
 correlated subquery, so the file costs the same few queries whatever the number of rows.
 Another stage date is one more ``Column`` here.
+
+What is coarsened, and why. The open-data file (SCDL) names every grant above the legal
+threshold with its exact ``montant`` and ``dateConvention``, and the beneficiary's SIRET,
+which the public SIRENE directory turns into a commune, a legal form and a sector. A lab row
+that carried the same values would join that file and put a name on the holder's declared
+gender and age band. So, in every file of the extract:
+- every date is a month (``AAAA-MM``): a day is a join key, a month is shared;
+- every sum of money is a 5 000 € band, and the sums a financier may publish (requested,
+  proposed, granted, paid, co-financed) are top-coded: from the band holding the
+  publication threshold on, one open band ("20 000 € ou plus"), so every published grant
+  looks the same; budget and turnover keep their bands (budget ÷ grant is the SCDL's
+  ``pourcentageSubvention``);
+- the legal form is its family (association, coopérative/mutuelle/fondation, société
+  commerciale, autre): a rare form in a small commune singles a structure out.
+Kept on purpose: commune and QPV (the evaluation's first question, the issue asks for them)
+and the sector (a short list). What remains is a residual risk for a rare commune, sector and
+family combination; the lab's rules of use (LISEZMOI) forbid re-identification and cells
+under the threshold.
 """
 
 from __future__ import annotations
@@ -36,6 +54,7 @@ from workflows.models import (
     OrientationOutcome,
     SupportConclusion,
 )
+from workflows.status import stages as status_stages
 
 from . import columns as c
 from .columns import Column, LabFile, Paths
@@ -87,51 +106,51 @@ def convention_signed(p: Paths) -> Any:
     return Subquery(both.values(on=Greatest("holder_signed_on", "mel_signed_on"))[:1])
 
 
-# The furthest step reached, in the words of the applicant's step list.
-STEPS = (
-    "Projet décrit, sans premier contact",
-    "Premier contact",
-    "Orientation",
-    "Accompagnement",
-    "Candidature",
-    "Comité",
-    "Financement",
-    "Convention et versements",
-    "Suivi",
-)
-_APPLICATION_STEP = {
-    "Suivi": (ApplicationStatus.FOLLOW_UP, ApplicationStatus.CLOSED),
-    "Convention et versements": (ApplicationStatus.CONVENTION,),
-    "Financement": (
-        ApplicationStatus.FUNDING,
-        ApplicationStatus.NOT_FUNDED,
-        ApplicationStatus.CLOSED_NO_FOLLOW_UP,
-    ),
-    "Comité": (
-        ApplicationStatus.ON_AGENDA,
-        ApplicationStatus.ADJOURNED,
-        ApplicationStatus.REJECTED,
-    ),
-}
-_JOURNEY_STEP = {
-    "Accompagnement": (
-        JourneyStage.SUPPORT,
-        JourneyStage.READY_TO_APPLY,
-        JourneyStage.SUPPORT_ENDED,
-    ),
-    "Orientation": (JourneyStage.ORIENTATION,),
-}
+# The furthest step reached, in the words of the applicant's step list (the status page's).
+NO_CONTACT = "Projet décrit, sans premier contact"
+STEPS = (NO_CONTACT, *(str(step) for step in status_stages.STEPS))
+
+
+def _by_step(index_of: dict[str, int]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for stage, index in index_of.items():
+        grouped.setdefault(str(status_stages.STEPS[index]), []).append(stage)
+    return grouped
 
 
 def step_reached(p: Paths) -> Any:
+    journey_steps, application_steps = status_stages.step_index_by_stage()
     whens = []
     if p.application is not None:
-        whens += [When(stage__in=s, then=Value(step)) for step, s in _APPLICATION_STEP.items()]
-        whens.append(When(stage__isnull=False, then=Value("Candidature")))
+        whens += [
+            When(stage__in=s, then=Value(step)) for step, s in _by_step(application_steps).items()
+        ]
     stage = p.journey + "stage"
-    whens += [When(**{f"{stage}__in": s}, then=Value(step)) for step, s in _JOURNEY_STEP.items()]
-    whens.append(When(**{f"{stage}__isnull": False}, then=Value("Premier contact")))
-    return Case(*whens, default=Value(STEPS[0]), output_field=CharField())
+    whens += [
+        When(**{f"{stage}__in": s}, then=Value(step)) for step, s in _by_step(journey_steps).items()
+    ]
+    return Case(*whens, default=Value(NO_CONTACT), output_field=CharField())
+
+
+FAMILIES = (
+    "Association",
+    "Coopérative, mutuelle ou fondation",
+    "Société commerciale",
+    "Autre forme",
+)
+
+
+def legal_form_family(p: Paths) -> Any:
+    """The family, not the exact form: a rare form (a SCIC…) in a small commune is a name."""
+    form = p.project + "structure__legal_form__"
+    return Case(
+        When(**{f"{form}is_association": True}, then=Value(FAMILIES[0])),
+        When(**{f"{form}ess_by_nature": True}, then=Value(FAMILIES[1])),
+        When(**{f"{form}is_commercial_company": True}, then=Value(FAMILIES[2])),
+        When(**{f"{form}code__isnull": False}, then=Value(FAMILIES[3])),
+        default=NOTHING,
+        output_field=CharField(),
+    )
 
 
 QPV = {QpvOutcome.INSIDE: "oui", QpvOutcome.OUTSIDE: "non"}
@@ -153,8 +172,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("stade_projet", "Stade du projet déclaré par la personne", "texte",
            project("stage"), c.label(ProjectStage.choices),
            allowed=c.listed(ProjectStage.choices)),
-    Column("forme_juridique", "Forme juridique de la structure (vide : pas de structure)",
-           "texte", project("structure__legal_form__label"), c.text),
+    Column("forme_juridique", "Famille de forme juridique de la structure (vide : pas de "
+           "structure)", "texte", legal_form_family, c.text, allowed=" | ".join(FAMILIES)),
     Column("axe_plan", "Axe du plan ESS dont relève le programme de la candidature", "texte",
            application("rule_version__programme__axis__name"), c.text),
     Column("programme", "Programme auquel la candidature est déposée", "texte",
@@ -174,47 +193,47 @@ COLUMNS: tuple[Column, ...] = (
     Column("conclusion_accompagnement", "Comment l'accompagnement s'est terminé", "texte",
            journey("conclusion"), c.label(SupportConclusion.choices),
            allowed=c.listed(SupportConclusion.choices)),
-    Column("date_premier_contact", "Date du premier contact", c.DATE, journey("created"), c.day),
+    Column("date_premier_contact", "Date du premier contact", c.DATE, journey("created"), c.month),
     Column("date_orientation", "Date de la première orientation proposée", c.DATE,
-           per_journey(Min("proposed_at")), c.day),
+           per_journey(Min("proposed_at")), c.month),
     Column("date_debut_accompagnement", "Date à laquelle une structure a accepté "
            "d'accompagner le projet", c.DATE,
-           per_journey(Min("decided_at"), outcome=OrientationOutcome.ACCEPTED), c.day),
+           per_journey(Min("decided_at"), outcome=OrientationOutcome.ACCEPTED), c.month),
     Column("date_fin_parcours", "Date de fin du parcours (prêt à candidater, réorienté, "
-           "accompagnement terminé ou retiré)", c.DATE, journey("finished"), c.day),
+           "accompagnement terminé ou retiré)", c.DATE, journey("finished"), c.month),
     Column("date_candidature_ouverte", "Date d'ouverture de la candidature", c.DATE,
-           application("created"), c.day),
+           application("created"), c.month),
     Column("date_depot", "Date de dépôt de la candidature", c.DATE,
-           application("submitted_at"), c.day),
+           application("submitted_at"), c.month),
     Column("date_comite", "Date de la séance du comité de sélection", c.DATE,
-           application("committee_session__starts_at"), c.day),
+           application("committee_session__starts_at"), c.month),
     Column("date_decision", "Date de l'avis du comité de sélection", c.DATE,
-           application("decided_at"), c.day),
+           application("decided_at"), c.month),
     Column("date_convention", "Date de la convention signée par les deux parties", c.DATE,
-           convention_signed, c.day),
+           convention_signed, c.month),
     Column("date_premier_versement", "Date du premier versement ordonné", c.DATE,
-           per_application(Tranche, "application", Min("released_at")), c.day),
+           per_application(Tranche, "application", Min("released_at")), c.month),
     Column("date_cloture", "Date de fin de la candidature (clôture, refus, retrait)", c.DATE,
-           application("finished"), c.day),
-    Column("montant_demande", "Montant de subvention demandé", "nombre",
-           application("requested_amount"), c.number, unit="euros"),
-    Column("budget_previsionnel", "Budget prévisionnel du projet", "nombre",
-           application("total_budget"), c.number, unit="euros"),
+           application("finished"), c.month),
+    Column("montant_demande", "Montant de subvention demandé", c.BAND,
+           application("requested_amount"), c.grant_band, unit="euros", allowed=c.GRANT_BANDS),
+    Column("budget_previsionnel", "Budget prévisionnel du projet", c.BAND,
+           application("total_budget"), c.band, unit="euros", allowed=c.BANDS),
     Column("emplois_prevus", "Emplois prévus", "nombre", application("jobs_planned_fte"),
            c.number, unit="équivalents temps plein"),
     Column("subvention_proposee", "Subvention Entreprendre Autrement proposée au financeur",
-           "nombre", per_application(FundingLine, "dossier", Sum("proposed_amount"),
-                                     is_programme_grant=True), c.number, unit="euros"),
-    Column("subvention_accordee", "Subvention Entreprendre Autrement accordée", "nombre",
+           c.BAND, per_application(FundingLine, "dossier", Sum("proposed_amount"),
+                                     is_programme_grant=True), c.grant_band, unit="euros", allowed=c.GRANT_BANDS),
+    Column("subvention_accordee", "Subvention Entreprendre Autrement accordée", c.BAND,
            per_application(FundingLine, "dossier", Sum("decided_amount"),
-                           is_programme_grant=True, **GRANTED), c.number, unit="euros"),
+                           is_programme_grant=True, **GRANTED), c.grant_band, unit="euros", allowed=c.GRANT_BANDS),
     Column("cofinancements_accordes", "Autres financements accordés (prêts, garanties, "
-           "autres subventions…)", "nombre",
+           "autres subventions…)", c.BAND,
            per_application(FundingLine, "dossier", Sum("decided_amount"),
-                           is_programme_grant=False, **GRANTED), c.number, unit="euros"),
-    Column("montant_verse", "Subvention dont le versement est ordonné", "nombre",
+                           is_programme_grant=False, **GRANTED), c.grant_band, unit="euros", allowed=c.GRANT_BANDS),
+    Column("montant_verse", "Subvention dont le versement est ordonné", c.BAND,
            per_application(Tranche, "application", Sum("amount"), released_at__isnull=False),
-           c.number, unit="euros"),
+           c.grant_band, unit="euros", allowed=c.GRANT_BANDS),
     Column("genre", "Genre déclaré par la personne (question facultative)", "texte",
            project("holder__gender"), c.label(Gender.choices, blank=str(Gender.NOT_ASKED.label)),
            allowed=c.listed(Gender.choices, str(Gender.NOT_ASKED.label))),

@@ -13,17 +13,20 @@ from accounts.french import plural
 from accounts.http import AuthenticatedRequest
 from funding.formatting import format_number
 
-from .archive import FILES
+from .archive import FILES, usage_context
 from .services import lab_dataset_counts, lab_dataset_download
 
-AGGREGATE_PERM = "applicants.aggregate_project"  # the steering reader's one model-wide right
+# The row-level extract is the evaluation lab's (and MEL staff's), not the Comité's.
+EXTRACT_PERM = "applicants.extract_project"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def lab_dataset(request: AuthenticatedRequest) -> HttpResponseBase:
-    if not request.user.has_perm(AGGREGATE_PERM):
-        raise PermissionDenied("Cet extrait est réservé au pilotage et à l'évaluation du plan.")
+    if not request.user.has_perm(EXTRACT_PERM):
+        raise PermissionDenied(
+            "Cet extrait est réservé au laboratoire d'évaluation et à l'équipe de la MEL."
+        )
     if request.method == "POST":
         download = lab_dataset_download(actor=request.user)
         response = StreamingHttpResponse(download.chunks, content_type="application/zip")
@@ -39,4 +42,4 @@ def lab_dataset(request: AuthenticatedRequest) -> HttpResponseBase:
         }
         for lab_file in FILES
     ]
-    return render(request, "steering/lab_dataset.html", {"files": files})
+    return render(request, "steering/lab_dataset.html", {"files": files, **usage_context()})

@@ -49,3 +49,12 @@ def test_support_committee_and_financier_groups_hold_no_model_wide_permission() 
 
 def test_steering_reader_holds_aggregates_only() -> None:
     assert model_wide_perms(Persona.STEERING_READER) == ["applicants.aggregate_project"]
+
+
+def test_the_lab_holds_aggregates_and_the_extract_the_steering_reader_does_not() -> None:
+    assert model_wide_perms(Persona.LAB_MEMBER) == [
+        "applicants.aggregate_project",
+        "applicants.extract_project",
+    ]
+    assert "applicants.extract_project" in model_wide_perms(Persona.MEL_STAFF)
+    assert PERSONA_OF_KIND[OrganisationKind.LAB] == Persona.LAB_MEMBER

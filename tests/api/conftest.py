@@ -67,6 +67,7 @@ def api_world(
     financier_f: Organisation,
     financier_member: User,
     steering_reader: User,
+    lab_member: User,
 ) -> ApiWorld:
     schedule_session(committee)
     set_grant_financier(financier_f)
@@ -79,7 +80,8 @@ def api_world(
     )  # fmt: skip
     _advanced(client, a, mel_staff, financier_member)
     client.logout()
-    lab = steering_reader.memberships.get().organisation
+    comite = steering_reader.memberships.get().organisation
+    lab = lab_member.memberships.get().organisation
     organisations = {
         "support_x": incubator_x,
         "support_y": incubator_y,
@@ -87,7 +89,8 @@ def api_world(
         "financier_f": financier_f,
         "financier_g": financier_g,
         "mel": mel_team,
-        "reader": lab,
+        "reader": comite,
+        "lab": lab,
         "revoked": incubator_x,
     }
     keys = {

@@ -1,7 +1,7 @@
 """The API's access matrix: every endpoint (list and detail) by every persona (by API key,
 by session for the holders, anonymous, a revoked key) by own and foreign objects. No
 unauthorised 2xx: a list never holds a foreign object, a foreign detail is a 404, and the
-steering reader reads the indicators only. Prints the number of cells."""
+steering reader and the lab read the indicators only. Prints the number of cells."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 KEY_PERSONAS = (
     "support_x", "support_y", "committee", "financier_f", "financier_g", "mel", "reader",
-    "revoked",
+    "lab", "revoked",
 )  # fmt: skip
 SESSION_PERSONAS = ("holder_a", "holder_b")
 PERSONAS = (*KEY_PERSONAS, *SESSION_PERSONAS, "anonymous")
@@ -76,7 +76,7 @@ def test_no_persona_reads_what_the_pages_do_not_show_it(api_world: ApiWorld) -> 
                     failures.append(f"{endpoint}/{pk} {response.status_code} for {persona}")
         response = client.get("/api/v1/indicateurs/", headers=headers)
         cells += 1
-        allowed = persona in ("mel", "reader")
+        allowed = persona in ("mel", "reader", "lab")
         if (200 <= response.status_code < 300) != allowed:
             failures.append(f"indicateurs: {response.status_code} for {persona}")
     summary = f"API access matrix: {cells} cells, {granted} detail reads granted"

@@ -92,6 +92,25 @@ def test_the_public_form_never_changes_answers_a_person_already_gave(
     assert (person.gender, person.age_band) == ("woman", "under_26")
 
 
+def test_the_public_form_never_answers_for_an_existing_person_who_never_answered(
+    client: Client, roubaix: Commune
+) -> None:
+    """Anyone may type anyone's e-mail on the public form: the questions an existing person
+    never answered stay unanswered; that person answers signed in, in "Mes informations"."""
+    person = submit_first_contact(client, roubaix).holder
+    assert (person.gender, person.age_band) == ("", "")
+    from workflows.models import Journey, JourneyStage
+
+    Journey.objects.filter(holder=person).update(stage=JourneyStage.WITHDRAWN)
+    client.post(
+        reverse("workflows:first_contact"),
+        first_contact_data(roubaix, gender="man", age_band="56_plus", title="Autre idée"),
+    )
+    assert Journey.objects.filter(holder=person).count() == 2  # the contact was received
+    person.refresh_from_db()
+    assert (person.gender, person.age_band) == ("", "")
+
+
 # The person's own space -------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
-"""The plan's indicators in Chromium: the steering reader's page (axe, no identifier shown),
-at a desktop and a phone width, with a custom period typed in the form."""
+"""The plan's indicators in Chromium: the steering reader's page (axe, no identifier shown;
+whole semesters only), MEL staff's with a custom period typed in the form, at a desktop and
+a phone width."""
 
 from __future__ import annotations
 
@@ -15,14 +16,23 @@ def _dossiers() -> None:
         dossier(first=day(k), journey=(("orientation", day(k + 2)), ("support", day(k + 4))))
 
 
-def test_the_steering_reader_reads_the_indicators_and_picks_dates(
+def test_the_steering_reader_reads_the_indicators_of_whole_semesters(
     page: Any, steering_reader: User
 ) -> None:
     _dossiers()
     login(page, steering_reader)
     menu(page, "Indicateurs")
     audit_page(page)
-    assert "Chiffres arrêtés le" in page.inner_text("main")
+    text = page.inner_text("main")
+    assert "Chiffres arrêtés le" in text
+    assert "Vous choisissez un semestre entier, pour tout le plan" in text
+
+
+def test_mel_staff_read_the_indicators_and_pick_dates(page: Any, mel_staff: User) -> None:
+    _dossiers()
+    login(page, mel_staff)
+    menu(page, "Indicateurs")
+    audit_page(page)
     page.get_by_label("Période").select_option(label="Autres dates (à saisir ci-dessous)")
     field(page, "Du").fill("2027-01-01")
     field(page, "Au").fill("2027-03-31")
@@ -34,9 +44,9 @@ def test_the_steering_reader_reads_the_indicators_and_picks_dates(
     screenshot(page, "indicators-desktop")
 
 
-def test_the_indicators_on_a_phone_and_a_bad_period(phone: Any, steering_reader: User) -> None:
+def test_the_indicators_on_a_phone_and_a_bad_period(phone: Any, mel_staff: User) -> None:
     _dossiers()
-    login(phone, steering_reader)
+    login(phone, mel_staff)
     phone.goto("/pilotage/indicateurs/?periode=dates&du=2027-03-31&au=2027-01-01")
     audit_page(phone)
     assert phone.title().startswith("Erreur")

@@ -12,10 +12,10 @@ from applicants.models import Person
 from tests.browser.pages import audit_page, field, login, press, screenshot
 
 
-def test_the_steering_reader_reads_the_dictionary_and_downloads_the_extract(
-    page: Any, steering_reader: User
+def test_the_lab_member_reads_the_dictionary_and_downloads_the_extract(
+    page: Any, lab_member: User
 ) -> None:
-    login(page, steering_reader)
+    login(page, lab_member)
     press(page.get_by_role("link", name="Données pseudonymisées pour le laboratoire d'évaluation"))
     # The dictionary names the files' columns (commune_insee…): the lab's own vocabulary,
     # which it meets in the files; the page is checked by axe, not by the identifier scan.

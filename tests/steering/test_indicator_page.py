@@ -112,30 +112,30 @@ def test_staff_may_recompute_the_reader_may_not(
 
 
 def test_a_period_still_being_computed_says_so_and_offers_to_reload(
-    client: Client, steering_reader: User
+    client: Client, mel_staff: User
 ) -> None:
     """A worker took the request a moment ago: the page waits for it, asks nothing again."""
     IndicatorSnapshot.objects.create(
         period_start="2027-02-01", period_end="2027-03-15", scope="plan"
     )
-    body = _get(client, steering_reader, periode="dates", du="2027-02-01", au="2027-03-15")
+    body = _get(client, mel_staff, periode="dates", du="2027-02-01", au="2027-03-15")
     text = body.content.decode()
     assert "Calcul en cours" in text
     assert 'http-equiv="refresh"' not in text  # the reader chooses when (WCAG 2.2.1)
     assert "recharger la page" in text
 
 
-def test_a_request_lost_long_ago_is_computed_again(client: Client, steering_reader: User) -> None:
+def test_a_request_lost_long_ago_is_computed_again(client: Client, mel_staff: User) -> None:
     IndicatorSnapshot.objects.create(
         period_start="2027-02-01", period_end="2027-03-15", scope="plan", requested_at=day(-10)
     )
-    text = _get(client, steering_reader, periode="dates", du="01/02/2027", au="15/03/2027")
+    text = _get(client, mel_staff, periode="dates", du="01/02/2027", au="15/03/2027")
     assert "Chiffres calculés le" in text.content.decode()  # on demand: not "chaque nuit"
 
 
-def test_any_dates_are_computed_on_demand(client: Client, steering_reader: User) -> None:
+def test_mel_staff_choose_any_dates_computed_on_demand(client: Client, mel_staff: User) -> None:
     """Celery runs eagerly here as in the demo: the page shows the result at once."""
-    body = _get(client, steering_reader, periode="dates", du="2027-02-01", au="2027-03-15")
+    body = _get(client, mel_staff, periode="dates", du="2027-02-01", au="2027-03-15")
     text = body.content.decode()
     assert "du 1er\u00a0février\u00a02027 au 15\u00a0mars\u00a02027" in text
     assert IndicatorSnapshot.objects.filter(period_start="2027-02-01").count() == 1
@@ -158,9 +158,9 @@ def test_any_dates_are_computed_on_demand(client: Client, steering_reader: User)
     ],
 )
 def test_bad_input_gets_a_french_message_never_an_error_page(
-    client: Client, steering_reader: User, query: dict[str, str], message: str
+    client: Client, mel_staff: User, query: dict[str, str], message: str
 ) -> None:
-    response = _get(client, steering_reader, **query)
+    response = _get(client, mel_staff, **query)
     assert response.status_code == 200
     text = response.content.decode()
     assert message in text
@@ -191,3 +191,37 @@ def test_the_page_costs_the_same_queries_for_3_and_60_dossiers(
     large = _count(client)
     assert small == large
     assert small <= 12
+
+
+def test_a_reader_chooses_among_whole_semesters_only_and_is_told_why(
+    client: Client, steering_reader: User, mel_staff: User
+) -> None:
+    page = _get(client, steering_reader).content.decode()
+    assert "Vous choisissez un semestre entier, pour tout le plan" in page
+    assert 'name="du"' not in page
+    assert 'name="axe"' not in page
+    assert "Autres dates" not in page
+    assert "Année 2027" not in page
+    staff_page = _get(client, mel_staff).content.decode()
+    assert 'name="du"' in staff_page
+    assert "Année 2027" in staff_page
+    assert "Vous choisissez un semestre entier" not in staff_page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"periode": "dates", "du": "2027-02-01", "au": "2027-03-15"},
+        {"du": "2027-01-01", "au": "2027-01-02"},
+        {"periode": SEMESTER, "axe": "1"},
+        {"periode": SEMESTER, "programme": "entreprendre-autrement"},
+        {"periode": "2027-01-01_2027-12-31"},  # a year: minus a semester, the other one
+    ],
+)
+def test_a_reader_asking_other_periods_or_scopes_gets_a_french_message(
+    client: Client, steering_reader: User, query: dict[str, str]
+) -> None:
+    response = _get(client, steering_reader, **query)
+    assert response.status_code == 200
+    assert "<title>Erreur\u00a0: " in response.content.decode()
+    assert not IndicatorSnapshot.objects.exists()

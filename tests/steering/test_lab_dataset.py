@@ -48,9 +48,9 @@ def seeded(
 
 
 def test_no_name_contact_address_identifier_or_free_text_of_the_people_leaves(
-    client: Client, seeded: Any, steering_reader: User
+    client: Client, seeded: Any, lab_member: User
 ) -> None:
-    response, body = download(client, steering_reader)
+    response, body = download(client, lab_member)
     assert response.status_code == 200
     text = all_text(body).casefold()
     leaked = [what for what, value in SECRETS.items() if value.casefold() in text]
@@ -60,9 +60,9 @@ def test_no_name_contact_address_identifier_or_free_text_of_the_people_leaves(
 
 
 def test_the_extract_holds_the_dossiers_their_lines_and_reports_with_what_the_lab_needs(
-    client: Client, seeded: Any, steering_reader: User
+    client: Client, seeded: Any, lab_member: User
 ) -> None:
-    _, body = download(client, steering_reader)
+    _, body = download(client, lab_member)
     files = read_zip(body)
     with zipfile.ZipFile(io.BytesIO(body)) as zipped:
         assert sorted(zipped.namelist()) == sorted(
@@ -78,15 +78,15 @@ def test_the_extract_holds_the_dossiers_their_lines_and_reports_with_what_the_la
     assert funded["commune"] == "Roubaix"
     assert funded["qpv"] in ("oui", "non", "inconnu")
     assert funded["secteur"] == "Alimentation"
-    assert funded["forme_juridique"] == "SCOP"
+    assert funded["forme_juridique"] == "Coopérative, mutuelle ou fondation"  # a SCOP
     assert funded["structure_accompagnement"] == "Incubateur X"
     assert funded["conclusion_accompagnement"] == "Prêt à candidater (avis favorable)"
     assert funded["date_fin_parcours"]
     assert funded["genre"] == "Femme"
     assert funded["tranche_age"] == "36 à 45 ans"
-    assert funded["date_convention"] == "2027-03-04"
-    assert funded["subvention_accordee"] == "9000,00"
-    assert funded["montant_verse"] == "6000,00"
+    assert funded["date_convention"] == "2027-03"  # a month, never the day
+    assert funded["subvention_accordee"] == "5\u202f000\u00a0€ \u2013 9\u202f999\u00a0€"  # 9 000
+    assert funded["montant_verse"] == "5\u202f000\u00a0€ \u2013 9\u202f999\u00a0€"  # 6 000
     assert funded["etape_atteinte"] == "Financement"
     assert funded["date_premier_contact"]
     assert funded["date_depot"]
@@ -100,19 +100,19 @@ def test_the_extract_holds_the_dossiers_their_lines_and_reports_with_what_the_la
     (line,) = files["financements.csv"]
     assert line["financeur"] == "Financeur solidaire F"
     assert line["decision"] == "Accordé"
-    assert line["montant_accorde"] == "9000,00"
+    assert line["montant_accorde"] == "5\u202f000\u00a0€ \u2013 9\u202f999\u00a0€"
     (report,) = files["suivis.csv"]
     assert report["emplois_crees"] == "1,50"
     assert report["embauches_qpv"] == "1"
-    assert report["chiffre_affaires"] == "84000,00"
+    assert report["chiffre_affaires"] == "80\u202f000\u00a0€ \u2013 84\u202f999\u00a0€"
     assert report["activite_en_cours"] == "oui"
 
 
 def test_pseudonyms_are_stable_within_an_export_and_differ_across_two(
-    client: Client, seeded: Any, steering_reader: User
+    client: Client, seeded: Any, lab_member: User
 ) -> None:
-    first = read_zip(download(client, steering_reader)[1])
-    second = read_zip(download(client, steering_reader)[1])
+    first = read_zip(download(client, lab_member)[1])
+    second = read_zip(download(client, lab_member)[1])
     for files in (first, second):
         dossiers = {r["dossier"] for r in files["dossiers.csv"]}
         assert len(dossiers) == 3
@@ -149,14 +149,14 @@ def test_the_dictionary_lists_exactly_the_columns_of_the_files(
 
 
 def test_each_download_is_recorded_with_who_and_how_many_rows(
-    client: Client, seeded: Any, steering_reader: User
+    client: Client, seeded: Any, lab_member: User
 ) -> None:
-    response, _ = download(client, steering_reader)
+    response, _ = download(client, lab_member)
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Type"] == "application/zip"
     assert "attachment" in response["Content-Disposition"]
     record = AuditRecord.objects.get(action=AuditAction.DOWNLOAD, object_ref="steering.labdataset")
-    assert record.actor_id == steering_reader.pk
+    assert record.actor_id == lab_member.pk
     assert record.after == {"lignes": {"dossiers.csv": 3, "financements.csv": 1, "suivis.csv": 1}}
 
 
@@ -166,8 +166,9 @@ def test_each_download_is_recorded_with_who_and_how_many_rows(
 @pytest.mark.parametrize(
     ("persona", "status"),
     [
-        ("steering_reader", 200),
+        ("lab_member", 200),
         ("mel_staff", 200),
+        ("steering_reader", 403),  # the Comité reads aggregates, never rows
         ("admin_user", 200),
         ("applicant_a", 403),
         ("incubator_x_member", 403),
@@ -175,7 +176,7 @@ def test_each_download_is_recorded_with_who_and_how_many_rows(
         ("financier_member", 403),
     ],
 )
-def test_only_the_steering_reader_and_mel_staff_see_the_page_and_download(
+def test_only_the_lab_and_mel_staff_see_the_page_and_download(
     client: Client, request: pytest.FixtureRequest, persona: str, status: int
 ) -> None:
     user = request.getfixturevalue(persona)
@@ -200,9 +201,9 @@ def test_signed_out_visitors_are_sent_to_sign_in(client: Client) -> None:
 
 
 def test_the_page_explains_the_extract_and_shows_an_accessible_dictionary(
-    client: Client, seeded: Any, steering_reader: User
+    client: Client, seeded: Any, lab_member: User
 ) -> None:
-    client.force_login(steering_reader)
+    client.force_login(lab_member)
     page = client.get(reverse("steering:lab_dataset")).content.decode()
     assert "<h1>Données pour le laboratoire d&#x27;évaluation</h1>" in page or (
         "<h1>Données pour le laboratoire d'évaluation</h1>" in page
@@ -216,6 +217,21 @@ def test_the_page_explains_the_extract_and_shows_an_accessible_dictionary(
             assert f'<th scope="row"><code>{column.name}</code></th>' in page
     assert page.count('<th scope="col">Colonne</th>') == len(FILES)
     assert page.count("<table>") == page.count("<caption>") == len(FILES)
+
+
+def test_the_page_and_the_readme_state_the_small_cell_threshold_of_the_setting(
+    client: Client, seeded: Any, lab_member: User, settings: Any
+) -> None:
+    settings.STATISTICS_MIN_CELL = 7
+    client.force_login(lab_member)
+    page = client.get(reverse("steering:lab_dataset")).content.decode()
+    assert "jamais une case de moins de 7 personnes" in page
+    assert "moins de 5" not in page
+    assert "dates sont données au mois (AAAA-MM)" in page
+    with zipfile.ZipFile(io.BytesIO(download(client, lab_member)[1])) as archive:
+        readme = archive.read("LISEZMOI.txt").decode()
+    assert "sans case de moins de 7 personnes" in readme
+    assert "dates au mois (AAAA-MM)" in readme
 
 
 # Cost -------------------------------------------------------------------------------------
@@ -237,7 +253,7 @@ def test_the_extract_costs_the_same_queries_for_few_and_many_dossiers(
     committee: Organisation,
     financier_f: Organisation,
     mel_staff: User,
-    steering_reader: User,
+    lab_member: User,
     monkeypatch: pytest.MonkeyPatch,
     django_assert_max_num_queries: Callable[..., Any],
 ) -> None:
@@ -256,11 +272,11 @@ def test_the_extract_costs_the_same_queries_for_few_and_many_dossiers(
 
     _make_dossiers_for_committee_and_financier(2, committee, financier_f, mel_staff)
     ProjectFactory.create_batch(2)
-    small, few = _queries_for_download(client, steering_reader, capture)
+    small, few = _queries_for_download(client, lab_member, capture)
     small_page = page_queries()
     _make_dossiers_for_committee_and_financier(10, committee, financier_f, mel_staff)
     ProjectFactory.create_batch(20)
-    large, many = _queries_for_download(client, steering_reader, capture)
+    large, many = _queries_for_download(client, lab_member, capture)
     assert (len(few["dossiers.csv"]), len(many["dossiers.csv"])) == (4, 34)
     assert len(many["financements.csv"]) > len(few["financements.csv"])
     assert small == large

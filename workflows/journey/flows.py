@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import act, flow
 
+from applicants.selectors.people import person_known
 from applicants.services import person_equity_answer
 from workflows import notify
 from workflows.calendar import add_working_days
@@ -167,14 +168,17 @@ def first_contact_submit(
     which case the contact is attached to it and staff see it on that journey. Journeys
     start here and nowhere else.
 
-    ``gender`` and ``age_band`` are the optional equity answers ("" when not answered); they
-    only fill questions the person never answered, and nothing is stored for a contact
-    attached to a journey under way (it may come from someone else)."""
+    ``gender`` and ``age_band`` are the optional equity answers ("" when not answered). They
+    are stored only for a person this very submission creates: an e-mail already known may
+    be typed by someone else, so its owner answers signed in, in "Mes informations"; nothing
+    is stored for a contact attached to a journey under way either."""
     existing = first_contact_duplicate(contact=contact)
     if existing is not None:
         return FirstContactResult(journey=existing, duplicate=True)
+    known = person_known(email=contact.email)
     project = first_contact_project(contact=contact)
-    person_equity_answer(person=project.holder, gender=gender, age_band=age_band)
+    if not known:  # anyone may type an existing person's e-mail: never answer for them
+        person_equity_answer(person=project.holder, gender=gender, age_band=age_band)
     with transaction.atomic():
         journey: Journey = JourneyFlow.start.run(project=project, needs=contact.needs)
         journey_opened(journey=journey, occurrence=notify.said(contact.title, contact.needs))

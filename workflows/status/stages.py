@@ -54,6 +54,16 @@ _APPLICATION_POSITION = {
     ApplicationStatus.CLOSED: (FINISHED, True),
 }
 
+
+def step_index_by_stage() -> tuple[dict[str, int], dict[str, int]]:
+    """Each stage's step index (the last step for a closed dossier), for the journeys and for
+    the applications: what a query needs to file dossiers under the same steps as here."""
+    last = FINISHED - 1
+    journeys = {str(stage): min(i, last) for stage, (i, _stop) in _JOURNEY_POSITION.items()}
+    applications = {str(stage): min(i, last) for stage, (i, _stop) in _APPLICATION_POSITION.items()}
+    return journeys, applications
+
+
 # The dossier's stage as one short label (home page, space, status page).
 _JOURNEY_LABEL = {
     JourneyStage.TRIAGE: _("Premier contact : demande en cours d'étude"),
