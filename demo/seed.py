@@ -96,9 +96,10 @@ STAGE_GUIDE = [
     ("kevin", "le rapport de suivi à 6 mois à rendre"),
     ("emma", "un dossier financé, suivi et clôturé"),
     (
-        "laboratoire",
+        "pilotage",
         "le Comité métropolitain : un rapport semestriel approuvé, la prochaine séance",
     ),
+    ("labo", "les indicateurs du plan et l'extrait pseudonymisé pour l'évaluation"),
 ]
 
 

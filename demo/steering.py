@@ -35,7 +35,7 @@ PLACE = "Hôtel de la Métropole, salle du Conseil, Lille"
 # The members without an account: invented people, their roles marked as the demo's.
 VICE_PRESIDENT = ("Martine Delcourt", "Vice-présidente de la MEL chargée de l'ESS (démo)")
 CRESS = ("Olivier Vandenbussche", "Président de la chambre régionale de l'ESS (démo)")
-LAB_ROLE = "Laboratoire d'évaluation du plan ESS"
+STEERING_ROLE = "Chargée du pilotage du plan ESS à la MEL"
 
 # (title, presenter, minutes)
 HELD_AGENDA = [
@@ -78,11 +78,11 @@ def comite_calendar(now: datetime.datetime) -> ComiteCalendar:
 
 
 def _members_and_agenda(meeting: ComiteMeeting, agenda: list[tuple[str, str, int]]) -> None:
-    lab = User.objects.get(email=f"laboratoire@{DEMO_DOMAIN}")
+    steering = User.objects.get(email=f"pilotage@{DEMO_DOMAIN}")
     members = [
         ComiteMember(meeting=meeting, name=VICE_PRESIDENT[0], role=VICE_PRESIDENT[1]),
         ComiteMember(meeting=meeting, name=CRESS[0], role=CRESS[1]),
-        ComiteMember(meeting=meeting, user=lab, role=LAB_ROLE),
+        ComiteMember(meeting=meeting, user=steering, role=STEERING_ROLE),
     ]
     items = [
         AgendaItem(
