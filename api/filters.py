@@ -9,20 +9,29 @@ from reviewers.models import Deliberation, Outcome
 from workflows.models import Application, ApplicationStatus
 
 
+def since(field: str, words: str) -> filters.DateFilter:
+    """``<words> ce jour ou après``: a day filter on a date-time field (AAAA-MM-JJ)."""
+    return filters.DateFilter(
+        field_name=field,
+        lookup_expr="date__gte",
+        help_text=f"{words} ce jour ou après (AAAA-MM-JJ).",
+    )
+
+
+def until(field: str, words: str) -> filters.DateFilter:
+    return filters.DateFilter(
+        field_name=field,
+        lookup_expr="date__lte",
+        help_text=f"{words} ce jour ou avant (AAAA-MM-JJ).",
+    )
+
+
 class DossierFilter(filters.FilterSet):
     stage = filters.ChoiceFilter(
         choices=ApplicationStatus.choices, help_text="Seulement les dossiers à cette étape."
     )
-    submitted_after = filters.DateFilter(
-        field_name="submitted_at",
-        lookup_expr="date__gte",
-        help_text="Déposés ce jour ou après (AAAA-MM-JJ).",
-    )
-    submitted_before = filters.DateFilter(
-        field_name="submitted_at",
-        lookup_expr="date__lte",
-        help_text="Déposés ce jour ou avant (AAAA-MM-JJ).",
-    )
+    submitted_after = since("submitted_at", "Déposés")
+    submitted_before = until("submitted_at", "Déposés")
 
     class Meta:
         model = Application
@@ -33,16 +42,8 @@ class FundingLineFilter(filters.FilterSet):
     state = filters.ChoiceFilter(
         choices=LineState.choices, help_text="Seulement les lignes dans cet état."
     )
-    decided_after = filters.DateFilter(
-        field_name="first_signed_at",
-        lookup_expr="date__gte",
-        help_text="Décidées ce jour ou après (AAAA-MM-JJ).",
-    )
-    decided_before = filters.DateFilter(
-        field_name="first_signed_at",
-        lookup_expr="date__lte",
-        help_text="Décidées ce jour ou avant (AAAA-MM-JJ).",
-    )
+    decided_after = since("first_signed_at", "Décidées")
+    decided_before = until("first_signed_at", "Décidées")
 
     class Meta:
         model = FundingLine
@@ -53,16 +54,8 @@ class DecisionFilter(filters.FilterSet):
     outcome = filters.ChoiceFilter(
         choices=Outcome.choices, help_text="Seulement les avis de ce type."
     )
-    recorded_after = filters.DateFilter(
-        field_name="recorded_at",
-        lookup_expr="date__gte",
-        help_text="Avis rendus ce jour ou après (AAAA-MM-JJ).",
-    )
-    recorded_before = filters.DateFilter(
-        field_name="recorded_at",
-        lookup_expr="date__lte",
-        help_text="Avis rendus ce jour ou avant (AAAA-MM-JJ).",
-    )
+    recorded_after = since("recorded_at", "Avis rendus")
+    recorded_before = until("recorded_at", "Avis rendus")
 
     class Meta:
         model = Deliberation
@@ -76,11 +69,7 @@ class TrancheFilter(filters.FilterSet):
         exclude=True,
         help_text="true : tranches versées ; false : tranches à venir.",
     )
-    released_after = filters.DateFilter(
-        field_name="released_at",
-        lookup_expr="date__gte",
-        help_text="Versées ce jour ou après (AAAA-MM-JJ).",
-    )
+    released_after = since("released_at", "Versées")
 
     class Meta:
         model = Tranche
