@@ -52,21 +52,31 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _client(target: dict[str, Any]) -> tuple[Any, dict[str, str]]:
-    from django.test import Client
+def _hook(name: str) -> Any:
+    module, function = name.split(":")
+    return getattr(importlib.import_module(module), function)
 
+
+def _user(target: dict[str, Any]) -> Any:
     from accounts.models import User
 
     from .context import DEMO_DOMAIN, PERSONAS
-    from .pages import client_for
 
     if not target["persona"]:
+        return None
+    return User.objects.get(email=f"{PERSONAS[target['persona']]}@{DEMO_DOMAIN}")
+
+
+def _client(target: dict[str, Any], user: Any) -> tuple[Any, dict[str, str]]:
+    from django.test import Client
+
+    from .pages import client_for
+
+    if user is None:
         return Client(), {}
-    user = User.objects.get(email=f"{PERSONAS[target['persona']]}@{DEMO_DOMAIN}")
     headers: dict[str, str] = {}
     if target["headers"]:
-        module, function = target["headers"].split(":")
-        headers = getattr(importlib.import_module(module), function)(user)
+        headers = _hook(target["headers"])(user)
     return client_for(user), headers
 
 
@@ -90,22 +100,32 @@ def _measure(target: dict[str, Any], quick: bool) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client, headers = _client(target)
+    user = _user(target)
+    prepared = _hook(target["setup"])(user) if target["setup"] else None
+    if target["kind"] == "job":
+        return {**target, "prepared": prepared, **_job(_hook(target["url"]), user, quick)}
+    client, headers = _client(target, user)
     url = _url(target)
+    send = client.post if target["method"] == "POST" else client.get
     for _ in range(1 if quick else WARM_UP):
-        _read(client.get(url, headers=headers))
+        _read(send(url, headers=headers))
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, headers=headers)
+        response = send(url, headers=headers)
         _read(response)
-    found = {**target, "status": response.status_code, "queries": len(captured)}
+    found = {
+        **target,
+        "prepared": prepared,
+        "status": response.status_code,
+        "queries": len(captured),
+    }
     if quick or response.status_code != 200:
         return found
     if target["kind"] == "stream":
-        return {**found, **_memory(client, url, headers)}
+        return {**found, **_memory(lambda: send(url, headers=headers))}
     times = []
     for _ in range(REQUESTS):
         start = time.perf_counter()
-        _read(client.get(url, headers=headers))
+        _read(send(url, headers=headers))
         times.append((time.perf_counter() - start) * 1000)
     return {
         **found,
@@ -116,19 +136,34 @@ def _measure(target: dict[str, Any], quick: bool) -> dict[str, Any]:
     }
 
 
-def _memory(client: Any, url: str, headers: dict[str, str]) -> dict[str, Any]:
+def _job(run: Any, user: Any, quick: bool) -> dict[str, Any]:
+    """A function that writes a file (a background export): it must succeed; its memory
+    is measured as a stream's, the file's rows and bytes being the function's answer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        done = run(user)
+    found = {"status": 200 if done["ok"] else 500, "queries": len(captured), **done}
+    if quick or not done["ok"]:
+        return found
+    return {**found, **_memory(lambda: run(user), answer=lambda r: (r["bytes"], r["rows"]))}
+
+
+def _memory(request: Any, answer: Any = None) -> dict[str, Any]:
     """Peak RSS growth (the kernel's high-water mark, reset first) then peak Python
-    allocations (tracemalloc, a second read) while the whole response is read."""
+    allocations (tracemalloc, a second run) while the whole response is read."""
+    answer = answer or _read
     before = _status_kib("VmRSS")
     reset = Path("/proc/self/clear_refs")
     if reset.exists():
         reset.write_text("5")  # resets VmHWM to the current RSS
     started = time.perf_counter()
-    size, lines = _read(client.get(url, headers=headers))
+    size, lines = answer(request())
     seconds = time.perf_counter() - started
     rss = (_status_kib("VmHWM") - before) / 1024
     tracemalloc.start()
-    _read(client.get(url, headers=headers))
+    answer(request())
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {

@@ -15,6 +15,7 @@ from accounts.models import User
 from audit.models import AuditRecord
 from audit.services import audit_record
 from demo.stamping import GENERIC_REFERENCES, id_space
+from workflows.models import StageChange
 
 from .engine_writes import Model, Plan, Row, root_model
 
@@ -61,9 +62,14 @@ class OrmReplay:
         self.users = dict(plan.users)
         self.audit_due = 0
         self.audit_written = 0
+        # The stage history is written by receivers on a journey's or application's save:
+        # the create() of the dossier writes its first row, as the engine's save did.
+        self.stages_due = 0
+        self.stages_written = 0
 
     def run(self) -> None:
         post_save.connect(self._audited, sender=AuditRecord, dispatch_uid="bench.p5")
+        post_save.connect(self._staged, sender=StageChange, dispatch_uid="bench.p5.stages")
         try:
             for step in self.plan.steps:
                 if step.savepoint:
@@ -73,14 +79,22 @@ class OrmReplay:
                     self._write_all(step.rows)
         finally:
             post_save.disconnect(sender=AuditRecord, dispatch_uid="bench.p5")
+            post_save.disconnect(sender=StageChange, dispatch_uid="bench.p5.stages")
 
     def _audited(self, sender: Any, created: bool, **kwargs: Any) -> None:
         self.audit_written += created
+
+    def _staged(self, sender: Any, created: bool, **kwargs: Any) -> None:
+        self.stages_written += created
 
     def _write_all(self, rows: list[Row]) -> None:
         for row in rows:
             if row.model is AuditRecord:
                 self._audit(row.values)
+            elif row.model is StageChange:
+                self.stages_due += 1
+                if self.stages_written < self.stages_due:
+                    self._write(row)
             else:
                 self._write(row)
 

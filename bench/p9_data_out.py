@@ -13,6 +13,13 @@ memory, its own connection) measures every target of ``TARGETS`` as its persona:
   weigh hundreds of MiB; a stream holds one chunk of rows); its ratio to the first size is
   shown beside it (a ratio of small peaks is noise: under 2 000 rows the whole table is one
   chunk).
+- ``job``: the same memory figures for a function run in the child (``url`` is
+  ``"module:function"``, called with the persona's user): a background export, which no
+  request streams. Quick mode checks that it wrote every row.
+
+``setup`` (``"module:function"``, called with the persona's user before the target is
+measured) prepares what production would have (the nightly indicator snapshots) and may
+return figures reported beside the target (the snapshots' computing time, not judged).
 
 Adding a target is one line in ``TARGETS``; a feature not merged yet is marked
 ``pending=True`` and reported "à brancher" instead of measured.
@@ -41,26 +48,30 @@ class Target:
     (``""``: anonymous, for public files); ``headers``: ``"module:function"`` returning the
     request's headers for the persona's user (an API key), when the session is not enough."""
 
-    kind: str  # "page", "list" or "stream"
+    kind: str  # "page", "list", "stream" or "job"
     label: str
     url: str
     persona: str
     headers: str = ""
     pending: bool = False
+    method: str = "GET"
+    setup: str = ""
 
+
+HOOKS = "bench.data_out_hooks"
 
 TARGETS = (
-    Target("page", "page des chiffres (avant #13)", "workflows:statistics", "steering"),
-    Target("page", "indicateurs du plan", "steering:indicators", "steering", pending=True),
+    Target("page", "indicateurs du plan", "steering:indicators", "steering", setup=f"{HOOKS}:indicator_snapshots"),
     Target("list", "liste des candidatures (équipe MEL)", "workflows:application_list", "mel_staff"),
     Target("list", "liste des candidatures (financeur)", "workflows:application_list", "financier"),
-    # TODO(api): point ``headers`` at a function issuing the financier's Bearer key.
-    Target("list", "API : lignes de financement", "api:fundingline-list", "financier", pending=True),
+    Target("list", "API : lignes de financement (financeur)", "api:v1:funding-line-list", "financier", headers=f"{HOOKS}:api_key"),
+    Target("list", "API : dossiers (financeur)", "api:v1:dossier-list", "financier", headers=f"{HOOKS}:api_key"),
+    Target("list", "API : dossiers (équipe MEL)", "api:v1:dossier-list", "mel_staff", headers=f"{HOOKS}:api_key"),
     Target("stream", "flux CSV de référence (banc d'essai)", "bench_stream", "mel_staff"),
-    Target("stream", "export CSV des candidatures", "exports:application_csv", "mel_staff", pending=True),
-    Target("stream", "export XLSX des candidatures", "exports:application_xlsx", "mel_staff", pending=True),
-    Target("stream", "jeu de données du laboratoire (ZIP)", "steering:lab_dataset", "lab", pending=True),
-    Target("stream", "données ouvertes SCDL", "/donnees-ouvertes/subventions-2025.csv", "", pending=True),
+    Target("job", "export CSV des candidatures (tâche de fond)", f"{HOOKS}:export_job_csv", "mel_staff"),
+    Target("job", "export XLSX des candidatures (tâche de fond)", f"{HOOKS}:export_job_xlsx", "mel_staff"),
+    Target("stream", "jeu de données du laboratoire (ZIP)", "steering:lab_dataset", "lab", method="POST"),
+    Target("stream", "données ouvertes SCDL", "/donnees-ouvertes/subventions-2025.csv", ""),
 )  # fmt: skip
 
 
@@ -86,6 +97,8 @@ def baseline(ctx: BenchContext) -> list[Figure]:
         for raw in result["targets"]:
             base = first.setdefault(raw["label"], raw)
             figures.append(_figure(raw, base, result["dossiers"], ctx.quick))
+            if raw.get("prepared"):
+                figures.append(_prepared_figure(raw, result["dossiers"]))
     database.drop(url)
     return figures
 
@@ -129,10 +142,31 @@ def _seed_figure(result: dict[str, Any]) -> Figure:
     )
 
 
+def _prepared_figure(raw: dict[str, Any], size: int) -> Figure:
+    """What the target's setup measured (the nightly snapshots): reported, not judged."""
+    found = raw["prepared"]
+    value = ", ".join(f"{key} {value}" for key, value in found.items())
+    if "semester_seconds" in found:
+        value = (
+            f"un semestre {found['semester_seconds']:.2f} s ; les {found['snapshots']} "
+            f"instantanés standard {found['standard_seconds']:.1f} s"
+        )
+    return Figure(
+        id="P9",
+        name=f"{raw['label']} : calcul des instantanés (tâche de nuit)",
+        value=value,
+        target="non jugé",
+        passed=None,
+        size=size,
+        detail=found,
+    )
+
+
 _TARGET_TEXT = {
     "page": f"p50 ÷ p50 au départ ≤ {MAX_PAGE_RATIO}",
     "list": "requêtes identiques",
     "stream": f"pic mémoire ≤ {MAX_PEAK_MIB} Mio",
+    "job": f"pic mémoire ≤ {MAX_PEAK_MIB} Mio",
 }
 
 
@@ -142,6 +176,10 @@ def _figure(raw: dict[str, Any], base: dict[str, Any], size: int, quick: bool) -
     figure = Figure(id="P9", name=name, value="", target="", passed=None, size=size, detail=raw)
     if raw["status"] != 200:
         figure.value, figure.target, figure.passed = f"statut {raw['status']}", "200", False
+    elif kind == "job" and quick:
+        figure.name += " : lignes écrites"
+        figure.value = f"{raw['rows']} sur {raw['expected']}"
+        figure.target, figure.passed = "toutes", raw["rows"] == raw["expected"]
     elif quick or kind == "list":
         same = raw["queries"] == base["queries"]
         figure.name += " : requêtes SQL par page"
@@ -160,8 +198,8 @@ def _figure(raw: dict[str, Any], base: dict[str, Any], size: int, quick: bool) -
         figure.name += " : pic mémoire en lisant tout (÷ au départ)"
         figure.value = (
             f"{raw['peak_mib']:.1f} Mio ({ratio:.2f}), RSS +{raw['rss_mib']:.1f} Mio, "
-            f"{raw['rows']} lignes en {raw['seconds']:.1f} s"
+            f"{raw['rows']} lignes, {raw.get('bytes', 0) / 2**20:.1f} Mio en {raw['seconds']:.1f} s"
         )
-        figure.target = _TARGET_TEXT["stream"]
+        figure.target = _TARGET_TEXT[kind]
         figure.passed = raw["peak_mib"] <= MAX_PEAK_MIB
     return figure
