@@ -8,7 +8,8 @@ without the self-declared gender and age band, projects across the MEL's commune
 their QPV finding, journeys at every stage, applications with amounts and dates spread over
 four years, deliberations, funding lines (the programme grant and co-financers), conventions,
 tranches and follow-up reports (``demo/bulk/plan.py`` draws each dossier's fate and dates),
-and the grants the services would give support organisations and financiers on them.
+the grants the services would give support organisations and financiers on them, and the
+history of stages the indicators read (``history.py``).
 
 Deterministic for a given ``seed`` and day. Needs the reference data (``load_territory``,
 ``load_programme_rules``); uses the organisations present (the demo's) and creates what is
@@ -29,6 +30,7 @@ from accounts.models import User
 from . import reference
 from .dossiers import applications, journeys
 from .grants import grants
+from .history import stage_history
 from .money import money
 from .people import people
 from .plan import HISTORY_DAYS, draw
@@ -40,6 +42,7 @@ BATCH = 2000
 class BulkReport:
     dossiers: int = 0
     applications: int = 0
+    stage_changes: int = 0
     seconds: float = 0.0
     stages: dict[str, int] = field(default_factory=dict)
 
@@ -70,6 +73,8 @@ def seed_dossiers(
             report.stages[key] = report.stages.get(key, 0) + 1
         if callable(progress):
             progress(report.dossiers, count)
+    with transaction.atomic():
+        report.stage_changes = stage_history()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

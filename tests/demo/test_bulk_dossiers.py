@@ -15,7 +15,7 @@ from applicants.models import Gender, Person, Project
 from demo.bulk import seed_dossiers
 from funding.models import Convention, FollowUpReport, FundingLine, LineState, Tranche
 from reviewers.models import Deliberation
-from workflows.models import Application, Journey, JourneyEvent
+from workflows.models import Application, Journey, JourneyEvent, StageChange
 
 N = 50
 
@@ -82,6 +82,20 @@ def test_journey_events_are_dated_in_the_order_of_the_journey() -> None:
         dates = [events[k] for k in order if k in events]
         assert dates == sorted(dates)
         assert events["first_contact"] == journey.created
+
+
+@pytest.mark.usefixtures("seeded")
+def test_each_dossier_has_its_history_of_stages_ending_at_its_stage() -> None:
+    """The indicators date stages by this history: generated dossiers have one too."""
+    for model, key in ((Journey, "journey_id"), (Application, "application_id")):
+        history: dict[int, list[tuple[object, str]]] = {}
+        for owner, at, stage in StageChange.objects.filter(**{f"{key}__isnull": False}).values_list(
+            key, "at", "stage"
+        ):
+            history.setdefault(owner, []).append((at, stage))
+        for pk, stage in model.objects.values_list("pk", "stage"):
+            rows = sorted(history[pk], key=lambda row: row[0])  # type: ignore[arg-type,return-value]
+            assert rows[-1][1] == stage
 
 
 @pytest.mark.usefixtures("seeded")
