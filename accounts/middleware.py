@@ -1,4 +1,4 @@
-"""Session lifetime and second-factor checks, after authentication and messages."""
+"""Session lifetime, second-factor checks and private caching, after authentication."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 
 from .models import User
 from .security import totp_required
@@ -94,3 +95,21 @@ class SecondFactorMiddleware:
             )
             return redirect("accounts:security")
         return None
+
+
+class PrivateResponsesMiddleware:
+    """Nothing shown to a signed-in person is kept by a browser or a proxy: every response
+    to an authenticated request (pages, PDFs, exports, files) is ``private, no-store``,
+    unless its view declared it ``public`` (the open-data files, the same for everyone)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            declared = response.get("Cache-Control", "")
+            if "public" not in declared:
+                patch_cache_control(response, private=True, no_store=True)
+        return response
