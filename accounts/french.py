@@ -34,6 +34,17 @@ MONTHS = (
 )
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 NBSP = "\u00a0"
+NNBSP = "\u202f"  # espace fine insécable: between thousands, as in the Unicode CLDR "fr" locale
+
+
+def group_thousands(digits: str, separator: str = NNBSP) -> str:
+    """``"1234567"`` → ``"1 234 567"``: the whole part of a number, grouped by three."""
+    groups: list[str] = []
+    while len(digits) > 3:
+        digits, tail = digits[:-3], digits[-3:]
+        groups.insert(0, tail)
+    groups.insert(0, digits)
+    return separator.join(groups)
 
 
 def is_plural(count: Any) -> bool:

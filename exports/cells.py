@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.french import group_thousands
 from exports.registry import Kind
 
 # A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(...),
@@ -60,11 +61,7 @@ def number_text(value: Decimal, *, french: bool) -> str:
         return text
     sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, _, fraction = text.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        whole, tail = whole[:-3], whole[-3:]
-        groups.insert(0, tail)
-    grouped = " ".join([whole, *groups])
+    grouped = group_thousands(whole, " ")
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
 
 

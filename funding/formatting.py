@@ -10,17 +10,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-THOUSANDS_SEPARATOR = "\u202f"  # espace fine insécable, as in the Unicode CLDR "fr" locale
+from accounts.french import NNBSP, group_thousands
+
+THOUSANDS_SEPARATOR = NNBSP
 UNIT_SEPARATOR = "\u00a0"  # espace insécable: "€" or "%" never starts a line on its own
-
-
-def _group_thousands(digits: str) -> str:
-    groups: list[str] = []
-    while len(digits) > 3:
-        digits, tail = digits[:-3], digits[-3:]
-        groups.insert(0, tail)
-    groups.insert(0, digits)
-    return THOUSANDS_SEPARATOR.join(groups)
 
 
 def format_number(amount: Decimal | int, *, places: int = 2) -> str:
@@ -29,7 +22,7 @@ def format_number(amount: Decimal | int, *, places: int = 2) -> str:
     value = Decimal(amount).quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if value < 0 else ""
     integer, _, decimals = f"{abs(value):f}".partition(".")
-    grouped = _group_thousands(integer)
+    grouped = group_thousands(integer)
     return f"{sign}{grouped},{decimals}" if decimals else f"{sign}{grouped}"
 
 
