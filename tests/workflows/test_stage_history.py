@@ -110,3 +110,40 @@ def test_the_backfill_rebuilds_each_stage_from_the_dated_records(
     ]  # fmt: skip
     assert _stages(application=application) == ["draft", "submitted", "eligible", "on_agenda"]
     assert set(StageChange.objects.values_list("backfilled", flat=True)) == {True}
+
+
+@pytest.fixture
+def ready(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> Journey:
+    return ready_journey(client, roubaix, mel_staff, incubator_x, incubator_x_member)
+
+
+def _changed_elsewhere(journey: Journey) -> Journey:
+    """A copy loaded while the journey is "ready", after another copy ended its support."""
+    stale = Journey.objects.get(pk=journey.pk)  # remembers "ready"
+    other = Journey.objects.get(pk=journey.pk)
+    other.stage = "support_ended"
+    other.save()
+    stale.refresh_from_db()  # stage now support_ended
+    return stale
+
+
+def test_a_save_after_a_refresh_writes_no_second_row(ready: Journey) -> None:
+    stale = _changed_elsewhere(ready)
+    stale.needs = "autre"
+    stale.save()  # stage unchanged
+    stages = _stages(journey=ready)
+    assert stages.count("support_ended") == 1, stages
+
+
+def test_a_stage_set_back_after_a_refresh_gets_its_row(ready: Journey) -> None:
+    stale = _changed_elsewhere(ready)
+    stale.stage = "ready"
+    stale.save()
+    stages = _stages(journey=ready)
+    assert stages[-1] == "ready", stages
