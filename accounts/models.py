@@ -76,6 +76,11 @@ class OrganisationKind(models.TextChoices):
     COMMITTEE = "committee", _("Comité de sélection")
     STEERING = "steering", _("Comité métropolitain (pilotage du plan)")
     LAB = "lab", _("Laboratoire d'évaluation")
+    # Two MEL functions apart from the programme team that instructs the dossiers: the
+    # data-protection officer (retention, rights of the people) and the service that
+    # manages who belongs to the financiers and committees (separation of duties).
+    DPO = "dpo", _("Protection des données de la MEL (DPO)")
+    ACCESS = "access", _("Gestion des habilitations de la MEL")
 
 
 class Organisation(models.Model):

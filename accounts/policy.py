@@ -42,6 +42,8 @@ class Persona(models.TextChoices):
     MEL_STAFF = "mel_staff", _("Chargé·e de mission MEL")
     STEERING_READER = "steering_reader", _("Pilotage du plan")
     LAB_MEMBER = "lab_member", _("Laboratoire d'évaluation")
+    DPO = "dpo", _("Délégué·e à la protection des données")
+    ACCESS_ADMIN = "access_admin", _("Gestionnaire des habilitations")
     ADMINISTRATOR = "administrator", _("Administrateur·rice")
 
 
@@ -60,6 +62,8 @@ PERSONA_OF_KIND: dict[str, Persona] = {
     OrganisationKind.COMMITTEE: Persona.COMMITTEE_MEMBER,
     OrganisationKind.STEERING: Persona.STEERING_READER,
     OrganisationKind.LAB: Persona.LAB_MEMBER,
+    OrganisationKind.DPO: Persona.DPO,
+    OrganisationKind.ACCESS: Persona.ACCESS_ADMIN,
 }
 
 
@@ -86,6 +90,7 @@ A, S, C, F = (
     Persona.FINANCIER_MEMBER,
 )
 M, R, L = Persona.MEL_STAFF, Persona.STEERING_READER, Persona.LAB_MEMBER
+D, H = Persona.DPO, Persona.ACCESS_ADMIN
 
 # fmt: off
 POLICY: tuple[Rule, ...] = (

@@ -69,6 +69,8 @@ ORGANISATIONS = [
     ("Comité métropolitain ESS", OrganisationKind.STEERING, "demo-pilotage", {}),
     # The lab reads the aggregates and downloads the row-level extract; the Comité does not.
     ("Laboratoire d'évaluation de l'ESS", OrganisationKind.LAB, "demo-laboratoire", {}),
+    ("MEL — protection des données (DPO)", OrganisationKind.DPO, "demo-dpo", {}),
+    ("MEL — gestion des habilitations", OrganisationKind.ACCESS, "demo-habilitations", {}),
 ]
 
 MEMBERS = [
@@ -177,6 +179,22 @@ MEMBERS = [
         "Lambert",
         MembershipRole.MEMBER,
         "Laboratoire d'évaluation",
+    ),
+    (
+        "demo-dpo",
+        "dpo",
+        "Camille",
+        "Deschamps",
+        MembershipRole.LEAD,
+        "Délégué·e à la protection des données (MEL)",
+    ),
+    (
+        "demo-habilitations",
+        "habilitations",
+        "Olivier",
+        "Vasseur",
+        MembershipRole.LEAD,
+        "Gestion des habilitations (MEL)",
     ),
 ]
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "exports",
     "steering",
     "opendata",
+    "privacy",
     "rest_framework",
     "drf_spectacular",
     # Swagger UI's files served from our static files: the CSP needs no CDN.
