@@ -14,6 +14,7 @@ from csp.constants import NONE, SELF
 
 from config.env import BASE_DIR, VAR_DIR, env
 from config.settings.programme import *  # noqa: F403  (the programme's values, to confirm)
+from config.settings.privacy import *  # noqa: F403  (retention of personal data, to confirm)
 
 # GENERAL
 # ------------------------------------------------------------------------------
