@@ -185,6 +185,7 @@ def test_download_headers(client: Client, draft_application: Application, holder
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]  # an uploaded file is never cached
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=UTF-8''Statuts%20sign%C3%A9s.pdf" in disposition

@@ -701,6 +701,7 @@ def test_the_convention_pdf_for_staff_and_holder_only_once_the_grant_is_decided(
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]  # the convention is never cached
     assert response.content.startswith(b"%PDF")
     assert b"du 15/03/2024." in response.content
     deliberation = latest_deliberation(application=on_agenda)

@@ -483,6 +483,7 @@ def test_the_decision_letter_downloads_for_the_holder_worded_per_outcome(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in response["Cache-Control"]  # the decision letter is never cached
     assert response.content.startswith(b"%PDF")
     assert word in response.content
     # Dated the day the avis was recorded in Lille, not the day of the download.
@@ -506,6 +507,7 @@ def test_the_minutes_are_for_mel_staff_only(
     response = client.get(minutes_url(session_pk))  # still logged in as staff
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in response["Cache-Control"]  # minutes never kept by a cache
     assert response.content.startswith(b"%PDF")
     client.force_login(committee_member)
     assert client.get(minutes_url(session_pk)).status_code == 403
