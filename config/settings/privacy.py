@@ -23,7 +23,7 @@ RETENTION_NOTIFICATION_DAYS = env.int("RETENTION_NOTIFICATION_DAYS", default=365
 RETENTION_SIGNIN_LOG_DAYS = env.int("RETENTION_SIGNIN_LOG_DAYS", default=180)
 # Accounts without sign-in for 3 years are deleted (anonymised if they carry a kept
 # dossier), after a warning e-mail RETENTION_INACTIVE_WARNING_DAYS before. Art. 5-1-e RGPD
-# (storage limitation); "2–3 years" in docs/personal-data.md and domain.md §6.1.
+# (storage limitation); "2-3 years" in docs/personal-data.md and domain.md §6.1.
 RETENTION_INACTIVE_ACCOUNT_DAYS = env.int("RETENTION_INACTIVE_ACCOUNT_DAYS", default=3 * 365)
 RETENTION_INACTIVE_WARNING_DAYS = env.int("RETENTION_INACTIVE_WARNING_DAYS", default=30)
 # IBAN and BIC of a structure: only needed until the last payment; cleared this many days

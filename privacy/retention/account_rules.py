@@ -13,7 +13,6 @@ person goes quiet again for the whole period).
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
