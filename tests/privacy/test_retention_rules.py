@@ -151,7 +151,9 @@ def test_a_failing_object_is_recorded_and_the_run_goes_on(project_a: object) -> 
     result = run.results.get()
     assert run.status == RunStatus.DONE_WITH_FAILURES
     assert (result.done, result.failed) == (1, 1)
-    assert result.errors == [{"object": f"Utilisateur n° {holder.pk}", "error": "RetentionHookMissing"}]
+    assert result.errors == [
+        {"object": f"Utilisateur n° {holder.pk}", "error": "RetentionHookMissing"}
+    ]
     assert not User.objects.filter(pk=other.pk).exists()
 
 
