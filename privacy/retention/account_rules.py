@@ -19,6 +19,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, ProtectedError, QuerySet, RestrictedError
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,14 +66,17 @@ def _current_warning() -> QuerySet[AccountDeletionWarning]:
 def warning_due(now: datetime.datetime) -> QuerySet[User]:
     limit = now - (_inactive_days() - _warning_days())
     return (
-        _concerned().filter(activity__lt=limit).exclude(Exists(_current_warning())).order_by("pk")
+        _concerned()
+        .filter(LessThan(F("activity"), limit))
+        .exclude(Exists(_current_warning()))
+        .order_by("pk")
     )
 
 
 def end_due(now: datetime.datetime) -> QuerySet[User]:
     return (
         _concerned()
-        .filter(activity__lt=now - _inactive_days())
+        .filter(LessThan(F("activity"), now - _inactive_days()))
         .filter(Exists(_current_warning().filter(deletion_on__lte=now)))
         .order_by("pk")
     )

@@ -25,7 +25,7 @@ def _service(module: str, name: str) -> Callable[..., Any]:
         found = getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError) as error:
         raise RetentionHookMissing(f"{module}.{name} est introuvable") from error
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def person_anonymise(*, user: Any) -> None:

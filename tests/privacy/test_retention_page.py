@@ -49,7 +49,9 @@ def test_the_page_says_each_rule_in_french(dpo: User) -> None:
     assert "1 an après leur création" in page
     assert "3 ans sans connexion" in page
     assert "6 mois après la connexion" in page
-    assert "<caption>" in page and 'scope="col"' in page and 'scope="row"' in page
+    assert "<caption>" in page
+    assert 'scope="col"' in page
+    assert 'scope="row"' in page
     assert "Simuler maintenant" in page
 
 
@@ -66,7 +68,8 @@ def test_simulating_shows_the_result_and_changes_nothing(dpo: User) -> None:
     response = _as(dpo).post(reverse("privacy:retention_simulate"), follow=True)
     page = response.content.decode()
     assert "Résultat de la simulation" in page
-    assert "1 à traiter" in page and "Notification n° " in page
+    assert "1 à traiter" in page
+    assert "Notification n° " in page
     assert Notification.objects.count() == 1
 
 

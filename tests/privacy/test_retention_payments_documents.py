@@ -73,7 +73,8 @@ def test_the_iban_is_kept_while_another_dossier_of_the_structure_may_be_paid() -
     built = _funded()
     paid(built, "7000", at=PAID, position=1)
     other = _funded(stage="on_agenda")
-    assert other.application is not None and built.application is not None
+    assert other.application is not None
+    assert built.application is not None
     other.application.project.structure = built.application.project.structure
     other.application.project.save(update_fields=["structure"])
     assert rule("iban").due(_limit() + 400 * DAY).count() == 0
