@@ -72,5 +72,6 @@ def test_the_command_prints_a_french_table_and_its_dry_run_changes_nothing() -> 
         call_command("retention_run", "--dry-run", stdout=out)
     text = out.getvalue()
     assert "Simulation (rien n'a été modifié)" in text
-    assert "À traiter" in text and "Notifications envoyées aux personnes" in text
+    assert "À traiter" in text
+    assert "Notifications envoyées aux personnes" in text
     assert Notification.objects.count() == 1
