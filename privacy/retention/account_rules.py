@@ -149,7 +149,7 @@ register(
         code="inactive_account_warning",
         label="Comptes sans connexion : e-mail d'avertissement avant suppression",
         setting="RETENTION_INACTIVE_ACCOUNT_DAYS",
-        after="sans connexion, moins le délai de prévenance",
+        after="sans connexion, moins {RETENTION_INACTIVE_WARNING_DAYS} (l'e-mail part avant)",
         basis=INACTIVE_BASIS,
         outcome=Outcome.WARNED,
         due=warning_due,
@@ -164,7 +164,7 @@ register(
             "que supprimés s'ils portent un dossier conservé)"
         ),
         setting="RETENTION_INACTIVE_ACCOUNT_DAYS",
-        after="sans connexion, et au moins le délai de prévenance après l'e-mail",
+        after="sans connexion, et au moins {RETENTION_INACTIVE_WARNING_DAYS} après l'e-mail",
         basis=INACTIVE_BASIS,
         outcome=Outcome.DELETED,
         due=end_due,

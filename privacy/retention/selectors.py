@@ -5,6 +5,7 @@ are a fixed list) and two for the runs, whatever the number of records."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ LAST_RUNS = 10
 class RuleRow:
     rule: RetentionRule
     duration: str  # "3 ans après la dernière connexion"
+    what: str  # "Suppression"
     due_now: int
     due_soon: int  # becoming due within ``SOON``
 
@@ -49,13 +51,19 @@ def duration_words(value: Any) -> str:
     return f"{minutes} {plural(minutes, 'minute', 'minutes')}"
 
 
-def rule_duration(rule: RetentionRule) -> str:
-    value = getattr(settings, rule.setting, None)
-    if value is None:
-        return rule.after
-    if rule.setting.endswith("_SECONDS"):
+def _setting_words(name: str) -> str:
+    value = getattr(settings, name)
+    if name.endswith("_SECONDS"):
         value = datetime.timedelta(seconds=value)
-    return f"{duration_words(value)} {rule.after}".strip()
+    return duration_words(value)
+
+
+def rule_duration(rule: RetentionRule) -> str:
+    """ "3 ans sans connexion, moins 30 jours": ``{SETTING}`` in ``after`` is read too."""
+    after = re.sub(r"\{([A-Z0-9_]+)\}", lambda m: _setting_words(m.group(1)), rule.after)
+    if getattr(settings, rule.setting, None) is None:
+        return after
+    return f"{_setting_words(rule.setting)} {after}".strip()
 
 
 def retention_overview(*, now: datetime.datetime) -> list[RuleRow]:
@@ -65,7 +73,8 @@ def retention_overview(*, now: datetime.datetime) -> list[RuleRow]:
         later = rule.due_soon(now, now + SOON) if rule.due_soon else rule.due(now + SOON)
         due_later = later.count()
         soon = due_later if rule.due_soon else max(due_later - due_now, 0)
-        rows.append(RuleRow(rule, rule_duration(rule), due_now, soon))
+        what = OUTCOME_WORDS.get(str(rule.outcome), (rule.outcome.label,))[0].capitalize()
+        rows.append(RuleRow(rule, rule_duration(rule), what, due_now, soon))
     return rows
 
 

@@ -47,7 +47,7 @@ def test_the_page_is_for_the_dpo_and_administrators_only(
 def test_the_page_says_each_rule_in_french(dpo: User) -> None:
     page = _as(dpo).get(URL).content.decode()
     assert "1 an après leur création" in page
-    assert "3 ans sans connexion" in page
+    assert "3 ans sans connexion, moins 1 mois" in page
     assert "6 mois après la connexion" in page
     assert "<caption>" in page
     assert 'scope="col"' in page
