@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from axes.models import AccessLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -221,3 +221,30 @@ def test_the_task_is_in_the_beat_schedule_at_night() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["privacy-retention"]
     assert entry["task"] == "privacy.tasks.run_retention"
     assert entry["schedule"].hour == {settings.RETENTION_RUN_HOUR}
+
+
+@pytest.mark.parametrize("code", ["signin_failures", "signin_attempts"])
+def test_failed_sign_in_records_are_due_after_their_limit_not_before(code: str) -> None:
+    model = AccessFailureLog if code == "signin_failures" else AccessAttempt
+    extra = {"failures_since_start": 1} if model is AccessAttempt else {}
+    with time_machine.travel(START, tick=False):
+        model.objects.create(
+            username="a@example.org", ip_address="127.0.0.1", user_agent="x", **extra
+        )
+    if code == "signin_failures":
+        limit = START + datetime.timedelta(days=settings.RETENTION_SIGNIN_LOG_DAYS)
+    else:
+        limit = START + settings.AXES_COOLOFF_TIME
+    step = datetime.timedelta(minutes=1)
+    assert rule(code).due(limit - step).count() == 0
+    assert rule(code).due(limit + step).count() == 1
+
+
+def test_the_nightly_task_runs_every_rule() -> None:
+    from privacy.models import RetentionRun
+    from privacy.tasks import run_retention
+
+    pk = run_retention.delay().get()
+    run = RetentionRun.objects.get(pk=pk)
+    assert not run.dry_run
+    assert run.results.count() == len(RULES)
