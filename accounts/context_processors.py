@@ -14,6 +14,7 @@ MENU_PERMISSIONS = {
     "qpv_queue": "applicants.add_qpvdetermination",
     "indicators": "applicants.aggregate_project",
     "lab_dataset": "applicants.extract_project",
+    "retention": "privacy.view_retentionrun",
 }
 
 

@@ -154,6 +154,10 @@ POLICY: tuple[Rule, ...] = (
     # and MEL staff: the Comité's members and partners read aggregates).
     Rule(L, "applicants.project",             ("aggregate", "extract"),        Scope.ALL),
     Rule(L, "accounts.organisation",          ("view",),                       Scope.MEMBER),
+
+    # The MEL's data-protection officer: the retention rules, what is due and what each
+    # night's run did (privacy/retention), and a dry run on demand. No dossier.
+    Rule(D, "privacy.retentionrun",           ("view", "simulate"),            Scope.ALL),
 )
 # fmt: on
 

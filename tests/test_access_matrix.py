@@ -61,11 +61,12 @@ NOTE = "Une note d'instruction complète pour le comité de sélection."
 EVERYONE = frozenset(
     {"anonymous", "holder_a", "holder_b", "incubator_x", "incubator_y", "committee",
      "committee_conflicted", "financier_f", "financier_g", "staff", "reader", "lab",
-     "admin"}
+     "dpo", "admin"}
 )  # fmt: skip
 SIGNED_IN = EVERYONE - {"anonymous"}
 TEAMS = SIGNED_IN - {"holder_a", "holder_b"}  # everyone with an organisation (exports)
 STAFF = frozenset({"staff", "admin"})
+DPO = frozenset({"dpo", "admin"})  # the MEL's data-protection officer: retention, no dossier
 
 
 @dataclass
@@ -113,6 +114,9 @@ def world(
     lab_member: User,
     admin_user: User,
 ) -> World:
+    dpo = add_member(
+        make_organisation("DPO de la MEL", OrganisationKind.DPO), "dpo@mel.example.org"
+    )
     schedule_session(committee)
     set_grant_financier(financier_f)
     conflicted = add_member(committee, "deporte@comite.example.org")
@@ -157,6 +161,7 @@ def world(
         "staff": mel_staff,
         "reader": steering_reader,
         "lab": lab_member,
+        "dpo": dpo,
         "admin": admin_user,
     }
     return World(personas, a, b)
@@ -385,6 +390,9 @@ LIST_PAGES = {
     "api:v1:funding-line-list": SIGNED_IN,
     "api:v1:tranche-list": SIGNED_IN,
     "api:v1:indicators": STAFF | {"reader", "lab"},
+    # Personal data: the retention rules and runs, and the dry run (POST only).
+    "privacy:retention": DPO,
+    "privacy:retention_simulate": DPO,
 }
 
 

@@ -96,6 +96,11 @@ class Structure(models.Model):
     )
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
     bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
+    # Set when the retention run cleared the IBAN and BIC after the last payment: the pages
+    # then say that the bank details are no longer held (and will be asked for again).
+    bank_details_cleared_at = models.DateTimeField(
+        _("coordonnées bancaires effacées le"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 

@@ -304,6 +304,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "steering.tasks.recompute_standard_snapshots",
         "schedule": crontab(hour=INDICATORS_RECOMPUTE_HOUR, minute=30),
     },
+    # Personal data deleted or anonymised when its retention period is over (privacy).
+    "privacy-retention": {
+        "task": "privacy.tasks.run_retention",
+        "schedule": crontab(hour=RETENTION_RUN_HOUR, minute=0),  # noqa: F405 (privacy)
+    },
     # Expired export files deleted; exports lost with their worker handed over again.
     "exports-purge": {
         "task": "exports.tasks.purge_exports",

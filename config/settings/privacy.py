@@ -6,5 +6,31 @@ Each retention rule of ``privacy.retention`` names the setting it reads here."""
 
 from config.env import env
 
-# Values are added here by the retention rules (one block per rule, with its legal basis).
-_ = env
+# THE NIGHTLY RUN (privacy.tasks.run_retention)
+# ------------------------------------------------------------------------------
+# Hour of the night when the retention rules run (after the indicators, at 2 h).
+RETENTION_RUN_HOUR = env.int("RETENTION_RUN_HOUR", default=3)
+# Objects read at once by a rule; each is then dealt with in its own transaction.
+RETENTION_RUN_BATCH_SIZE = env.int("RETENTION_RUN_BATCH_SIZE", default=500)
+
+# DURATIONS [À CONFIRMER AVEC LE DPO]
+# ------------------------------------------------------------------------------
+# Notifications (and their e-mail delivery state, on the same row): 1 year after creation;
+# the dossier's own history keeps the facts. Art. 6-1-e; proposal of docs/personal-data.md.
+RETENTION_NOTIFICATION_DAYS = env.int("RETENTION_NOTIFICATION_DAYS", default=365)
+# Sign-in records (django-axes' log of sign-ins and of failures): 6 months (CNIL
+# recommendation on access logs). Failed attempts are cleared after the lockout period.
+RETENTION_SIGNIN_LOG_DAYS = env.int("RETENTION_SIGNIN_LOG_DAYS", default=180)
+# Accounts without sign-in for 3 years are deleted (anonymised if they carry a kept
+# dossier), after a warning e-mail RETENTION_INACTIVE_WARNING_DAYS before. Art. 5-1-e RGPD
+# (storage limitation); "2-3 years" in docs/personal-data.md and domain.md §6.1.
+RETENTION_INACTIVE_ACCOUNT_DAYS = env.int("RETENTION_INACTIVE_ACCOUNT_DAYS", default=3 * 365)
+RETENTION_INACTIVE_WARNING_DAYS = env.int("RETENTION_INACTIVE_WARNING_DAYS", default=30)
+# IBAN and BIC of a structure: only needed until the last payment; cleared this many days
+# after it (the RIB document stays with the payment documents, 10 years). Art. 6-1-c.
+RETENTION_IBAN_AFTER_LAST_PAYMENT_DAYS = env.int(
+    "RETENTION_IBAN_AFTER_LAST_PAYMENT_DAYS", default=90
+)
+# Documents deleted by whoever handed them in, or refused by the antivirus: their bytes go at
+# once; the row's original file name goes this many days later (the row stays as a trace).
+RETENTION_DELETED_DOCUMENT_DAYS = env.int("RETENTION_DELETED_DOCUMENT_DAYS", default=30)

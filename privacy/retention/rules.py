@@ -35,10 +35,14 @@ class RetentionRule:
     outcome: Outcome
     # Objects due at ``now`` (a queryset, ordered by primary key for resumable batches).
     due: Callable[[datetime.datetime], models.QuerySet[Any]]
-    # Deal with one object, in its own transaction; idempotent.
-    apply: Callable[[Any], None]
+    # Deal with one object, in its own transaction; idempotent. May say what happened when a
+    # rule has two outcomes (an account deleted, or anonymised when it carries a dossier).
+    apply: Callable[[Any], Outcome | None]
     # Objects that become due between ``now`` and ``until`` (the DPO's "à venir").
     due_soon: Callable[[datetime.datetime, datetime.datetime], models.QuerySet[Any]] | None = None
+    # French, what the duration runs from, after the duration in words ("après la dernière
+    # connexion"): the DPO's page reads "3 ans après la dernière connexion".
+    after: str = ""
 
 
 RULES: list[RetentionRule] = []

@@ -24,11 +24,13 @@ def test_every_permission_named_by_the_policy_exists() -> None:
     assert missing == []
 
 
-def test_only_mel_staff_hold_model_wide_view_permissions() -> None:
+def test_only_mel_staff_hold_model_wide_view_permissions_on_the_programme() -> None:
     holders = {
         rule.persona for rule in POLICY if rule.scope == Scope.ALL and "view" in rule.actions
     }
-    assert holders == {Persona.MEL_STAFF}
+    assert holders == {Persona.MEL_STAFF, Persona.DPO}
+    # The DPO reads the retention runs, nothing of the dossiers.
+    assert [r.model for r in POLICY if r.persona == Persona.DPO] == ["privacy.retentionrun"]
 
 
 def test_each_organisation_group_holds_exactly_its_model_wide_permissions() -> None:

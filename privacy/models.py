@@ -1,0 +1,100 @@
+"""What the retention runs did, night after night, and the warnings sent before an inactive
+account ends. No personal data here: objects are named by kind and number only."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("en cours")
+    DONE = "done", _("terminée")
+    DONE_WITH_FAILURES = "failures", _("terminée, avec des échecs")
+    INTERRUPTED = "interrupted", _("interrompue")
+
+
+class RetentionRun(models.Model):
+    """One pass of every retention rule (the nightly job, the command, or the DPO's dry run)."""
+
+    started_at = models.DateTimeField(_("commencée le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    # The instant the rules were evaluated at (a run can be replayed "as of" a date).
+    as_of = models.DateTimeField(_("date de référence"))
+    # Last sign of life: a run silent for long was interrupted (its worker died).
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie"), default=timezone.now)
+    dry_run = models.BooleanField(_("simulation"), default=False)
+    status = models.CharField(
+        _("statut"), max_length=12, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lancée par"),
+    )
+
+    class Meta:
+        verbose_name = _("exécution des règles de conservation")
+        verbose_name_plural = _("exécutions des règles de conservation")
+        ordering = ["-started_at", "-pk"]
+        permissions = [
+            ("simulate_retentionrun", _("Simuler les règles de conservation")),
+        ]
+
+    def __str__(self) -> str:
+        kind = "Simulation" if self.dry_run else "Exécution"
+        return f"{kind} du {self.started_at:%d/%m/%Y %H:%M}"
+
+
+class RetentionRuleResult(models.Model):
+    """What one rule found and did in one run: counts, and a few objects by kind and number."""
+
+    run = models.ForeignKey(RetentionRun, on_delete=models.CASCADE, related_name="results")
+    position = models.PositiveSmallIntegerField(_("ordre"))
+    rule_code = models.CharField(_("règle"), max_length=60)
+    due = models.PositiveIntegerField(_("à traiter"), default=0)
+    done = models.PositiveIntegerField(_("traités"), default=0)
+    failed = models.PositiveIntegerField(_("échecs"), default=0)
+    # {"deleted": 3, "anonymised": 1}: what happened to the objects dealt with.
+    outcomes = models.JSONField(_("issues"), default=dict)
+    # A few references ("Utilisateur n° 12"): the objects a dry run would touch.
+    sample = models.JSONField(_("exemples"), default=list)
+    # [{"object": "Utilisateur n° 12", "error": "ProtectedError"}], at most a few.
+    errors = models.JSONField(_("erreurs"), default=list)
+
+    class Meta:
+        verbose_name = _("résultat d'une règle de conservation")
+        verbose_name_plural = _("résultats des règles de conservation")
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "rule_code"], name="one_result_per_rule"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code} : {self.done}/{self.due}"
+
+
+class AccountDeletionWarning(models.Model):
+    """The e-mail telling an inactive person that their account will end on a date unless
+    they sign in. Sent once per period of inactivity: a sign-in after ``warned_at`` makes
+    it stale (the account is no longer due), and a new one is sent if they go quiet again."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deletion_warning"
+    )
+    warned_at = models.DateTimeField(_("prévenu le"))
+    deletion_on = models.DateTimeField(_("suppression prévue le"))
+    # The account was anonymised (it carries a dossier that is kept): it is never due again.
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("avertissement avant suppression du compte")
+        verbose_name_plural = _("avertissements avant suppression des comptes")
+
+    def __str__(self) -> str:
+        return f"Compte n° {self.user_id} : suppression prévue le {self.deletion_on:%d/%m/%Y}"
