@@ -7,3 +7,8 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = _("Protection des données personnelles")
+
+    def ready(self) -> None:
+        from privacy.retention.registry import load_rules
+
+        load_rules()
