@@ -47,3 +47,17 @@ def where_found(strings: list[str]) -> list[tuple[str, str, Any]]:
                 if any(secret in text for secret in wanted):
                     found.append((label, name, row[0]))
     return found
+
+
+def text_snapshot() -> dict[tuple[str, str, Any], str]:
+    """Every text and JSON value of the database (outside ``NOT_SCANNED``), by place."""
+    values = {}
+    for model in apps.get_models(include_auto_created=True):
+        label = model._meta.label_lower
+        fields = _text_fields(model)
+        if label in NOT_SCANNED or not fields:
+            continue
+        for row in model._default_manager.values_list("pk", *fields).iterator():
+            for name, value in zip(fields, row[1:], strict=True):
+                values[(label, name, row[0])] = _as_text(value)
+    return values

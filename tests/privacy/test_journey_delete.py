@@ -1,0 +1,121 @@
+"""Deleting a first contact never converted: the journey, its project and history, its
+files' bytes and, when they have nothing else, the person and their account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+
+from accounts.exceptions import ApplicationError
+from accounts.models import OrganisationKind, User
+from applicants.models import Person, Project
+from audit.models import AuditRecord
+from documents.models import Document
+from notifications.models import Notification
+from privacy.anonymise import journey_delete
+from tests.factories.accounts import make_organisation
+from tests.factories.applicants import ProjectFactory
+from tests.privacy.scan import where_found
+from tests.steering.builders import day, dossier
+from workflows.journey.flows import JourneyFlow
+from workflows.models import Journey, JourneyEvent, StageChange
+
+pytestmark = pytest.mark.django_db
+
+
+def _orphan_file(user: User) -> Document:
+    name = storages["default"].save("documents/test/piece", ContentFile(b"%PDF-1.4 Nadia"))
+    return Document.objects.create(
+        owner=user,
+        code="statuts",
+        original_name="statuts-nadia.pdf",
+        content_type="application/pdf",
+        size=14,
+        sha256="0" * 64,
+        storage_name=name,
+    )
+
+
+def _contact() -> Journey:
+    built = dossier(first=day(0), journey=(("redirected", day(10)),))
+    journey = built.journey
+    JourneyEvent.objects.create(journey=journey, kind="first_contact", message="Nadia, 06 99")
+    Notification.objects.create(
+        recipient=journey.holder.user,
+        event="first_contact",
+        subject="Votre premier contact",
+        body="Bonjour",
+        dossier_ref=f"workflows.journey:{journey.pk}",
+        key=f"test:{journey.pk}",
+    )
+    return journey
+
+
+def test_the_journey_its_project_and_the_lone_person_are_deleted(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    journey = _contact()
+    user = journey.holder.user
+    document = _orphan_file(user)
+    project_id, name = journey.project_id, document.storage_name
+    with django_capture_on_commit_callbacks(execute=True):
+        assert journey_delete(journey=journey)
+    assert not Journey.objects.filter(pk=journey.pk).exists()
+    assert not Project.objects.filter(pk=project_id).exists()
+    assert not StageChange.objects.filter(journey_id=journey.pk).exists()
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not Notification.objects.exists()
+    assert not storages["default"].exists(name)
+    assert where_found([user.email, "Nadia", "statuts-nadia"]) == []
+    record = AuditRecord.objects.order_by("-seq").first()
+    assert record is not None
+    assert user.email not in f"{record.summary} {record.after}"
+
+
+def test_a_second_call_changes_nothing() -> None:
+    journey = _contact()
+    assert journey_delete(journey=journey)
+    records = AuditRecord.objects.count()
+    assert not journey_delete(journey=journey)
+    assert AuditRecord.objects.count() == records
+
+
+def test_a_person_with_another_project_is_kept_with_their_files() -> None:
+    journey = _contact()
+    person = journey.holder
+    other = ProjectFactory.create(holder=person)
+    document = _orphan_file(person.user)
+    assert journey_delete(journey=journey)
+    assert Person.objects.filter(pk=person.pk).exists()
+    assert Project.objects.filter(pk=other.pk).exists()
+    assert storages["default"].exists(document.storage_name)
+
+
+def test_a_member_of_an_organisation_keeps_their_account() -> None:
+    from accounts.services import membership_add
+
+    journey = _contact()
+    user = journey.holder.user
+    membership_add(
+        organisation=make_organisation("Incubateur Z", OrganisationKind.SUPPORT), user=user
+    )
+    assert journey_delete(journey=journey)
+    assert User.objects.filter(pk=user.pk, is_active=True).exists()
+
+
+def test_a_journey_with_an_application_is_not_deleted() -> None:
+    built = dossier(first=day(0), journey=(("ready", day(10)),), application=(("draft", day(20)),))
+    with pytest.raises(ApplicationError, match="anonymise"):
+        journey_delete(journey=built.journey)
+    assert Journey.objects.filter(pk=built.journey.pk).exists()
+
+
+def test_a_contact_built_by_hand_without_history_is_deleted_too() -> None:
+    person = ProjectFactory.create().holder
+    project = ProjectFactory.create(holder=person)
+    journey = Journey.objects.create(flow_class=JourneyFlow, project=project, holder=person)
+    assert journey_delete(journey=journey)
+    assert Person.objects.filter(pk=person.pk).exists()  # their first project stays
