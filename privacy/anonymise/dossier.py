@@ -38,6 +38,7 @@ from workflows.models import (
 )
 
 from ..models import AnonymisedDossier
+from ..signals import dossier_anonymised
 from .files import documents_erase
 from .holders import structures_scrub
 from .journal import journal
@@ -94,6 +95,9 @@ def dossier_anonymise(*, journey: Journey) -> bool:
         counts["notifications"] = notifications_delete(refs=refs)
         counts["moteur"] = engine_data_clear(_process_ids(locked, application))
         counts["historique de l'admin"] = admin_log_scrub(_admin_objects(locked, application))
+        if application is not None:
+            lines = list(FundingLine.objects.filter(dossier=application))
+            dossier_anonymised.send(sender=Journey, objects=[application, *lines])
         AnonymisedDossier.objects.create(journey_id=locked.pk)
         journal(
             object_ref=f"workflows.journey:{locked.pk}",

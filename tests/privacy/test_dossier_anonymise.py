@@ -43,3 +43,25 @@ def test_after_a_funded_dossier_nothing_of_the_person_remains(
 def test_after_a_refused_dossier_nothing_of_the_person_remains(refused: Application) -> None:
     _anonymise_all(refused)
     assert where_found(PERSONAL) == []
+
+
+def test_webhook_deliveries_about_the_dossier_go_with_it(
+    refused: Application, mel_team: Any
+) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from api.models import WebhookDelivery, WebhookEvent, WebhookSubscription
+
+    subscription = WebhookSubscription.objects.create(
+        organisation=mel_team, url="https://partenaire.example.org/", secret="s" * 64
+    )
+    WebhookDelivery.objects.create(
+        subscription=subscription,
+        event=WebhookEvent.TRANCHE_RELEASED,
+        payload={"data": {"project_title": "Cantine solidaire"}},
+        idempotency_key="k",
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id=str(refused.pk),
+    )
+    _anonymise_all(refused)
+    assert where_found(PERSONAL) == []

@@ -150,3 +150,17 @@ def test_a_holder_with_another_live_dossier_is_kept() -> None:
     person.user.refresh_from_db()
     assert person.user.email == email
     assert person.user.is_active
+
+
+@pytest.mark.parametrize("code", ["contacts_unconverted", "dossiers_refused", "dossiers_funded"])
+def test_due_is_one_query_whatever_the_number_of_dossiers(
+    code: str, django_assert_num_queries: Any
+) -> None:
+    for _ in range(3):
+        dossier(first=day(0), journey=(("redirected", day(10)),))
+        _refused()
+        dossier(first=day(0), journey=(("ready", day(10)),), application=FUNDED_PATH)
+    with time_machine.travel(day(10) + 20 * 365 * ONE_DAY, tick=False):
+        now = timezone.now()
+        with django_assert_num_queries(1):
+            assert len(list(rule(code).due(now))) == 3
