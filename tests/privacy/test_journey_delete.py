@@ -7,20 +7,27 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.test import Client
+from guardian.models import GroupObjectPermission
+from viewflow.workflow.models import Task
 from django.core.files.storage import storages
 
 from accounts.exceptions import ApplicationError
-from accounts.models import OrganisationKind, User
-from applicants.models import Person, Project
+from accounts.models import Organisation, OrganisationKind, User
+from applicants.models import Commune, Person, Project
 from audit.models import AuditRecord
 from documents.models import Document
 from notifications.models import Notification
 from privacy.anonymise import journey_delete
 from tests.factories.accounts import make_organisation
 from tests.factories.applicants import ProjectFactory
+from tests.privacy.dossiers import PERSONAL
 from tests.privacy.scan import where_found
 from tests.steering.builders import day, dossier
+from tests.workflows.conftest import act, open_task, submit_first_contact
 from workflows.journey.flows import JourneyFlow
+from workflows.journey.messaging import message_send
 from workflows.models import Journey, JourneyEvent, StageChange
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +126,27 @@ def test_a_contact_built_by_hand_without_history_is_deleted_too() -> None:
     journey = Journey.objects.create(flow_class=JourneyFlow, project=project, holder=person)
     assert journey_delete(journey=journey)
     assert Person.objects.filter(pk=person.pk).exists()  # their first project stays
+
+
+def test_a_contact_driven_by_the_engine_leaves_nothing_behind(
+    client: Client,
+    roubaix: Commune,
+    mel_staff: User,
+    incubator_x: Organisation,
+    incubator_x_member: User,
+) -> None:
+    journey = submit_first_contact(client, roubaix)
+    triage = {"decision": "orient", "organisation": incubator_x.pk}
+    assert act(client, mel_staff, open_task(journey, "triage"), triage).status_code == 302
+    accept = {"answer": "accept"}
+    assert (
+        act(client, incubator_x_member, open_task(journey, "orientation"), accept).status_code
+        == 302
+    )
+    message_send(journey=journey, author=journey.holder.user, body="Nadia Benali, 06 11 22 33 44")
+    assert GroupObjectPermission.objects.filter(object_pk=str(journey.pk)).exists()
+    assert journey_delete(journey=journey)
+    assert not Task.objects.filter(process_id=journey.pk).exists()
+    assert not GroupObjectPermission.objects.filter(object_pk=str(journey.pk)).exists()
+    assert where_found(PERSONAL) == []
+    call_command("verify_audit_chain", verbosity=0)
