@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.test import Client
 from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Task
-from django.core.files.storage import storages
 
 from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, OrganisationKind, User
