@@ -136,9 +136,9 @@ def test_a_contact_driven_by_the_engine_leaves_nothing_behind(
     incubator_x_member: User,
 ) -> None:
     journey = submit_first_contact(client, roubaix)
-    triage = {"decision": "orient", "organisation": incubator_x.pk}
+    triage: dict[str, object] = {"decision": "orient", "organisation": incubator_x.pk}
     assert act(client, mel_staff, open_task(journey, "triage"), triage).status_code == 302
-    accept = {"answer": "accept"}
+    accept: dict[str, object] = {"answer": "accept"}
     assert (
         act(client, incubator_x_member, open_task(journey, "orientation"), accept).status_code
         == 302
