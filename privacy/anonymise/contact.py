@@ -21,7 +21,12 @@ from .audit_hook import forget_in_audit
 from .files import documents_erase
 from .journal import journal
 from .person import identity_scrub, person_anonymise
-from .traces import dossier_refs, notifications_delete, object_permissions_delete
+from .traces import (
+    admin_log_scrub,
+    dossier_refs,
+    notifications_delete,
+    object_permissions_delete,
+)
 
 
 def journey_delete(*, journey: Journey) -> bool:
@@ -47,6 +52,7 @@ def journey_delete(*, journey: Journey) -> bool:
                 refs=dossier_refs(journey_pk=locked.pk, application_pk=None)
             ),
             "droits": object_permissions_delete([locked, project]),
+            "historique de l'admin": admin_log_scrub([locked, project]),
         }
         locked.delete()
         structure_id = project.structure_id
@@ -56,10 +62,7 @@ def journey_delete(*, journey: Journey) -> bool:
         journal(
             object_ref=f"workflows.journey:{journey.pk}",
             dossier_ref=f"workflows.journey:{journey.pk}",
-            summary=(
-                f"Premier contact n° {journey.pk} supprimé : sans candidature, "
-                "durée de conservation écoulée."
-            ),
+            summary=f"Premier contact n° {journey.pk} supprimé (jamais devenu candidature).",
             after={"lignes supprimées": counts},
         )
     return True
@@ -84,6 +87,7 @@ def _person_delete_if_alone(person_id: int) -> int:
     if not alone:
         return 0
     identity_scrub(user)  # revokes written to the trail by the cascade name nobody
+    admin_log_scrub([user, *Person.objects.filter(pk=person_id)])
     documents_erase(Document.objects.filter(owner=user))
     try:
         with transaction.atomic():

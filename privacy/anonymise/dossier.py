@@ -68,7 +68,9 @@ APPLICATION_TEXTS = (
 def dossier_anonymise(*, journey: Journey) -> bool:
     """Remove the personal data of ``journey``'s dossier (its project, structure when no
     other live project uses it, application, committee and funding records, files,
-    notifications), keep its figures, and mark it. False when it was already anonymised."""
+    notifications), keep its figures, and mark it. False when it was already anonymised.
+    Run it before ``person_anonymise`` of the holder: the names it blanks in the texts kept
+    as archives are read from the account."""
     with transaction.atomic():
         locked = Journey.objects.select_for_update().select_related("project").get(pk=journey.pk)
         if AnonymisedDossier.objects.filter(journey_id=locked.pk).exists():
@@ -102,7 +104,7 @@ def dossier_anonymise(*, journey: Journey) -> bool:
         journal(
             object_ref=f"workflows.journey:{locked.pk}",
             dossier_ref=refs[-1],
-            summary=f"Dossier n° {locked.pk} anonymisé : durée de conservation écoulée.",
+            summary=f"Dossier n° {locked.pk} anonymisé.",
             after={"lignes modifiées": counts},
         )
     return True

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import call_command
@@ -20,7 +22,7 @@ from audit.models import AuditRecord
 from documents.models import Document
 from notifications.models import Notification
 from privacy.anonymise import journey_delete
-from tests.factories.accounts import make_organisation
+from tests.factories.accounts import UserFactory, make_organisation
 from tests.factories.applicants import ProjectFactory
 from tests.privacy.dossiers import PERSONAL
 from tests.privacy.scan import where_found
@@ -57,6 +59,14 @@ def _contact() -> Journey:
         body="Bonjour",
         dossier_ref=f"workflows.journey:{journey.pk}",
         key=f"test:{journey.pk}",
+    )
+    LogEntry.objects.create(
+        user=UserFactory.create(),
+        content_type=ContentType.objects.get_for_model(Project),
+        object_id=str(journey.project_id),
+        object_repr="Projet de Nadia",
+        action_flag=CHANGE,
+        change_message="Nadia a changé de téléphone",
     )
     return journey
 
