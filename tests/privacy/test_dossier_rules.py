@@ -164,3 +164,34 @@ def test_due_is_one_query_whatever_the_number_of_dossiers(
         now = timezone.now()
         with django_assert_num_queries(1):
             assert len(list(rule(code).due(now))) == 3
+
+
+def test_years_before_a_29_february_is_the_28th() -> None:
+    leap = datetime.datetime(2028, 2, 29, 12, 0, tzinfo=datetime.UTC)
+    assert years_before(leap, 5) == datetime.datetime(2023, 2, 28, 12, 0, tzinfo=datetime.UTC)
+
+
+def test_due_soon_lists_the_refused_dossiers_of_the_window() -> None:
+    built = _refused()
+    limit = years_before(day(50), -5)
+    with time_machine.travel(limit - 10 * ONE_DAY, tick=False):
+        now = timezone.now()
+        soon = rule("dossiers_refused").due_soon
+        assert soon is not None
+        assert [j.pk for j in soon(now, now + 30 * ONE_DAY)] == [built.journey.pk]
+        assert list(soon(now, now + 5 * ONE_DAY)) == []
+
+
+def test_a_structure_carrying_a_live_project_keeps_its_identity() -> None:
+    from applicants.models import Structure
+    from tests.factories.applicants import StructureFactory
+
+    built = _refused()
+    person = Person.objects.get(pk=built.journey.holder_id)
+    structure = StructureFactory.create(holder=person, name="Les Jardins de Camille")
+    built.journey.project.structure = structure
+    built.journey.project.save()
+    other = ProjectFactory.create(holder=person, structure=structure)
+    Journey.objects.create(flow_class=JourneyFlow, project=other, holder=person)
+    assert run("dossiers_refused", years_before(day(50), -6)) == 1
+    assert Structure.objects.get(pk=structure.pk).name == "Les Jardins de Camille"
