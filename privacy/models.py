@@ -1,5 +1,11 @@
-"""What the retention runs did, night after night, and the warnings sent before an inactive
-account ends. No personal data here: objects are named by kind and number only."""
+"""What the privacy app records itself: the retention runs, night after night, the warnings
+sent before an inactive account ends, and which dossiers were anonymised. No personal data
+here: objects are named by kind and number only.
+
+The anonymisation marker is a row of its own (not a column of ``workflows.Journey``) so that
+the layers below never learn about anonymisation; the retention rules exclude marked
+dossiers in the same query that finds the due ones, so a second run finds nothing.
+"""
 
 from __future__ import annotations
 
@@ -98,3 +104,21 @@ class AccountDeletionWarning(models.Model):
 
     def __str__(self) -> str:
         return f"Compte n° {self.user_id} : suppression prévue le {self.deletion_on:%d/%m/%Y}"
+class AnonymisedDossier(models.Model):
+    """A dossier (a journey and its application, if any) whose personal data were removed."""
+
+    journey = models.OneToOneField(
+        "workflows.Journey",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("parcours"),
+    )
+    anonymised_at = models.DateTimeField(_("anonymisé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dossier anonymisé")
+        verbose_name_plural = _("dossiers anonymisés")
+        ordering = ["-anonymised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Dossier n° {self.journey_id} anonymisé le {self.anonymised_at:%d/%m/%Y}"

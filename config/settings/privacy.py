@@ -34,3 +34,16 @@ RETENTION_IBAN_AFTER_LAST_PAYMENT_DAYS = env.int(
 # Documents deleted by whoever handed them in, or refused by the antivirus: their bytes go at
 # once; the row's original file name goes this many days later (the row stays as a trace).
 RETENTION_DELETED_DOCUMENT_DAYS = env.int("RETENTION_DELETED_DOCUMENT_DAYS", default=30)
+# Dossiers (privacy.retention.dossier_rules) ------------------------------------------------
+# First contacts never converted into an application: deleted this many days after their
+# last activity. 3 years after the last contact (docs/personal-data.md, "Journey"; CNIL
+# practice for prospects; art. 5-1-e RGPD) [À CONFIRMER AVEC LE DPO].
+RETENTION_UNCONVERTED_CONTACT_DAYS = env.int("RETENTION_UNCONVERTED_CONTACT_DAYS", default=1095)
+# Rejected, not funded, withdrawn, not eligible or closed without follow-up: anonymised this
+# many years after the decision (docs/personal-data.md, "Application"; typical, verify the
+# DUA of the MEL's archives) [À CONFIRMER AVEC LE DPO].
+RETENTION_REFUSED_DOSSIER_YEARS = env.int("RETENTION_REFUSED_DOSSIER_YEARS", default=5)
+# Funded: anonymised this many years after closure (DUA of grant and accounting files,
+# 10 years; art. L. 212-2 code du patrimoine for the sorting by the archives) [À CONFIRMER
+# AVEC LE DPO].
+RETENTION_FUNDED_DOSSIER_YEARS = env.int("RETENTION_FUNDED_DOSSIER_YEARS", default=10)

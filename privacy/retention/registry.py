@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 RULE_MODULES = [
+    "privacy.retention.dossier_rules",
     "privacy.retention.technical_rules",
     "privacy.retention.document_rules",
     "privacy.retention.payment_rules",
