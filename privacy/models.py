@@ -104,6 +104,8 @@ class AccountDeletionWarning(models.Model):
 
     def __str__(self) -> str:
         return f"Compte n° {self.user_id} : suppression prévue le {self.deletion_on:%d/%m/%Y}"
+
+
 class AnonymisedDossier(models.Model):
     """A dossier (a journey and its application, if any) whose personal data were removed."""
 

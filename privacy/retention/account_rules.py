@@ -1,10 +1,14 @@
 """Accounts nobody has used for years: their holder is warned by e-mail, then, still without
 a sign-in after the warning period, the account is deleted — or anonymised when it carries a
-dossier the programme must keep (``hooks.person_anonymise``).
+record that must be kept names them (``privacy.anonymise.person_anonymise``).
 
-Never concerned: MEL staff and administrators (``is_staff``/``is_superuser``), and members of
+Never concerned: MEL staff and administrators (``is_staff``/``is_superuser``); members of
 an organisation (partners, committee, financiers): their access ends with their membership,
-removed by the people who manage it, not by inactivity. Inactivity counts from the last
+removed by the people who manage it, not by inactivity; holders of a dossier not yet
+anonymised: the dossier's own rules (``dossier_rules``) decide when its holder's identity
+goes, since the programme needs their contact for as long as it keeps the dossier (a
+funded project in its follow-up may see no sign-in for years); accounts already anonymised
+(their address is in the reserved ``.invalid`` domain, never a real person's). Inactivity counts from the last
 sign-in, or from the account's creation when the person never signed in. A sign-in after the
 warning makes it stale: the account is no longer due (and a new warning is sent if the
 person goes quiet again for the whole period).
@@ -25,10 +29,11 @@ from django.utils import timezone
 
 from accounts.french import long_date
 from accounts.models import Membership, User
-from applicants.models import Project, Structure
-from privacy.models import AccountDeletionWarning
+from applicants.models import Project
+from privacy.anonymise import person_anonymise
+from privacy.anonymise.person import ANONYMOUS_DOMAIN
+from privacy.models import AccountDeletionWarning, AnonymisedDossier
 
-from . import hooks
 from .rules import Outcome, RetentionRule, register
 
 
@@ -40,11 +45,19 @@ def _warning_days() -> datetime.timedelta:
     return datetime.timedelta(days=settings.RETENTION_INACTIVE_WARNING_DAYS)
 
 
+def _live_projects() -> QuerySet[Project]:
+    """The person's projects whose dossier is not anonymised yet."""
+    anonymised = AnonymisedDossier.objects.filter(journey__project=OuterRef("pk"))
+    return Project.objects.filter(holder_id=OuterRef("pk")).exclude(Exists(anonymised))
+
+
 def _concerned() -> QuerySet[User]:
     """Accounts the rule may end, with ``activity``: last sign-in, else creation."""
     return (
         User.objects.filter(is_staff=False, is_superuser=False)
+        .exclude(email__endswith=f"@{ANONYMOUS_DOMAIN}")
         .exclude(Exists(Membership.objects.filter(user=OuterRef("pk"))))
+        .exclude(Exists(_live_projects()))
         .exclude(
             Exists(
                 AccountDeletionWarning.objects.filter(
@@ -98,8 +111,6 @@ def account_warn(user: User) -> Outcome:
             "conservation des données personnelles de la Métropole Européenne de Lille.\n\n"
             "Pour garder votre compte, il suffit de vous connecter avant cette date :\n"
             f"{login_url}\n\n"
-            "Si un dossier de financement est lié à votre compte, ce dossier est conservé "
-            "comme la loi le demande, mais votre nom et vos coordonnées en sont retirés.\n\n"
             "L'équipe Entreprendre Autrement de la MEL"
         ),
         from_email=None,
@@ -111,24 +122,15 @@ def account_warn(user: User) -> Outcome:
     return Outcome.WARNED
 
 
-def _carries_kept_records(user: User) -> bool:
-    return (
-        Project.objects.filter(holder_id=user.pk).exists()
-        or Structure.objects.filter(holder_id=user.pk).exists()
-    )
-
-
 def _anonymise(user: User) -> Outcome:
     with transaction.atomic():
-        hooks.person_anonymise(user=user)
+        person_anonymise(user=user)
         AccountDeletionWarning.objects.filter(user=user).update(anonymised_at=timezone.now())
     return Outcome.ANONYMISED
 
 
 def account_end(user: User) -> Outcome:
     """Delete the account, or anonymise it when something kept still refers to it."""
-    if _carries_kept_records(user):
-        return _anonymise(user)
     try:
         with transaction.atomic():
             User.objects.filter(pk=user.pk).delete()
@@ -140,8 +142,9 @@ def account_end(user: User) -> Outcome:
 
 INACTIVE_BASIS = (
     "Limitation de la conservation (art. 5-1-e RGPD) : compte supprimé après 2 à 3 ans "
-    "sans connexion, après un e-mail d'avertissement ; anonymisé s'il porte un dossier "
-    "conservé. Jamais pour l'équipe de la MEL ni les membres d'une organisation partenaire."
+    "sans connexion, après un e-mail d'avertissement ; anonymisé si un document conservé "
+    "le cite. Jamais pour l'équipe de la MEL, les membres d'une organisation partenaire ni "
+    "les porteur·ses d'un dossier encore conservé (les règles des dossiers s'en chargent)."
 )
 
 register(
@@ -161,7 +164,7 @@ register(
         code="inactive_account_end",
         label=(
             "Comptes sans connexion, prévenus et toujours sans connexion (anonymisés plutôt "
-            "que supprimés s'ils portent un dossier conservé)"
+            "que supprimés si un document conservé les cite)"
         ),
         setting="RETENTION_INACTIVE_ACCOUNT_DAYS",
         after="sans connexion, et au moins {RETENTION_INACTIVE_WARNING_DAYS} après l'e-mail",

@@ -16,9 +16,10 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import User
+from applicants.models import Project
 from notifications.models import Notification
+from privacy.anonymise import person_anonymise
 from privacy.models import AccountDeletionWarning, RunStatus
-from privacy.retention import hooks
 from privacy.retention.rules import RULES
 from privacy.retention.run import RetentionRunBusy, retention_run
 from tests.factories.accounts import UserFactory
@@ -121,41 +122,51 @@ def test_staff_and_members_of_an_organisation_are_never_concerned(mel_staff: Use
     assert rule("inactive_account_warning").due(far).count() == 0
 
 
-def test_an_account_carrying_a_kept_dossier_is_anonymised_through_the_hook(
-    project_a: object, monkeypatch: pytest.MonkeyPatch
+def test_the_holder_of_a_live_dossier_is_left_to_the_dossier_rules(project_a: object) -> None:
+    """A holder who never signs in (a funded project in its follow-up) keeps their contact
+    details as long as the dossier is kept: the inactivity rules do not see them."""
+    holder = User.objects.get(email="alice@example.org")
+    User.objects.filter(pk=holder.pk).update(last_login=START, date_joined=START)
+    far = START + datetime.timedelta(days=10 * 365)
+    assert not rule("inactive_account_warning").due(far).filter(pk=holder.pk).exists()
+    assert not rule("inactive_account_end").due(far).filter(pk=holder.pk).exists()
+
+
+def test_an_anonymised_account_is_never_warned(project_a: object) -> None:
+    holder = User.objects.get(email="alice@example.org")
+    Project.objects.filter(holder_id=holder.pk).delete()
+    person_anonymise(user=holder)
+    User.objects.filter(pk=holder.pk).update(last_login=START, date_joined=START)
+    far = START + datetime.timedelta(days=10 * 365)
+    assert not rule("inactive_account_warning").due(far).filter(pk=holder.pk).exists()
+
+
+def test_a_failing_object_is_recorded_and_the_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    holder = User.objects.get(email="alice@example.org")
-    User.objects.filter(pk=holder.pk).update(last_login=START, date_joined=START)
-    called: list[int] = []
-    monkeypatch.setattr(hooks, "_service", lambda m, n: lambda *, user: called.append(user.pk))
-    with time_machine.travel(_warning_day() + DAY, tick=False):
-        retention_run(rules=[rule("inactive_account_warning")])
-    deadline = AccountDeletionWarning.objects.get(user=holder).deletion_on
-    with time_machine.travel(deadline + DAY, tick=False):
-        run = retention_run(rules=[rule("inactive_account_end")])
-        again = retention_run(rules=[rule("inactive_account_end")])
-    assert called == [holder.pk]
-    assert run.results.get().outcomes == {"anonymised": 1}
-    assert again.results.get().due == 0
+    """The first warning cannot be sent: it is recorded as a failure, the second is sent."""
+    first = _inactive_user()
+    second = UserFactory.create(email="veilleur@example.org")
+    User.objects.filter(pk=second.pk).update(last_login=START, date_joined=START)
+    sent: list[str] = []
 
+    def send(*, recipient_list: list[str], **kwargs: Any) -> int:
+        if recipient_list == [first.email]:
+            raise ConnectionRefusedError
+        sent.extend(recipient_list)
+        return 1
 
-def test_a_failing_object_is_recorded_and_the_run_goes_on(project_a: object) -> None:
-    """Without the anonymisation service, the holder's account fails; the other is deleted."""
-    holder = User.objects.get(email="alice@example.org")
-    other = _inactive_user()
-    User.objects.filter(pk=holder.pk).update(last_login=START, date_joined=START)
+    monkeypatch.setattr("privacy.retention.account_rules.send_mail", send)
     with time_machine.travel(_warning_day() + DAY, tick=False):
-        retention_run(rules=[rule("inactive_account_warning")])
-    deadline = AccountDeletionWarning.objects.get(user=other).deletion_on
-    with time_machine.travel(deadline + DAY, tick=False):
-        run = retention_run(rules=[rule("inactive_account_end")], batch_size=1)
+        run = retention_run(rules=[rule("inactive_account_warning")], batch_size=1)
     result = run.results.get()
     assert run.status == RunStatus.DONE_WITH_FAILURES
     assert (result.done, result.failed) == (1, 1)
     assert result.errors == [
-        {"object": f"Utilisateur n° {holder.pk}", "error": "RetentionHookMissing"}
+        {"object": f"Utilisateur n° {first.pk}", "error": "ConnectionRefusedError"}
     ]
-    assert not User.objects.filter(pk=other.pk).exists()
+    assert sent == [second.email]
+    assert not AccountDeletionWarning.objects.filter(user=first).exists()
 
 
 def test_a_dry_run_changes_nothing_and_names_objects_without_personal_data() -> None:
