@@ -20,6 +20,8 @@ from django.db import connection, transaction
 from .models import AuditIdentity
 
 LABEL_MAX = 254
+# Keys remembered by a thread at most; beyond, the ended transactions' are dropped.
+REMEMBERED_MAX = 512
 
 
 def user_label(user: AbstractBaseUser) -> str:
@@ -52,6 +54,8 @@ def _remembered() -> dict[Any, _Remembered]:
     memo = getattr(_local, "users", None)
     if memo is None:
         memo = _local.users = {}
+    elif len(memo) > REMEMBERED_MAX:
+        memo = _local.users = {pk: seen for pk, seen in memo.items() if seen.valid()}
     return memo
 
 

@@ -345,3 +345,16 @@ def _user(name: str) -> User:
     return UserFactory.create(
         email=f"{name}@example.org", first_name=name.upper(), last_name="Test"
     )
+
+
+def test_a_person_named_by_two_writers_at_once_keeps_one_identity() -> None:
+    from audit.identities import _create_for_user, key_of_user
+
+    person = _user("f")
+    first = key_of_user(person)
+    # Another writer's insert arriving second: ignored, without an error nor a savepoint
+    # (on PostgreSQL an error would abort the transaction), and the row that won is read.
+    with transaction.atomic():
+        assert _create_for_user(person.pk, "autre libellé") == first
+        audit_record(action=AuditAction.LOGIN, actor=person, obj=person, summary="Connexion.")
+    assert AuditIdentity.objects.filter(user=person).count() == 1
