@@ -136,7 +136,7 @@ class AuditRecord(models.Model):
     seq = models.PositiveBigIntegerField(_("numéro"), unique=True)
     at = models.DateTimeField(_("date"))
     # No database constraint and no cascade: deleting a user changes no record (the chain
-    # covers ``actor_id`` and ``actor_label``, both kept as they were).
+    # covers ``actor_id``, kept as it was; once the account is gone the number names nobody).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
