@@ -4,26 +4,39 @@ Every append runs in the caller's transaction (it is rolled back with the change
 describes) and is serialised with every other append (``audit.chain``), so two writers
 never link to the same previous record. An append costs the same whatever the length of
 the journal: one round trip after the first of a transaction, two for that first one.
+
+Records name people only by identity key (``audit.identities``): the actor by
+``actor_key``, whom the record is about by ``subject_key`` and by a ``⟦p:KEY⟧`` token in the
+summary and states. Naming a person adds one query per transaction (its key's lookup). Free
+text that may name people (a committee's reasons, a refusal's motive) is kept as its SHA-256
+fingerprint: the dossier holds the text until it is anonymised, the journal proves what it
+was. Erasing people is ``audit_identities_erase`` and ``audit_identifiers_erase`` below.
 """
 
 from __future__ import annotations
 
+import datetime
 import decimal
+import hashlib
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from funding.models import FundingLine, LineState
 from reviewers.models import Deliberation, Scoring
 from workflows.models import Application, ApplicationStatus, Journey
 
-from . import chain
+from . import chain, identities
 from .context import current_actor
-from .models import AuditAction, AuditRecord
+from .models import RECORD_VERSION, AuditAction, AuditIdentity, AuditRecord, person_token
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -87,10 +100,11 @@ def _canonical(value: Any) -> Any:
     return str(DjangoJSONEncoder().default(value))
 
 
-def _actor_label(actor: AbstractBaseUser) -> str:
-    username = actor.get_username()
-    name = str(actor)
-    return username if name == username else f"{name} <{username}>"
+def fingerprint(text: str | None) -> str:
+    """``"sha256:<hex>"`` of a free text that may name people, ``""`` when there is none."""
+    if not text:
+        return ""
+    return "sha256:" + hashlib.sha256(str(text).encode()).hexdigest()
 
 
 def audit_record(
@@ -103,27 +117,34 @@ def audit_record(
     summary: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    subject_key: str | None = None,
 ) -> AuditRecord:
     """Append one record to the chain, in the caller's transaction.
 
-    ``obj`` fills ``object_ref`` and ``dossier_ref`` when they are not given.
+    ``obj`` fills ``object_ref`` and ``dossier_ref`` when they are not given. The summary
+    and the states must not name anyone: a person is ``person_token(key)``, the key from
+    ``audit.identities`` (passed as ``subject_key`` when the record is about them).
     """
     if obj is not None:
         object_ref = object_ref or ref_of(obj)
         dossier_ref = dossier_ref or dossier_ref_of(obj)
     if actor is not None and not actor.is_authenticated:
         actor = None
-    record = AuditRecord(
-        actor_id=actor.pk if actor is not None else None,
-        actor_label=_actor_label(actor)[:254] if isinstance(actor, AbstractBaseUser) else "",
-        action=action,
-        object_ref=object_ref[:120],
-        dossier_ref=dossier_ref[:80],
-        summary=summary,
-        before=_canonical(before),
-        after=_canonical(after),
-    )
-    chain.append(record)  # in the caller's transaction, or one of its own
+    with transaction.atomic(savepoint=False):  # the actor's key is remembered until it ends
+        actor_key = identities.key_of_user(actor) if isinstance(actor, AbstractBaseUser) else None
+        record = AuditRecord(
+            version=RECORD_VERSION,
+            actor_id=actor.pk if actor is not None else None,
+            actor_identity_id=actor_key,
+            subject_identity_id=subject_key,
+            action=action,
+            object_ref=object_ref[:120],
+            dossier_ref=dossier_ref[:80],
+            summary=summary,
+            before=_canonical(before),
+            after=_canonical(after),
+        )
+        chain.append(record)
     return record
 
 
@@ -174,21 +195,27 @@ def audit_object_permission(*, row: Any, granted: bool) -> AuditRecord:
     label = f"{content_type.app_label}.{content_type.model}"
     field = row._meta.get_field("content_object")
     obj = field.get_cached_value(row, default=None)
-    holder = row.group if hasattr(row, "group_id") else row.user
-    kind = "groupe" if hasattr(row, "group_id") else "utilisateur"
     perm = row.permission.codename
     object_ref = f"{label}:{row.object_pk}"
-    state = {kind: str(holder), "droit": perm, "objet": object_ref}
     verb = "accordé au" if granted else "retiré au"
-    return audit_record(
-        action=AuditAction.GRANT if granted else AuditAction.REVOKE,
-        actor=current_actor(),
-        object_ref=object_ref,
-        dossier_ref=dossier_ref_for(label, row.object_pk, obj),
-        summary=f"Droit « {perm} » {verb} {kind} « {holder} » sur {object_ref}.",
-        before=None if granted else state,
-        after=state if granted else None,
-    )
+    with transaction.atomic(savepoint=False):  # the holder's key, with the record
+        subject_key = None
+        if hasattr(row, "group_id"):
+            kind, holder = "groupe", row.group.name  # an organisation's group, nobody's name
+        else:
+            subject_key = identities.key_of_user(row.user)
+            kind, holder = "utilisateur", person_token(subject_key)
+        state = {kind: holder, "droit": perm, "objet": object_ref}
+        return audit_record(
+            action=AuditAction.GRANT if granted else AuditAction.REVOKE,
+            actor=current_actor(),
+            object_ref=object_ref,
+            dossier_ref=dossier_ref_for(label, row.object_pk, obj),
+            summary=f"Droit « {perm} » {verb} {kind} « {holder} » sur {object_ref}.",
+            before=None if granted else state,
+            after=state if granted else None,
+            subject_key=subject_key,
+        )
 
 
 # Decisions -------------------------------------------------------------------------------
@@ -229,8 +256,8 @@ def audit_deliberation(*, deliberation: Deliberation) -> AuditRecord:
         after={
             "avis": deliberation.outcome,
             "montant_propose": deliberation.proposed_amount,
-            "conditions": deliberation.conditions,
-            "motivation": deliberation.reasons,
+            "conditions": fingerprint(deliberation.conditions),
+            "motivation": fingerprint(deliberation.reasons),
             "note_moyenne": deliberation.average_score,
             "seance": deliberation.session_id,
         },
@@ -252,7 +279,7 @@ def audit_funding_line_decision(*, line: FundingLine, before_state: str) -> Audi
         after={
             "decision": line.state,
             "montant_accorde": line.decided_amount,
-            "motif": line.reason,
+            "motif": fingerprint(line.reason),
         },
     )
 
@@ -268,14 +295,25 @@ def audit_login(*, user: AbstractBaseUser) -> AuditRecord:
 
 
 def audit_login_failed(*, username: str) -> AuditRecord:
-    """A sign-in failed: only the identifier typed is kept, never the password."""
-    username = username[:254]
-    return audit_record(
-        action=AuditAction.LOGIN_FAILED,
-        actor=None,
-        summary=f"Échec de connexion pour « {username} ».",
-        after={"identifiant": username},
-    )
+    """A sign-in failed: the identifier typed is kept in an identity of its own (erased with
+    the sign-in logs), never in the record; the password is never read."""
+    username = username.strip()
+    if not username:
+        return audit_record(
+            action=AuditAction.LOGIN_FAILED,
+            actor=None,
+            summary="Échec de connexion sans identifiant.",
+            after={"identifiant": ""},
+        )
+    with transaction.atomic(savepoint=False):
+        key = identities.key_of_identifier(username)
+        return audit_record(
+            action=AuditAction.LOGIN_FAILED,
+            actor=None,
+            summary=f"Échec de connexion pour « {person_token(key)} ».",
+            after={"identifiant": person_token(key)},
+            subject_key=key,
+        )
 
 
 def audit_logout(*, user: AbstractBaseUser) -> AuditRecord:
@@ -284,11 +322,54 @@ def audit_logout(*, user: AbstractBaseUser) -> AuditRecord:
 
 
 def audit_download(*, document: models.Model, user: Actor) -> AuditRecord:
-    """A document was downloaded."""
+    """A document was downloaded. Its file name, which may name people, is not kept."""
+    code = getattr(document, "code", "")
     return audit_record(
         action=AuditAction.DOWNLOAD,
         actor=user,
         obj=document,
-        summary=f"Document « {document} » téléchargé.",
-        after={"code": getattr(document, "code", "")},
+        summary=f"Document n° {document.pk} (pièce « {code} ») téléchargé.",
+        after={"code": code},
     )
+
+
+# Erasure ---------------------------------------------------------------------------------
+
+
+def _erase(identities_: models.QuerySet[AuditIdentity]) -> int:
+    erased = identities_.filter(erased_at=None).update(
+        label="", erased_at=timezone.now(), user=None
+    )
+    identities.forget()  # a key remembered in this thread names nobody now
+    return erased
+
+
+def audit_identities_erase(*, user_ids: Iterable[int]) -> int:
+    """Erase these people from the audit trail: their identity's label is blanked, the link
+    to their account dropped, and so are the identities of failed sign-ins typed with their
+    account's identifier (e-mail). Every record and hash stays as it is; the pages then read
+    « personne effacée ». Call it before deleting the accounts (their e-mails are read).
+    Idempotent; returns how many identities were erased."""
+    ids = list(user_ids)
+    if not ids:
+        return 0
+    user_model = get_user_model()
+    typed = list(
+        user_model._default_manager.filter(pk__in=ids).values_list(
+            user_model.USERNAME_FIELD, flat=True
+        )
+    )
+    same_identifier = Q()
+    for identifier in typed:
+        same_identifier |= Q(label__iexact=identifier)
+    of_people = Q(user_id__in=ids)
+    if typed:
+        of_people |= Q(user=None) & same_identifier
+    return _erase(AuditIdentity.objects.filter(of_people))
+
+
+def audit_identifiers_erase(*, before: datetime.datetime) -> int:
+    """Erase the identifiers typed in failed sign-ins (identities linked to no account)
+    recorded before ``before``: the retention of the sign-in logs. Idempotent; returns how
+    many identities were erased."""
+    return _erase(AuditIdentity.objects.filter(user=None, created_at__lt=before))

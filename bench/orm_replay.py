@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.db.models.signals import post_save
 
 from accounts.models import User
-from audit.models import AuditRecord
+from audit.models import AuditIdentity, AuditRecord
 from audit.services import audit_record
 from demo.stamping import GENERIC_REFERENCES, id_space
 from workflows.models import StageChange
@@ -91,6 +91,8 @@ class OrmReplay:
         for row in rows:
             if row.model is AuditRecord:
                 self._audit(row.values)
+            elif row.model is AuditIdentity:
+                continue  # created by the appends themselves, as the engine's were
             elif row.model is StageChange:
                 self.stages_due += 1
                 if self.stages_written < self.stages_due:

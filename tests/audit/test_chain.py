@@ -63,7 +63,9 @@ def test_each_record_carries_the_hash_of_the_previous_one(mel_staff: User) -> No
     for record in stored:
         assert record.hash == record.compute_hash()  # read back, the hash still matches
         assert record.actor_id == mel_staff.pk
-        assert record.actor_label == f"{mel_staff} <{mel_staff.email}>"
+        assert record.actor_label == ""  # named by key only (format version 2)
+        assert record.version == 2
+        assert record.actor_key == records[0].actor_key is not None
     assert stored[0].before == {"statut": "complete", "montant": "12000.5"}
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.models import Organisation, User
 from applicants.models import Commune
-from audit.models import AuditAction, AuditRecord
+from audit.models import AuditAction, AuditRecord, person_token
 from audit.selectors import audit_chain_break, audit_of_dossier
 from funding.models import FundingLine
 from funding.services.lines import funding_line_decide
@@ -130,9 +130,13 @@ def test_signing_in_and_out_and_failed_attempts_are_recorded_never_the_password(
         AuditAction.LOGOUT,
     ]
     failed, signed_in, signed_out = records
-    assert failed.after == {"identifiant": mel_staff.email}
+    # The identifier typed is in an erasable identity of its own, never in the record.
+    assert failed.subject_identity is not None
+    assert failed.subject_identity.label == mel_staff.email
+    assert failed.subject_identity.user_id is None
+    assert failed.after == {"identifiant": person_token(failed.subject_identity.key)}
     assert failed.actor_id is None
-    assert mel_staff.email in failed.summary
+    assert mel_staff.email not in failed.summary
     assert (signed_in.actor_id, signed_out.actor_id) == (mel_staff.pk, mel_staff.pk)
     assert signed_in.object_ref == f"accounts.user:{mel_staff.pk}"
     for record in records:
@@ -221,4 +225,5 @@ def test_a_document_download_is_recorded_under_its_dossier(mel_staff: User) -> N
     record = AuditRecord.objects.get(action=AuditAction.DOWNLOAD)
     assert (record.actor_id, record.object_ref) == (mel_staff.pk, "documents.document:41")
     assert record.dossier_ref == "workflows.application:7"
-    assert record.summary == "Document « statuts.pdf » téléchargé."
+    # The file's name may name people: the record keeps the document's number and piece.
+    assert record.summary == "Document n° 41 (pièce « statuts ») téléchargé."
