@@ -344,10 +344,11 @@ def _erase(identities_: models.QuerySet[AuditIdentity]) -> int:
     return erased
 
 
-def audit_identities_erase(*, user_ids: Iterable[int]) -> int:
+def audit_identities_erase(*, user_ids: Iterable[int], identifiers: Iterable[str] = ()) -> int:
     """Erase these people from the audit trail: their identity's label is blanked, the link
     to their account dropped, and so are the identities of failed sign-ins typed with their
-    account's identifier (e-mail). Every record and hash stays as it is; the pages then read
+    account's identifier (e-mail) or with one of ``identifiers`` (an address the account had
+    before it was anonymised). Every record and hash stays as it is; the pages then read
     « personne effacée ». Call it before deleting the accounts (their e-mails are read).
     Idempotent; returns how many identities were erased."""
     ids = list(user_ids)
@@ -359,6 +360,7 @@ def audit_identities_erase(*, user_ids: Iterable[int]) -> int:
             user_model.USERNAME_FIELD, flat=True
         )
     )
+    typed += [identifier for identifier in identifiers if identifier]
     same_identifier = Q()
     for identifier in typed:
         same_identifier |= Q(label__iexact=identifier)
@@ -366,6 +368,12 @@ def audit_identities_erase(*, user_ids: Iterable[int]) -> int:
     if typed:
         of_people |= Q(user=None) & same_identifier
     return _erase(AuditIdentity.objects.filter(of_people))
+
+
+def audit_identifier_erase(*, identity: AuditIdentity) -> int:
+    """Erase one identifier typed in a failed sign-in (an identity linked to no account);
+    idempotent, 1 when it was erased now."""
+    return _erase(AuditIdentity.objects.filter(pk=identity.pk, user=None))
 
 
 def audit_identifiers_erase(*, before: datetime.datetime) -> int:

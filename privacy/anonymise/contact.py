@@ -14,10 +14,10 @@ from django.db.models.deletion import ProtectedError
 from accounts.exceptions import ApplicationError
 from accounts.models import Membership, User
 from applicants.models import Person, Project, Structure
+from audit.services import audit_identities_erase
 from documents.models import Document
 from workflows.models import Application, Journey
 
-from .audit_hook import forget_in_audit
 from .files import documents_erase
 from .journal import journal
 from .person import identity_scrub, person_anonymise
@@ -86,6 +86,8 @@ def _person_delete_if_alone(person_id: int) -> int:
     )
     if not alone:
         return 0
+    # Before the address changes: sign-ins typed with it are forgotten with the account.
+    audit_identities_erase(user_ids=[person_id])
     identity_scrub(user)  # revokes written to the trail by the cascade name nobody
     admin_log_scrub([user, *Person.objects.filter(pk=person_id)])
     documents_erase(Document.objects.filter(owner=user))
@@ -99,5 +101,5 @@ def _person_delete_if_alone(person_id: int) -> int:
         # Still referenced elsewhere (an edit, a request they answered): kept, anonymised.
         person_anonymise(user=user)
         return 1
-    forget_in_audit([person_id])
+    audit_identities_erase(user_ids=[person_id])  # what the cascade's revokes named
     return 2

@@ -22,10 +22,10 @@ from guardian.models import UserObjectPermission
 from accounts.models import Membership, User
 from accounts.services import membership_remove
 from applicants.models import Person
+from audit.services import audit_identities_erase
 from documents.models import Document
 from notifications.models import Notification, Preference
 
-from .audit_hook import forget_in_audit
 from .files import documents_erase
 from .holders import structures_scrub
 from .journal import journal
@@ -61,7 +61,9 @@ def person_anonymise(*, user: User) -> bool:
         counts["fichiers"] = documents_erase(orphans)
         person = Person.objects.filter(user=locked).first()
         counts["historique de l'admin"] = admin_log_scrub([locked, person] if person else [locked])
-        counts["journal"] = forget_in_audit([locked.pk])
+        # Last, so that the records this anonymisation wrote are forgotten too; the old
+        # address given, so that sign-ins typed with it are forgotten as well.
+        counts["journal"] = audit_identities_erase(user_ids=[locked.pk], identifiers=[old_email])
         if not any(counts.values()):
             return False
         journal(

@@ -30,6 +30,7 @@ from django.utils import timezone
 from accounts.french import long_date
 from accounts.models import Membership, User
 from applicants.models import Project
+from audit.services import audit_identities_erase
 from privacy.anonymise import person_anonymise
 from privacy.anonymise.person import ANONYMOUS_DOMAIN
 from privacy.models import AccountDeletionWarning, AnonymisedDossier
@@ -133,6 +134,8 @@ def account_end(user: User) -> Outcome:
     """Delete the account, or anonymise it when something kept still refers to it."""
     try:
         with transaction.atomic():
+            # While the address is still there: the trail forgets the sign-ins typed with it.
+            audit_identities_erase(user_ids=[user.pk])
             User.objects.filter(pk=user.pk).delete()
     except (ProtectedError, RestrictedError):
         # A document, a signature or a payment order names this person: kept records.

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import models
 
+from audit.models import AuditIdentity
+from audit.services import audit_identifier_erase
 from notifications.models import Notification
 
 from .rules import Outcome, RetentionRule, register
@@ -44,6 +46,18 @@ def signin_attempts_due(now: datetime.datetime) -> models.QuerySet[Any]:
     # The lockout counts failures within the cool-off: older ones protect nothing any more.
     limit = now - settings.AXES_COOLOFF_TIME
     return AccessAttempt.objects.filter(attempt_time__lt=limit).order_by("pk")
+
+
+def signin_identifiers_due(now: datetime.datetime) -> models.QuerySet[Any]:
+    # The audit trail's failed sign-ins name what was typed through an erasable identity.
+    limit = now - _days("RETENTION_SIGNIN_LOG_DAYS")
+    return AuditIdentity.objects.filter(user=None, erased_at=None, created_at__lt=limit).order_by(
+        "pk"
+    )
+
+
+def _identifier_erase(identity: AuditIdentity) -> None:
+    audit_identifier_erase(identity=identity)
 
 
 def sessions_due(now: datetime.datetime) -> models.QuerySet[Any]:
@@ -93,6 +107,18 @@ register(
         outcome=Outcome.DELETED,
         due=signin_failures_due,
         apply=_delete,
+    )
+)
+register(
+    RetentionRule(
+        code="signin_identifiers",
+        label="Identifiants saisis lors des connexions échouées, dans le journal d'audit",
+        setting="RETENTION_SIGNIN_LOG_DAYS",
+        after="après la tentative (l'enregistrement reste, sans l'identifiant)",
+        basis=SIGNIN_BASIS,
+        outcome=Outcome.CLEARED,
+        due=signin_identifiers_due,
+        apply=_identifier_erase,
     )
 )
 register(

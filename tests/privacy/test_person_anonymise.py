@@ -3,11 +3,12 @@ but the equity answers the indicators count."""
 
 from __future__ import annotations
 
-from typing import Any
+from io import StringIO
 
 import pytest
 from axes.models import AccessLog
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,9 +16,10 @@ from accounts.models import Membership, Organisation, User
 from accounts.services import membership_add
 from applicants.models import Person
 from audit import services as audit_services
+from audit.models import AuditIdentity
+from audit.selectors import records_about_user
 from notifications.models import Notification
 from privacy.anonymise import person_anonymise
-from privacy.anonymise.audit_hook import forget_in_audit
 from privacy.anonymise.person import anonymous_email
 from tests.factories.applicants import PersonFactory
 from tests.privacy.scan import where_found
@@ -81,14 +83,18 @@ def test_an_address_already_taken_still_gives_a_unique_one(person: Person) -> No
     assert not person_anonymise(user=person.user)
 
 
-def test_the_audit_erasure_is_called_when_the_audit_app_has_it(monkeypatch: Any) -> None:
-    asked: list[list[int]] = []
-
-    def erase(*, user_ids: list[int]) -> int:
-        asked.append(user_ids)
-        return len(user_ids)
-
-    assert forget_in_audit([7]) == 0 or hasattr(audit_services, "audit_identities_erase")
-    monkeypatch.setattr(audit_services, "audit_identities_erase", erase, raising=False)
-    assert forget_in_audit([7, 8]) == 2
-    assert asked == [[7, 8]]
+def test_the_audit_trail_forgets_the_person_and_what_was_typed_with_their_address(
+    person: Person,
+) -> None:
+    """Their identity and a failed sign-in typed with their old address read « personne
+    effacée »; every record still verifies."""
+    user = person.user
+    audit_services.audit_login_failed(username="Camille@Example.org")
+    audit_services.audit_login(user=user)
+    person_anonymise(user=user)
+    assert not AuditIdentity.objects.filter(label__icontains="camille").exists()
+    assert AuditIdentity.objects.filter(erased_at__isnull=False).count() >= 2
+    lines = records_about_user(user_id=user.pk)
+    assert lines
+    assert all("camille" not in line.text.casefold() for line in lines)
+    call_command("verify_audit_chain", stdout=StringIO())

@@ -4,6 +4,7 @@ what is due, a second run changes nothing, a dry run changes nothing."""
 from __future__ import annotations
 
 import datetime
+from io import StringIO
 from typing import Any
 
 import pytest
@@ -13,10 +14,13 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
 from applicants.models import Project
+from audit.models import AuditIdentity
+from audit.services import audit_login_failed
 from notifications.models import Notification
 from privacy.anonymise import person_anonymise
 from privacy.models import AccountDeletionWarning, RunStatus
@@ -259,3 +263,18 @@ def test_the_nightly_task_runs_every_rule() -> None:
     run = RetentionRun.objects.get(pk=pk)
     assert not run.dry_run
     assert run.results.count() == len(RULES)
+
+
+def test_an_identifier_typed_in_a_failed_sign_in_is_forgotten_after_the_log_period() -> None:
+    """The audit record stays and verifies; what was typed reads « personne effacée »."""
+    with time_machine.travel(START, tick=False):
+        audit_login_failed(username="quelquun@example.org")
+    limit = START + datetime.timedelta(days=settings.RETENTION_SIGNIN_LOG_DAYS)
+    assert rule("signin_identifiers").due(limit - DAY).count() == 0
+    with time_machine.travel(limit + DAY, tick=False):
+        run = retention_run(rules=[rule("signin_identifiers")])
+        again = retention_run(rules=[rule("signin_identifiers")])
+    assert run.results.get().done == 1
+    assert again.results.get().due == 0
+    assert not AuditIdentity.objects.filter(label__icontains="quelquun").exists()
+    call_command("verify_audit_chain", stdout=StringIO())
