@@ -14,7 +14,7 @@ from accounts.models import User
 from applicants.models import Commune, Project
 from tests.conftest import login
 from tests.workflows.conftest import first_contact_data, submit_first_contact
-from workflows.models import Application, Journey
+from workflows.models import Application, Journey, PendingFirstContact
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,7 @@ def test_the_public_form_refuses_hostile_values_in_french_and_keeps_the_rest(
     assert expected in body.replace("\u202f", " ").replace("&#x27;", "'")
     assert "Benali" in body  # what was typed is shown again
     assert not Journey.objects.exists()
+    assert not PendingFirstContact.objects.exists()  # nothing kept, no link sent
 
 
 def test_the_public_form_accepts_emoji_and_accents(client: Client, roubaix: Commune) -> None:
