@@ -247,7 +247,7 @@ def test_an_unknown_address_is_not_told_of_an_account(
     [message] = mail.outbox
     assert "déjà un compte" not in message.body
     assert "48" not in message.subject
-    assert message.alternatives  # an HTML part with the same button
+    assert getattr(message, "alternatives", None)  # an HTML part with the same button
 
 
 def test_a_link_whose_request_was_lost_is_sent_by_the_relay_once(
