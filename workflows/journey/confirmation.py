@@ -55,19 +55,6 @@ def confirmation_link(pending: PendingFirstContact) -> str:
     return absolute(reverse("workflows:first_contact_confirm", args=[token]))
 
 
-def confirmation_request_send(*, pk: int) -> bool:
-    """Hand the e-mail to a worker; when the broker is unreachable the relay sends it.
-    Returns whether the request reached the broker."""
-    from workflows.tasks import send_first_contact_confirmation
-
-    try:
-        send_first_contact_confirmation.apply_async(kwargs={"pk": pk}, retry=False)
-    except Exception:  # the broker or the mail server is down: never fail the request
-        logger.warning("Confirmation %s deferred to the relay", pk, exc_info=True)
-        return False
-    return True
-
-
 def _to_send() -> QuerySet[PendingFirstContact]:
     return PendingFirstContact.objects.filter(
         mail_sent_at__isnull=True, confirmed_at__isnull=True, expires_at__gt=timezone.now()

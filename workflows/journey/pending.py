@@ -10,6 +10,7 @@ way). Until then nothing is written into any account, whoever owns the address.
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 from collections.abc import Mapping
 from enum import Enum
@@ -22,14 +23,12 @@ from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
 from applicants.models import Commune
-from workflows.journey.confirmation import (
-    confirmation_request_send,
-    confirmation_token,
-    token_hash,
-)
+from workflows.journey.confirmation import confirmation_token, token_hash
 from workflows.journey.flows import first_contact_submit
 from workflows.journey.services import FirstContact, FirstContactResult
 from workflows.models import PendingFirstContact
+
+logger = logging.getLogger(__name__)
 
 # What is kept of the form, besides the e-mail (the commune as its id).
 TEXT_FIELDS = (
@@ -92,6 +91,19 @@ def first_contact_hold(*, email: str, answers: Mapping[str, Any]) -> PendingFirs
     )
     transaction.on_commit(partial(confirmation_request_send, pk=pending.pk))
     return pending
+
+
+def confirmation_request_send(*, pk: int) -> bool:
+    """Hand the e-mail to a worker; when the broker is unreachable the relay sends it.
+    Returns whether the request reached the broker."""
+    from workflows.tasks import send_first_contact_confirmation
+
+    try:
+        send_first_contact_confirmation.apply_async(kwargs={"pk": pk}, retry=False)
+    except Exception:  # the broker or the mail server is down: never fail the request
+        logger.warning("Confirmation %s deferred to the relay", pk, exc_info=True)
+        return False
+    return True
 
 
 def pending_first_contact_find(*, token: str) -> PendingFirstContact | None:
