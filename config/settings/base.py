@@ -13,8 +13,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from config.env import BASE_DIR, VAR_DIR, env
-from config.settings.programme import *  # noqa: F403  (the programme's values, to confirm)
 from config.settings.privacy import *  # noqa: F403  (retention of personal data, to confirm)
+from config.settings.programme import *  # noqa: F403  (the programme's values, to confirm)
 
 # GENERAL
 # ------------------------------------------------------------------------------
