@@ -318,3 +318,21 @@ def test_no_input_to_the_form_is_a_server_error(roubaix: Commune, typed: dict[st
     data = first_contact_data(roubaix, **typed)
     response = Client().post(FORM, data)
     assert response.status_code == 200
+
+
+def test_the_form_cannot_flood_a_mailbox_and_answers_the_same_after_the_limit(
+    roubaix: Commune, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    answers = []
+    with time_machine.travel(NOON, tick=False):
+        for _ in range(pending.WAITING_PER_ADDRESS + 2):
+            with django_capture_on_commit_callbacks(execute=True):
+                response = Client().post(FORM, first_contact_data(roubaix))
+            answers.append(
+                (response.status_code, _normalised(response.content.decode(), "nadia@example.org"))
+            )
+    assert len(set(answers)) == 1
+    assert len(mail.outbox) == PendingFirstContact.objects.count() == pending.WAITING_PER_ADDRESS
+    with time_machine.travel(NOON + datetime.timedelta(hours=49), tick=False):
+        Client().post(FORM, first_contact_data(roubaix))  # the earlier links have expired
+    assert PendingFirstContact.objects.count() == pending.WAITING_PER_ADDRESS + 1

@@ -30,6 +30,9 @@ from workflows.models import PendingFirstContact
 
 logger = logging.getLogger(__name__)
 
+# Links waiting at once for one address (each sent contact sends one).
+WAITING_PER_ADDRESS = 3
+
 # What is kept of the form, besides the e-mail (the commune as its id).
 TEXT_FIELDS = (
     "first_name",
@@ -78,16 +81,26 @@ def first_contact_of(*, email: str, answers: Mapping[str, Any]) -> FirstContact:
 def first_contact_hold(*, email: str, answers: Mapping[str, Any]) -> PendingFirstContact:
     """Keep an anonymous first contact apart and, after commit, e-mail the address a link
     valid ``FIRST_CONTACT_CONFIRMATION_HOURS``. The same for a known and an unknown address:
-    no account is looked up here."""
-    nonce = secrets.token_hex(16)
+    no account is looked up here.
+
+    An address that already has ``WAITING_PER_ADDRESS`` links waiting gets no more (the
+    form must not serve to flood someone's mailbox): the contact is then not kept, and the
+    answer is the same — the returned row is unsaved."""
     now = timezone.now()
+    expires_at = now + datetime.timedelta(hours=settings.FIRST_CONTACT_CONFIRMATION_HOURS)
+    waiting = PendingFirstContact.objects.filter(
+        email__iexact=email, confirmed_at__isnull=True, expires_at__gt=now
+    )
+    if waiting.count() >= WAITING_PER_ADDRESS:
+        return PendingFirstContact(email=email, created_at=now, expires_at=expires_at)
+    nonce = secrets.token_hex(16)
     pending = PendingFirstContact.objects.create(
         email=email,
         data=dict(answers),
         nonce=nonce,
         token_hash=token_hash(confirmation_token(nonce)),
         created_at=now,
-        expires_at=now + datetime.timedelta(hours=settings.FIRST_CONTACT_CONFIRMATION_HOURS),
+        expires_at=expires_at,
     )
     transaction.on_commit(partial(confirmation_request_send, pk=pending.pk))
     return pending
