@@ -319,6 +319,8 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         # Accounts and notifications
         "accounts:organisation_detail": [([x.slug], STAFF | {"incubator_x"})],
         "accounts:password_reset_confirm": [(["AA", "bad-token"], EVERYONE)],
+        # Public: the link e-mailed after a first contact (its token is the only key).
+        "workflows:first_contact_confirm": [(["bad-token"], EVERYONE)],
         "notifications:open": [([note.pk], frozenset({"holder_a"}))],
         "notifications:resend": [([note.pk], STAFF)],
         "workflows:flow_bpmn": [(["candidature"], STAFF)],

@@ -18,14 +18,15 @@ logger = logging.getLogger(__name__)
 
 
 def tick(*, last_digest: datetime.date | None) -> datetime.date | None:
-    """One round: due timers, the outbox relay, and the digests when their hour has come.
+    """One round: due timers, the outbox relay (and the first contacts' links), and the digests when their hour has come.
     Returns the day the digests were last sent."""
     from notifications.tasks import relay_outbox, send_digests
-    from workflows.tasks import fire_workflow_timers
+    from workflows.tasks import fire_workflow_timers, relay_first_contact_confirmations
 
     # Each step on its own: a broken timer must not hold back the mail, nor the reverse.
     _guarded(fire_workflow_timers)
     _guarded(relay_outbox)
+    _guarded(relay_first_contact_confirmations)
     now = timezone.localtime()
     if now.hour >= settings.NOTIFICATIONS_DIGEST_HOUR and last_digest != now.date():
         _guarded(send_digests)

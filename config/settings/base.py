@@ -292,6 +292,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.relay_outbox",
         "schedule": env.float("NOTIFICATIONS_RELAY_INTERVAL_SECONDS", default=60.0),
     },
+    # The links of public first contacts (workflows.journey.confirmation): same rhythm.
+    "first-contact-confirmations-relay": {
+        "task": "workflows.tasks.relay_first_contact_confirmations",
+        "schedule": env.float("NOTIFICATIONS_RELAY_INTERVAL_SECONDS", default=60.0),
+    },
     "api-webhooks-relay": {
         "task": "api.tasks.relay_webhooks",
         "schedule": env.float("API_WEBHOOK_RELAY_INTERVAL_SECONDS", default=60.0),

@@ -11,6 +11,9 @@ from config.env import env
 TRIAGE_SLA_WORKING_DAYS = env.int("TRIAGE_SLA_WORKING_DAYS", default=5)
 ORIENTATION_SLA_DAYS = env.int("ORIENTATION_SLA_DAYS", default=10)
 SUPPORT_CHECKIN_DAYS = env.int("SUPPORT_CHECKIN_DAYS", default=60)
+# Hours the link e-mailed after a public first contact stays valid: until it is followed the
+# contact waits apart, linked to no account (workflows.journey.pending).
+FIRST_CONTACT_CONFIRMATION_HOURS = env.int("FIRST_CONTACT_CONFIRMATION_HOURS", default=48)
 # APPLICATION: days given to send requested complements, then after the reminder.
 COMPLEMENT_DEADLINE_DAYS = env.int("COMPLEMENT_DEADLINE_DAYS", default=30)
 COMPLEMENT_GRACE_DAYS = env.int("COMPLEMENT_GRACE_DAYS", default=7)

@@ -11,6 +11,7 @@ import importlib
 
 RULE_MODULES = [
     "privacy.retention.dossier_rules",
+    "privacy.retention.first_contact_rules",
     "privacy.retention.technical_rules",
     "privacy.retention.document_rules",
     "privacy.retention.payment_rules",

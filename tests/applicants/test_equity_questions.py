@@ -84,10 +84,8 @@ def test_the_public_form_never_changes_answers_a_person_already_gave(
     from workflows.models import Journey, JourneyStage
 
     Journey.objects.filter(holder=person).update(stage=JourneyStage.WITHDRAWN)
-    client.post(
-        reverse("workflows:first_contact"),
-        first_contact_data(roubaix, gender="man", age_band="56_plus", title="Autre idée"),
-    )
+    # Sent and confirmed by the link: even then, an address already known answers nothing.
+    submit_first_contact(client, roubaix, gender="man", age_band="56_plus", title="Autre idée")
     person.refresh_from_db()
     assert (person.gender, person.age_band) == ("woman", "under_26")
 
@@ -102,10 +100,8 @@ def test_the_public_form_never_answers_for_an_existing_person_who_never_answered
     from workflows.models import Journey, JourneyStage
 
     Journey.objects.filter(holder=person).update(stage=JourneyStage.WITHDRAWN)
-    client.post(
-        reverse("workflows:first_contact"),
-        first_contact_data(roubaix, gender="man", age_band="56_plus", title="Autre idée"),
-    )
+    # Sent and confirmed by the link: even then, an address already known answers nothing.
+    submit_first_contact(client, roubaix, gender="man", age_band="56_plus", title="Autre idée")
     assert Journey.objects.filter(holder=person).count() == 2  # the contact was received
     person.refresh_from_db()
     assert (person.gender, person.age_band) == ("", "")

@@ -1,5 +1,6 @@
-"""A person with an idea, on a phone, writes to the MEL without an account, then opens their
-space with the link the MEL's e-mail gives them."""
+"""A person with an idea, on a phone, writes to the MEL without an account, confirms with the
+link e-mailed to the address, then opens their space with the link the MEL's e-mail gives
+them."""
 
 from __future__ import annotations
 
@@ -45,7 +46,20 @@ def test_a_person_on_a_phone_presents_their_project_and_is_told_what_happens_nex
     phone.get_by_role("checkbox", name=re.compile("J'accepte")).check()
     press(phone.get_by_role("button", name="Envoyer"))
 
-    phone.get_by_role("heading", name=re.compile("votre demande est bien reçue")).wait_for()
+    # Nothing is recorded yet: the page says to open the e-mail sent to the address.
+    phone.get_by_role("heading", name="Vérifiez votre boîte aux lettres électronique").wait_for()
+    audit_page(phone)
+    screenshot(phone, "first-contact-sent-390")
+    assert not Journey.objects.exists()
+    (message,) = [m for m in mail.outbox if m.to == ["nadia@example.org"]]
+    link = re.search(r"https?://[^/\s]+(/premier-contact/confirmer/\S+/)", str(message.body))
+    assert link is not None, message.body
+
+    phone.goto(link.group(1))
+    audit_page(phone)
+    screenshot(phone, "first-contact-confirm-390")
+    press(phone.get_by_role("button", name="Confirmer ma demande"))
+    phone.get_by_role("heading", name=re.compile("votre demande est enregistrée")).wait_for()
     audit_page(phone)
     screenshot(phone, "first-contact-done-390")
     journey = Journey.objects.get(holder__user__email="nadia@example.org")

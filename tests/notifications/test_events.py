@@ -54,15 +54,20 @@ def test_first_contact_tells_every_mel_staff_member_and_acknowledges_it_to_the_p
     incubator_x_member: User,
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
-    from tests.workflows.conftest import first_contact_data
+    from tests.workflows.conftest import confirmation_url, first_contact_data
+    from workflows.journey.confirmation import SUBJECT
 
     colleague = add_member(mel_team, "collegue@mel.example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("workflows:first_contact"), first_contact_data(roubaix))
-    assert response.status_code == 200
+        client.post(reverse("workflows:first_contact"), first_contact_data(roubaix))
+    assert not Notification.objects.exists()  # nobody is told before the link is followed
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(confirmation_url("nadia@example.org")).status_code == 200
     assert _told(Event.FIRST_CONTACT_RECEIVED) == {mel_staff.email, colleague.email}
     assert _told(Event.FIRST_CONTACT_ACKNOWLEDGED) == {"nadia@example.org"}
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+    [link_mail] = [m for m in mail.outbox if m.subject == SUBJECT]
+    assert link_mail.to == ["nadia@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox if m.subject != SUBJECT) == sorted(
         [mel_staff.email, colleague.email, "nadia@example.org"]
     )
     to_staff = next(m for m in mail.outbox if m.to == [mel_staff.email])

@@ -21,7 +21,12 @@ from funding.services.lines import funding_line_decide
 from notifications.catalogue import Event
 from notifications.models import Notification
 from reviewers.models import Outcome
-from tests.workflows.conftest import act, first_contact_data, open_task, submit_first_contact
+from tests.workflows.conftest import (
+    act,
+    open_task,
+    send_and_confirm,
+    submit_first_contact,
+)
 from tests.workflows.stage_helpers import (
     deliberate,
     eligible_application,
@@ -58,10 +63,9 @@ def test_a_first_contact_is_acknowledged_once_to_the_email_given_with_the_delay(
     from django.utils import timezone
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("workflows:first_contact"), first_contact_data(roubaix))
-        assert response.status_code == 200
+        send_and_confirm(client, roubaix)
         # A double click sends the same words again: still one acknowledgement.
-        client.post(reverse("workflows:first_contact"), first_contact_data(roubaix))
+        send_and_confirm(client, roubaix)
     [row] = _rows(Event.FIRST_CONTACT_ACKNOWLEDGED)
     journey = Journey.objects.get()
     assert row.recipient.email == "nadia@example.org"
@@ -74,10 +78,7 @@ def test_a_first_contact_is_acknowledged_once_to_the_email_given_with_the_delay(
 
     # Other words on the same journey: acknowledged once more, as added to it.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("workflows:first_contact"),
-            first_contact_data(roubaix, needs="Et aussi un local plus grand."),
-        )
+        send_and_confirm(client, roubaix, needs="Et aussi un local plus grand.")
     again = _rows(Event.FIRST_CONTACT_ACKNOWLEDGED)
     assert len(again) == 2
     assert any("ajoutée à votre projet" in row.body for row in again)
@@ -88,11 +89,9 @@ def test_a_contact_found_by_siret_from_another_email_is_not_told_of_the_journey(
 ) -> None:
     call_command("load_programme_rules", verbosity=0)  # the legal forms
     submit_first_contact(client, roubaix, structure_name="Asso", siret="35600000000048")
-    client.post(
-        reverse("workflows:first_contact"),
-        first_contact_data(
-            roubaix, email="autre@example.org", structure_name="Asso", siret="35600000000048"
-        ),
+    # Confirmed by its own author: still not told of a journey that is not theirs.
+    send_and_confirm(
+        client, roubaix, email="autre@example.org", structure_name="Asso", siret="35600000000048"
     )
     told = {row.recipient.email for row in _rows(Event.FIRST_CONTACT_ACKNOWLEDGED)}
     assert told == {"nadia@example.org"}

@@ -26,7 +26,7 @@ from notifications.models import MailState, Notification
 from notifications.services import Message, notify, preference_set
 from tests.conftest import login
 from tests.factories.accounts import UserFactory
-from tests.workflows.conftest import first_contact_data
+from tests.workflows.conftest import confirmation_url, first_contact_data, submit_first_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -227,9 +227,13 @@ def test_a_notifying_request_costs_the_same_for_1_and_500_recipients(
             membership_add(organisation=mel_team, user=UserFactory.create())
 
     def first_contact(n: int) -> int:
-        data = first_contact_data(roubaix, email=f"porteur{n}@example.org")
+        """The queries of the confirmation (the moment the contact is recorded and told)."""
+        email = f"porteur{n}@example.org"
+        data = first_contact_data(roubaix, email=email)
+        assert client.post(reverse("workflows:first_contact"), data).status_code == 200
+        link = confirmation_url(email)
         with CaptureQueriesContext(connection) as queries:
-            assert client.post(reverse("workflows:first_contact"), data).status_code == 200
+            assert client.post(link).status_code == 200
         sql = [q["sql"] for q in queries.captured_queries]
         if connection.vendor == "sqlite":
             # SQLite takes at most 999 parameters per statement, so Django splits one bulk
@@ -253,17 +257,18 @@ def test_the_embedded_scheduler_fires_due_timers_and_relays_the_outbox(
     from viewflow.workflow.status import STATUS
 
     from workflows.embedded import tick
-    from workflows.models import EventKind, Journey
+    from workflows.models import EventKind
 
     settings.NOTIFICATIONS_RELAY_AFTER_SECONDS = 0
-    assert client.post(reverse("workflows:first_contact"), first_contact_data(roubaix))
-    journey = Journey.objects.get()
+    journey = submit_first_contact(client, roubaix)
     Task.objects.filter(process_id=journey.pk, status=STATUS.SCHEDULED).update(
         scheduled=timezone.now() - datetime.timedelta(seconds=1)
     )
     tick(last_digest=timezone.localdate())  # no digest in this round
     assert journey.events.filter(kind=EventKind.ESCALATED).exists()
     subjects = sorted(m.subject for m in mail.outbox)
+    # No link for the first contact: it is already confirmed (its request was lost here, as
+    # no commit hook runs, and the relay does not send a link that has served).
     assert subjects[0] == "Délai de tri dépassé : Cantine solidaire"
     assert subjects[1].startswith("Nous avons bien reçu votre demande")  # to the person
     assert subjects[2] == "Nouveau premier contact : Cantine solidaire"

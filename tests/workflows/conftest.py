@@ -50,12 +50,36 @@ def first_contact_data(commune_obj: Commune, **overrides: str) -> dict[str, obje
     return data
 
 
-def submit_first_contact(client: Client, commune_obj: Commune, **overrides: str) -> Journey:
+def confirmation_url(email: str) -> str:
+    """The link e-mailed for the latest first contact sent with ``email`` (worked out as the
+    e-mail does: the database keeps only its hash)."""
+    from workflows.journey.confirmation import confirmation_token
+    from workflows.models import PendingFirstContact
+
+    held = PendingFirstContact.objects.filter(email=email).latest("pk")
+    return reverse("workflows:first_contact_confirm", args=[confirmation_token(held.nonce)])
+
+
+def send_and_confirm(client: Client, commune_obj: Commune, **overrides: str) -> Any:
+    """Send the public form, then follow the e-mailed link and confirm, as the person does;
+    returns the confirmation's response."""
+    email = overrides.get("email", "nadia@example.org")
     response = client.post(
         reverse("workflows:first_contact"), first_contact_data(commune_obj, **overrides)
     )
     assert response.status_code == 200, response.content.decode()[:2000]
-    return Journey.objects.get(holder__user__email=overrides.get("email", "nadia@example.org"))
+    link = confirmation_url(email)
+    assert client.get(link).status_code == 200
+    confirmed = client.post(link)
+    assert confirmed.status_code == 200, confirmed.content.decode()[:2000]
+    return confirmed
+
+
+def submit_first_contact(client: Client, commune_obj: Commune, **overrides: str) -> Journey:
+    """A first contact sent and confirmed by its link; its (latest) journey."""
+    send_and_confirm(client, commune_obj, **overrides)
+    email = overrides.get("email", "nadia@example.org")
+    return Journey.objects.filter(holder__user__email=email).latest("pk")
 
 
 def open_task(journey: Journey, node: str) -> Task:

@@ -249,3 +249,38 @@ def test_financiers_signing_at_the_same_moment_move_the_dossier_exactly_once(
     tasks = Task.objects.filter(process_id=application.pk)
     assert tasks.filter(flow_task=ApplicationFlow.await_funding, status=STATUS.DONE).count() == 1
     assert tasks.filter(flow_task=ApplicationFlow.convention).count() == 1
+
+
+def test_clicks_at_once_on_a_first_contact_link_record_one_journey(mel_staff: User) -> None:
+    """The link followed from several tabs at the same instant: one journey, one project;
+    the other clicks find the link used."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.workflows.conftest import confirmation_url, first_contact_data
+
+    commune = Commune.objects.create(insee_code="59998", name="Ville", epci_siren="200093201")
+    commune.postal_codes = "59100"
+    commune.save()
+    Client().post(reverse("workflows:first_contact"), first_contact_data(commune))
+    link = confirmation_url("nadia@example.org")
+    statuses: list[str] = []
+    barrier = threading.Barrier(THREADS)
+
+    def click() -> None:
+        try:
+            client = Client()
+            barrier.wait()
+            page = client.post(link).content.decode()
+            statuses.append("used" if "déjà confirmée" in page else "recorded")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == ["recorded"] + ["used"] * (THREADS - 1)
+    assert Journey.objects.filter(holder__user__email="nadia@example.org").count() == 1

@@ -13,8 +13,8 @@ from django.urls import reverse
 from accounts.models import User
 from applicants.models import Commune, Project
 from tests.conftest import login
-from tests.workflows.conftest import first_contact_data
-from workflows.models import Application, Journey
+from tests.workflows.conftest import first_contact_data, submit_first_contact
+from workflows.models import Application, Journey, PendingFirstContact
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +51,13 @@ def test_the_public_form_refuses_hostile_values_in_french_and_keeps_the_rest(
     assert expected in body.replace("\u202f", " ").replace("&#x27;", "'")
     assert "Benali" in body  # what was typed is shown again
     assert not Journey.objects.exists()
+    assert not PendingFirstContact.objects.exists()  # nothing kept, no link sent
 
 
 def test_the_public_form_accepts_emoji_and_accents(client: Client, roubaix: Commune) -> None:
-    data = first_contact_data(roubaix, title=EMOJI, last_name="Benali-Éléonore")
-    assert _post(client, reverse("workflows:first_contact"), data)
-    assert Journey.objects.get().project.title == EMOJI
+    journey = submit_first_contact(client, roubaix, title=EMOJI, last_name="Benali-Éléonore")
+    assert journey.project.title == EMOJI
+    assert journey.holder.user.last_name == "Benali-Éléonore"
 
 
 @pytest.mark.parametrize(

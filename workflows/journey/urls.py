@@ -6,6 +6,11 @@ from workflows.journey import views
 
 urlpatterns: list[URLPattern] = [
     path("premier-contact/", views.first_contact, name="first_contact"),
+    path(
+        "premier-contact/confirmer/<str:token>/",
+        views.first_contact_confirm,
+        name="first_contact_confirm",
+    ),
     path("parcours/", views.journey_index, name="journey_list"),
     path("parcours/<id:pk>/", views.journey_detail, name="journey_detail"),
     path("parcours/<id:pk>/seances/", views.support_session_add, name="support_session_add"),

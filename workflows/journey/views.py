@@ -10,11 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_visible_or_404
@@ -22,10 +24,13 @@ from accounts.exceptions import ApplicationError
 from accounts.forms import add_application_error
 from accounts.http import AuthenticatedRequest
 from accounts.listing import list_context
+from applicants.models import Commune
+from applicants.selectors.people import person_known
 from applicants.services.territory import outside_mel_links
 from audit.selectors import audit_panel
+from workflows.calendar import add_working_days
 from workflows.engine import task_can_act
-from workflows.journey import messaging, services
+from workflows.journey import messaging, pending, services
 from workflows.journey.filters import JourneyFilter
 from workflows.journey.flows import first_contact_submit
 from workflows.journey.forms import (
@@ -42,7 +47,8 @@ from workflows.journey.selectors import (
     next_deadline,
     open_tasks_of_journey,
 )
-from workflows.models import Journey
+from workflows.journey.services import FirstContactResult
+from workflows.models import Journey, PendingFirstContact
 from workflows.panels import sent_notifications_panel
 from workflows.status.selectors import journey_stage_label
 
@@ -239,37 +245,101 @@ def _errors_text(form: forms.Form) -> str:
 
 
 def first_contact(request: HttpRequest) -> HttpResponse:
-    form = FirstContactForm(request.POST or None)
+    """The public form. A visitor's contact waits until the link e-mailed to the address
+    typed is followed, and the answer is the same whoever owns that address; a signed-in
+    person writing from their own address has proven it, and the contact is recorded now."""
+    user = request.user
+    initial = {"email": user.email} if user.is_authenticated else {}
+    form = FirstContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        contact = services.FirstContact(
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            phone=data["phone"],
-            title=data["title"],
-            summary=data["summary"],
-            sector=data["sector"],
-            stage=data["stage"],
-            needs=data["needs"],
-            commune=data["commune"],
-            address=data["address"],
-            postal_code=data["postal_code"],
-            structure_name=data["structure_name"],
-            siret=data["siret"],
-        )
-        try:
-            result = first_contact_submit(
-                contact=contact, gender=data["gender"], age_band=data["age_band"]
-            )
-        except ApplicationError as error:
-            add_application_error(form, error)
+        answers = pending.first_contact_answers(data)
+        if user.is_authenticated and user.email.casefold() == data["email"].casefold():
+            try:
+                result = first_contact_submit(
+                    contact=pending.first_contact_of(email=user.email, answers=answers),
+                    gender=data["gender"],
+                    age_band=data["age_band"],
+                )
+            except ApplicationError as error:
+                add_application_error(form, error)
+            else:
+                return _first_contact_recorded(request, result)
         else:
-            return render(request, "workflows/first_contact_done.html", {"result": result})
+            held = pending.first_contact_hold(email=data["email"], answers=answers)
+            return render(request, "workflows/first_contact_sent.html", _sent_context(held))
     # Refused for a commune outside the MEL: say where to go, with links.
     outside = form.has_error("commune", "outside_mel")
     return render(
         request,
         "workflows/first_contact.html",
         {"form": form, "outside_mel_links": outside_mel_links() if outside else []},
+    )
+
+
+def _sent_context(held: PendingFirstContact) -> dict[str, Any]:
+    return {
+        "email": held.email,
+        "expires_at": held.expires_at,
+        "hours": settings.FIRST_CONTACT_CONFIRMATION_HOURS,
+        "triage_days": settings.TRIAGE_SLA_WORKING_DAYS,
+    }
+
+
+def first_contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link e-mailed after a public first contact: a page to confirm (a GET changes
+    nothing, so a mail scanner opening the link confirms nothing), then the contact is
+    recorded on POST. A used, expired or unknown link gets a page that says what to do."""
+    held = pending.pending_first_contact_find(token=token)
+    state = pending.link_state(held)
+    if held is None or state is not pending.LinkState.VALID:
+        return _link_page(request, state)
+    if request.method == "POST":
+        try:
+            result = pending.first_contact_confirm(pending=held)
+        except pending.LinkRefused as refused:  # the other of two clicks, or just expired
+            return _link_page(request, refused.state)
+        except ApplicationError as error:
+            return _link_page(request, pending.LinkState.UNKNOWN, error=error.message)
+        return _first_contact_recorded(request, result)
+    return render(
+        request,
+        "workflows/first_contact_confirm.html",
+        {
+            "held": held,
+            "commune": Commune.objects.filter(pk=held.data.get("commune_id")).first(),
+            "known": person_known(email=held.email),
+            "triage_days": settings.TRIAGE_SLA_WORKING_DAYS,
+        },
+    )
+
+
+_LINK_STATUS = {
+    pending.LinkState.USED: 200,  # a second click: the contact is recorded, all is well
+    pending.LinkState.EXPIRED: 410,
+    pending.LinkState.UNKNOWN: 404,
+}
+
+
+def _link_page(request: HttpRequest, state: pending.LinkState, error: str = "") -> HttpResponse:
+    return render(
+        request,
+        "workflows/first_contact_link.html",
+        {"state": state.value, "error": error},
+        status=_LINK_STATUS[state],
+    )
+
+
+def _first_contact_recorded(request: HttpRequest, result: FirstContactResult) -> HttpResponse:
+    user = result.journey.holder.user
+    return render(
+        request,
+        "workflows/first_contact_done.html",
+        {
+            "result": result,
+            "signed_in": request.user.is_authenticated and request.user.pk == user.pk,
+            "has_password": user.has_usable_password(),
+            "answer_by": add_working_days(timezone.now(), settings.TRIAGE_SLA_WORKING_DAYS),
+            "triage_days": settings.TRIAGE_SLA_WORKING_DAYS,
+        },
     )

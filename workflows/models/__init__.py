@@ -15,6 +15,7 @@ from workflows.models.application import (
     FinancingStatus,
     Mandate,
 )
+from workflows.models.first_contact import PendingFirstContact
 from workflows.models.history import StageChange
 from workflows.models.journey import (
     EventKind,
@@ -53,6 +54,7 @@ __all__ = [
     "Orientation",
     "OrientationOutcome",
     "OrientationRule",
+    "PendingFirstContact",
     "PrivateNote",
     "StageChange",
     "SupportConclusion",
