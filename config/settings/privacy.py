@@ -47,10 +47,8 @@ RETENTION_REFUSED_DOSSIER_YEARS = env.int("RETENTION_REFUSED_DOSSIER_YEARS", def
 # 10 years; art. L. 212-2 code du patrimoine for the sorting by the archives) [À CONFIRMER
 # AVEC LE DPO].
 RETENTION_FUNDED_DOSSIER_YEARS = env.int("RETENTION_FUNDED_DOSSIER_YEARS", default=10)
-# Values are added here by the retention rules (one block per rule, with its legal basis).
-
 # First contacts whose e-mailed link was never followed (or was followed: what they held is
 # then in the dossier), deleted this many days after their link expired. Basis: the
-# person's request (pre-contractual steps, art. 6-1-b), nothing left to do once the link is
+# programme's first contact (public-interest task, art. 6-1-e), nothing left to do once the link is
 # dead; the few days let a late "my link expired" call be answered. [À CONFIRMER AVEC LE DPO]
 RETENTION_PENDING_FIRST_CONTACT_DAYS = env.int("RETENTION_PENDING_FIRST_CONTACT_DAYS", default=7)
