@@ -49,6 +49,6 @@ RETENTION_REFUSED_DOSSIER_YEARS = env.int("RETENTION_REFUSED_DOSSIER_YEARS", def
 RETENTION_FUNDED_DOSSIER_YEARS = env.int("RETENTION_FUNDED_DOSSIER_YEARS", default=10)
 # First contacts whose e-mailed link was never followed (or was followed: what they held is
 # then in the dossier), deleted this many days after their link expired. Basis: the
-# programme's first contact (public-interest task, art. 6-1-e), nothing left to do once the link is
-# dead; the few days let a late "my link expired" call be answered. [À CONFIRMER AVEC LE DPO]
+# programme's first contact (public-interest task, art. 6-1-e), nothing left to do once the
+# link is dead; the few days let a late "my link expired" call be answered. [À CONFIRMER AVEC LE DPO]
 RETENTION_PENDING_FIRST_CONTACT_DAYS = env.int("RETENTION_PENDING_FIRST_CONTACT_DAYS", default=7)
