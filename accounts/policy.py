@@ -154,6 +154,10 @@ POLICY: tuple[Rule, ...] = (
     # and MEL staff: the Comité's members and partners read aggregates).
     Rule(L, "applicants.project",             ("aggregate", "extract"),        Scope.ALL),
     Rule(L, "accounts.organisation",          ("view",),                       Scope.MEMBER),
+
+    # The DPO: any person's subject-access export, found by e-mail (each one audited).
+    # Everyone exports their own data from « Mes données personnelles », with no rule.
+    Rule(D, "accounts.user",                  ("export",),                     Scope.ALL),
 )
 # fmt: on
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("pilotage/", include("steering.urls")),
     path("exports/", include("exports.urls")),
     path("donnees-ouvertes/", include("opendata.urls")),
+    path("donnees-personnelles/", include("privacy.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path(
