@@ -139,7 +139,7 @@ def collect(user: User) -> PersonalData:
     data = PersonalData(user=user)
     data.sections["compte"] = rows([user], uid)[0]
     data.sections["adhesions"] = [
-        {"organisation": m.organisation.name, **rows([m], uid)[0]}
+        {**rows([m], uid)[0], "organisation": m.organisation.name}
         for m in Membership.objects.filter(user=user).select_related("organisation")
     ]
     person = Person.objects.filter(pk=uid).first()
