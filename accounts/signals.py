@@ -6,3 +6,8 @@ from django.dispatch import Signal
 # one object were withdrawn: the relationship behind them has ended.
 # Provides: organisation, obj, codenames (the ``<action>_<model>`` withdrawn).
 access_revoked = Signal()
+
+# Sent by ``accounts.services.access_grant_all`` after an organisation's group was granted
+# linked permissions on objects (one signal per call, whatever the number of objects).
+# Provides: organisation, objects.
+access_granted = Signal()

@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.core import checks
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,18 +10,14 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Protection des données personnelles")
 
     def ready(self) -> None:
-        from guardian.models import GroupObjectPermission
-
-        from accounts.signals import access_revoked
+        from accounts.signals import access_granted, access_revoked
 
         from . import receivers
         from .checks import check_privacy_settings
 
         checks.register(check_privacy_settings)
-        post_save.connect(
-            receivers.object_permission_written,
-            sender=GroupObjectPermission,
-            dispatch_uid="privacy.partner_grant_written",
+        access_granted.connect(
+            receivers.organisation_access_granted, dispatch_uid="privacy.partner_grants_written"
         )
         access_revoked.connect(
             receivers.organisation_access_revoked, dispatch_uid="privacy.partner_access_ended"

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 
-def object_permission_written(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    if created and not kwargs.get("raw"):
-        from .sharing import grant_written
+def organisation_access_granted(
+    sender: Any, organisation: Any, objects: Any, **kwargs: Any
+) -> None:
+    from .sharing import grants_written
 
-        grant_written(row=instance)
+    grants_written(organisation=organisation, objects=list(objects))
 
 
 def organisation_access_revoked(sender: Any, organisation: Any, obj: Any, **kwargs: Any) -> None:
     from .sharing import access_ended
 
-    access_ended(group_id=organisation.group_id, obj=obj, codenames=kwargs["codenames"])
+    access_ended(organisation=organisation, obj=obj, codenames=kwargs["codenames"])

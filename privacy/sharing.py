@@ -8,7 +8,7 @@ and a renewed consent puts them back as they were. Nothing is checked on the rea
 one policy table and every page's query count stay as they are.
 
 While the consent is withdrawn, a grant the programme makes anyway (the MEL orients the
-project, a financier is added) is set aside as soon as it is written (``grant_written``), and
+project, a financier is added) is set aside as soon as it is written (``grants_written``), and
 a relationship that ends drops its set-aside rows (``access_ended``), so a renewed consent
 gives back exactly the access the partners would have had.
 
@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.db.models.signals import post_save
 from guardian.models import GroupObjectPermission
 
-from accounts.models import OrganisationKind
+from accounts.models import Organisation, OrganisationKind
 from applicants.models import ConsentPurpose, ConsentRecord, Person, Project, Structure
 from funding.models import FundingLine
 from workflows.models import Application, Journey
@@ -80,20 +80,7 @@ def partner_access_suspend(*, person: Person) -> int:
     """Take away the partners' rows on the person's dossiers, keeping them aside; returns
     how many. The deletion is journalled like any revoke (``audit``)."""
     rows = list(_partner_rows(person))
-    SuspendedGrant.objects.bulk_create(
-        [
-            SuspendedGrant(
-                person=person,
-                group_id=row.group_id,
-                permission_id=row.permission_id,
-                content_type_id=row.content_type_id,
-                object_pk=row.object_pk,
-            )
-            for row in rows
-        ],
-        ignore_conflicts=True,
-    )
-    GroupObjectPermission.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    _set_aside(person.pk, rows)
     return len(rows)
 
 
@@ -118,39 +105,80 @@ def partner_access_restore(*, person: Person) -> int:
     return len(rows)
 
 
-def _owner_of(obj: models.Model | None) -> int | None:
-    if isinstance(obj, FundingLine):
-        return Application.objects.filter(pk=obj.dossier_id).values_list("holder_id", flat=True)[0]
-    if isinstance(obj, Project | Structure | Journey | Application):
-        return obj.holder_id
-    return None
-
-
-def grant_written(*, row: GroupObjectPermission) -> None:
-    """A partner's row written while the holder's consent is withdrawn is set aside at once."""
-    if not sharing_is_consent():
-        return
-    if row.group.organisation.kind not in PARTNER_KINDS:
-        return
-    holder_id = _owner_of(row.content_object)
-    if holder_id is None:
-        return
-    person = Person.objects.get(pk=holder_id)
-    if not sharing_withdrawn(person):
-        return
-    SuspendedGrant.objects.get_or_create(
-        group_id=row.group_id,
-        permission_id=row.permission_id,
-        object_pk=row.object_pk,
-        defaults={"person": person, "content_type_id": row.content_type_id},
+def _holders_of(objects: list[models.Model]) -> dict[int, list[models.Model]]:
+    """The objects of each holder (person id); a funding line's holder costs one query."""
+    found: dict[int, list[models.Model]] = {}
+    lines = [obj for obj in objects if isinstance(obj, FundingLine)]
+    line_holders = dict(
+        Application.objects.filter(pk__in=[line.dossier_id for line in lines]).values_list(
+            "pk", "holder_id"
+        )
+        if lines
+        else []
     )
-    GroupObjectPermission.objects.filter(pk=row.pk).delete()
+    for obj in objects:
+        if isinstance(obj, FundingLine):
+            holder_id = line_holders.get(obj.dossier_id)
+        elif isinstance(obj, Project | Structure | Journey | Application):
+            holder_id = obj.holder_id
+        else:
+            continue
+        if holder_id is not None:
+            found.setdefault(holder_id, []).append(obj)
+    return found
 
 
-def access_ended(*, group_id: int, obj: models.Model, codenames: list[str]) -> None:
+def _withdrawn_among(person_ids: list[int]) -> set[int]:
+    """Those of ``person_ids`` whose latest word on partner sharing is a withdrawal."""
+    latest: dict[int, bool] = {}
+    records = ConsentRecord.objects.filter(
+        person_id__in=person_ids, purpose=ConsentPurpose.SHARE_WITH_PARTNERS
+    ).values_list("person_id", "granted")  # newest first (the model's ordering)
+    for person_id, granted in records:
+        latest.setdefault(person_id, granted)
+    return {person_id for person_id, granted in latest.items() if not granted}
+
+
+def grants_written(*, organisation: Organisation, objects: list[models.Model]) -> None:
+    """A partner's rows written while the holder's consent is withdrawn are set aside at
+    once: one query to know, whatever the number of objects (none for other organisations)."""
+    if not sharing_is_consent() or organisation.kind not in PARTNER_KINDS:
+        return
+    by_holder = _holders_of(objects)
+    withdrawn = _withdrawn_among(list(by_holder)) if by_holder else set()
+    for person_id in withdrawn:
+        condition = Q(pk__in=[])
+        for obj in by_holder[person_id]:
+            condition |= Q(
+                content_type=ContentType.objects.get_for_model(obj), object_pk=str(obj.pk)
+            )
+        rows = GroupObjectPermission.objects.filter(condition, group_id=organisation.group_id)
+        _set_aside(person_id, list(rows))
+
+
+def _set_aside(person_id: int, rows: list[GroupObjectPermission]) -> None:
+    SuspendedGrant.objects.bulk_create(
+        [
+            SuspendedGrant(
+                person_id=person_id,
+                group_id=row.group_id,
+                permission_id=row.permission_id,
+                content_type_id=row.content_type_id,
+                object_pk=row.object_pk,
+            )
+            for row in rows
+        ],
+        ignore_conflicts=True,
+    )
+    GroupObjectPermission.objects.filter(pk__in=[row.pk for row in rows]).delete()
+
+
+def access_ended(*, organisation: Organisation, obj: models.Model, codenames: list[str]) -> None:
     """A relationship ended: its rows set aside must not come back on a renewed consent."""
+    if organisation.kind not in PARTNER_KINDS:
+        return
     SuspendedGrant.objects.filter(
-        group_id=group_id,
+        group_id=organisation.group_id,
         content_type=ContentType.objects.get_for_model(obj),
         object_pk=str(obj.pk),
         permission__codename__in=codenames,
