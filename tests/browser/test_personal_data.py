@@ -39,7 +39,11 @@ def test_the_notice_and_my_data_pages_pass_axe_and_the_export_downloads(
     audit_page(page)
     assert page.get_by_role("link", name="Partager de nouveau mon dossier").count() == 1
 
-    press(page.get_by_role("link", name="écrivez à la ou au délégué·e à la protection des données").first)
+    press(
+        page.get_by_role(
+            "link", name="écrivez à la ou au délégué·e à la protection des données"
+        ).first
+    )
     audit_page(page)
     press(page.get_by_role("button", name="Envoyer ma demande"))  # empty: errors, kept
     assert page.title().startswith("Erreur")
@@ -48,7 +52,9 @@ def test_the_notice_and_my_data_pages_pass_axe_and_the_export_downloads(
 
 
 def test_the_dpo_export_page_passes_axe(page: Any, applicant_a: User) -> None:
-    dpo = add_member(make_organisation("DPO de la MEL", OrganisationKind.DPO), "dpo@mel.example.org")
+    dpo = add_member(
+        make_organisation("DPO de la MEL", OrganisationKind.DPO), "dpo@mel.example.org"
+    )
     login(page, dpo)
     page.goto("/donnees-personnelles/dpo/")
     audit_page(page)

@@ -45,7 +45,8 @@ def _has_block(client: Client, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 200, url
     page = response.content.decode()
-    assert BLOCK in page and NOTICE_LINK in page, url
+    assert BLOCK in page, url
+    assert NOTICE_LINK in page, url
 
 
 def test_every_form_template_that_collects_personal_data_includes_the_notice_block() -> None:

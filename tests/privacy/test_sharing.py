@@ -46,7 +46,9 @@ def test_withdrawal_hides_the_dossier_from_the_incubator_and_renewal_gives_it_ba
 ) -> None:
     person = dossiers.a.holder
     assert all(_sees(client, incubator_x_member, url) for url in _pages(dossiers))
-    before = set(GroupObjectPermission.objects.values_list("group_id", "permission_id", "object_pk"))
+    before = set(
+        GroupObjectPermission.objects.values_list("group_id", "permission_id", "object_pk")
+    )
     listed_before = _listed(client, incubator_x_member, TITLE_A)
     assert listed_before
 
@@ -123,7 +125,8 @@ def test_under_public_task_the_page_explains_the_right_to_object(
     settings.PARTNER_SHARING_LEGAL_BASIS = "public_task"  # type: ignore[attr-defined]
     login(client, dossiers.holder_a)
     page = client.get(reverse("privacy:my_data")).content.decode()
-    assert "article 21" in page and "ne dépend pas d" in page
+    assert "article 21" in page
+    assert "ne dépend pas d" in page
     assert client.get(reverse("privacy:sharing")).status_code == 403
     assert client.post(reverse("privacy:sharing"), {"granted": "0"}).status_code == 403
     assert not ConsentRecord.objects.filter(purpose=ConsentPurpose.SHARE_WITH_PARTNERS).exists()
@@ -134,7 +137,8 @@ def test_the_applicant_withdraws_from_the_page_after_reading_what_it_means(
 ) -> None:
     login(client, dossiers.holder_a)
     page = client.get(reverse("privacy:sharing")).content.decode()
-    assert "ne verra plus votre dossier" in page and "continue d'instruire" in page
+    assert "ne verra plus votre dossier" in page
+    assert "continue d'instruire" in page
     response = client.post(reverse("privacy:sharing"), {"granted": "0"})
     assert response.status_code == 302
     url = reverse("applicants:project_detail", args=[dossiers.a.project_id])
