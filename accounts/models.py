@@ -58,6 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
         ordering = ["last_name", "first_name", "email"]
+        permissions = [("export_user", _("Exporter les données personnelles d'une personne"))]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

@@ -158,6 +158,9 @@ POLICY: tuple[Rule, ...] = (
     # The MEL's data-protection officer: the retention rules, what is due and what each
     # night's run did (privacy/retention), and a dry run on demand. No dossier.
     Rule(D, "privacy.retentionrun",           ("view", "simulate"),            Scope.ALL),
+    # The DPO: any person's subject-access export, found by e-mail (each one audited).
+    # Everyone exports their own data from « Mes données personnelles », with no rule.
+    Rule(D, "accounts.user",                  ("export",),                     Scope.ALL),
 )
 # fmt: on
 

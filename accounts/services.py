@@ -22,6 +22,7 @@ from .models import Membership, MembershipRole, Organisation, OrganisationKind, 
 from .permissions import permission_for
 from .policy import PERSONA_OF_KIND, assigned_actions, linked_actions, model_wide_perms
 from .selectors import user_personas
+from .signals import access_granted, access_revoked
 
 
 def _unique_slug(name: str) -> str:
@@ -150,6 +151,10 @@ def access_grant_all(*, organisation: Organisation, grants: list[Grant]) -> None
         codenames = [f"{action}_{obj._meta.model_name}" for action in chosen]
         wanted.append((obj, [permission_for(content_type, c) for c in codenames]))
     _grant_to_group(organisation.group, wanted)
+    # A holder who withdrew their consent to partner sharing keeps it withdrawn (privacy).
+    access_granted.send(
+        sender=Organisation, organisation=organisation, objects=[obj for obj, _ in grants]
+    )
 
 
 def _grant_to_group(group: Group, wanted: list[tuple[models.Model, list[Permission]]]) -> None:
@@ -189,8 +194,14 @@ def access_revoke(
 ) -> None:
     """Withdraw linked permissions (all of them by default) of the group on one object."""
     allowed = linked_actions(PERSONA_OF_KIND[organisation.kind], obj._meta.label_lower)
-    for action in allowed if actions is None else actions:
+    chosen = allowed if actions is None else actions
+    for action in chosen:
         remove_perm(_perm(obj, action), organisation.group, obj)
+    # Rows set aside elsewhere (a withdrawn consent: privacy.sharing) must not come back.
+    codenames = [f"{action}_{obj._meta.model_name}" for action in chosen]
+    access_revoked.send(
+        sender=Organisation, organisation=organisation, obj=obj, codenames=codenames
+    )
 
 
 def access_assign(*, user: User, obj: models.Model, actions: tuple[str, ...]) -> None:

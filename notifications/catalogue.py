@@ -45,6 +45,7 @@ class Event(models.TextChoices):
     FINANCIER_DECISION = "financier_decision", "Décision d'un financeur sur votre projet"
     CONVENTION_READY = "convention_ready", "Subvention accordée : convention à signer"
     DOSSIER_REMINDER = "dossier_reminder", "Relance : votre dossier attend votre action"
+    PERSONAL_DATA_REQUEST = "personal_data_request", "Demande sur des données personnelles"
 
 
 @dataclass(frozen=True)
@@ -106,4 +107,5 @@ CATALOGUE: dict[Event, Spec] = {
         True,
     ),
     Event.DOSSIER_REMINDER: Spec("Relance : « {{ title }} » attend votre action", True),
+    Event.PERSONAL_DATA_REQUEST: Spec("Demande sur des données personnelles : {{ topic }}", True),
 }

@@ -347,6 +347,8 @@ def targets(w: World) -> dict[str, list[tuple[list[Any], frozenset[str]]]]:
         "api:v1:decision-detail": [([Deliberation.objects.get(application=a).pk], app[0][1])],
         "api:v1:funding-line-detail": [([line.pk], STAFF | {"financier_f"})],
         "api:v1:tranche-detail": [([999999], frozenset())],  # no tranche yet: 404 for all
+        # The information notice: every published version is public.
+        "privacy:notice_version": [(["2026-11"], EVERYONE), (["2026-12"], EVERYONE)],
     }
 
 
@@ -395,6 +397,17 @@ LIST_PAGES = {
     # Personal data: the retention rules and runs, and the dry run (POST only).
     "privacy:retention": DPO,
     "privacy:retention_simulate": DPO,
+    # Personal data: the notice is public; « Mes données personnelles » is about the
+    # signed-in person only (tests/privacy); the export of anyone by e-mail is the DPO's
+    # (``accounts.export_user``: the DPO and the administrator).
+    "privacy:notice": EVERYONE,
+    "privacy:my_data": SIGNED_IN,
+    "privacy:my_data_export": SIGNED_IN,  # POST only: one's own export
+    "privacy:sharing": frozenset({"holder_a", "holder_b"}),
+    "privacy:newsletter": SIGNED_IN,  # POST only; refused to non-applicants
+    "privacy:dpo_request": SIGNED_IN,
+    "privacy:dpo_search": DPO,
+    "privacy:dpo_export": DPO,  # POST only
 }
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
 from applicants.models import ConsentPurpose, ConsentRecord, Person
-
-PRIVACY_NOTICE_VERSION = "2026-11"
 
 
 @transaction.atomic
@@ -67,9 +66,14 @@ def consent_record(
     person: Person,
     purpose: ConsentPurpose,
     granted: bool,
-    text_version: str = PRIVACY_NOTICE_VERSION,
+    text_version: str | None = None,
 ) -> ConsentRecord:
-    """Append a consent decision; the latest row per purpose is the one in force."""
+    """Append a consent decision; the latest row per purpose is the one in force. It names
+    the information notice the person was shown: the one in force by default
+    (``PRIVACY_NOTICE_VERSION``, whose texts are in ``privacy.notices``)."""
     return ConsentRecord.objects.create(
-        person=person, purpose=purpose, granted=granted, text_version=text_version
+        person=person,
+        purpose=purpose,
+        granted=granted,
+        text_version=text_version or settings.PRIVACY_NOTICE_VERSION,
     )

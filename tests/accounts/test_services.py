@@ -188,9 +188,10 @@ def test_granting_on_several_objects_costs_two_queries_and_skips_what_is_held(
     before = AuditRecord.objects.filter(action=AuditAction.GRANT).count()
     # The rows held and the insert; the project's journey, named by its journal record; the
     # journal: on PostgreSQL one guarded insert per record (this test's transaction already
-    # knows the head from the grants above), on SQLite a head read and an insert each.
+    # knows the head from the grants above), on SQLite a head read and an insert each; and
+    # one read of the holders' consent to partner sharing (privacy.sharing).
     journal = 2 if connection.vendor == "postgresql" else 4
-    with django_assert_num_queries(2 + 1 + journal):
+    with django_assert_num_queries(2 + 1 + journal + 1):
         access_grant_all(
             organisation=organisation,
             grants=[(project_a, None), (structure, ("view",))],
