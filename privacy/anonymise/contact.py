@@ -16,7 +16,7 @@ from accounts.models import Membership, User
 from applicants.models import Person, Project, Structure
 from audit.services import audit_identities_erase
 from documents.models import Document
-from workflows.models import Application, Journey
+from workflows.models import Application, Journey, PendingFirstContact
 
 from .files import documents_erase
 from .journal import journal
@@ -86,8 +86,10 @@ def _person_delete_if_alone(person_id: int) -> int:
     )
     if not alone:
         return 0
-    # Before the address changes: sign-ins typed with it are forgotten with the account.
+    # Before the address changes: sign-ins typed with it are forgotten with the account,
+    # and so are the public form's submissions made with it.
     audit_identities_erase(user_ids=[person_id])
+    PendingFirstContact.objects.filter(email__iexact=user.email).delete()
     identity_scrub(user)  # revokes written to the trail by the cascade name nobody
     admin_log_scrub([user, *Person.objects.filter(pk=person_id)])
     documents_erase(Document.objects.filter(owner=user))

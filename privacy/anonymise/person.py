@@ -25,6 +25,7 @@ from applicants.models import Person
 from audit.services import audit_identities_erase
 from documents.models import Document
 from notifications.models import Notification, Preference
+from workflows.models import PendingFirstContact
 
 from .files import documents_erase
 from .holders import structures_scrub
@@ -116,6 +117,8 @@ def _access_remove(user: User, old_email: str) -> int:
         permission.delete()  # one by one: the audit trail records each revoke
         count += 1
     count += _sign_in_records_delete(old_email)
+    # Submissions of the public form with this address (waiting for, or past, their link).
+    count += PendingFirstContact.objects.filter(email__iexact=old_email).delete()[0]
     return count
 
 

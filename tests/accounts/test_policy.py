@@ -29,8 +29,12 @@ def test_only_mel_staff_hold_model_wide_view_permissions_on_the_programme() -> N
         rule.persona for rule in POLICY if rule.scope == Scope.ALL and "view" in rule.actions
     }
     assert holders == {Persona.MEL_STAFF, Persona.DPO}
-    # The DPO reads the retention runs, nothing of the dossiers.
-    assert [r.model for r in POLICY if r.persona == Persona.DPO] == ["privacy.retentionrun"]
+    # The DPO reads the retention runs and exports a person's own data on request (each
+    # export audited); nothing of the dossiers.
+    assert [r.model for r in POLICY if r.persona == Persona.DPO] == [
+        "privacy.retentionrun",
+        "accounts.user",
+    ]
 
 
 def test_each_organisation_group_holds_exactly_its_model_wide_permissions() -> None:
