@@ -34,6 +34,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Connexion")
     LOGIN_FAILED = "login_failed", _("Échec de connexion")
     LOGOUT = "logout", _("Déconnexion")
+    MEMBERSHIP = "membership", _("Appartenance à une organisation")
 
 
 class AppendOnlyError(Exception):

@@ -45,6 +45,7 @@ class Event(models.TextChoices):
     FINANCIER_DECISION = "financier_decision", "Décision d'un financeur sur votre projet"
     CONVENTION_READY = "convention_ready", "Subvention accordée : convention à signer"
     DOSSIER_REMINDER = "dossier_reminder", "Relance : votre dossier attend votre action"
+    MEMBERSHIP_CHANGED = "membership_changed", "Changement dans les membres d'une organisation"
 
 
 @dataclass(frozen=True)
@@ -106,4 +107,5 @@ CATALOGUE: dict[Event, Spec] = {
         True,
     ),
     Event.DOSSIER_REMINDER: Spec("Relance : « {{ title }} » attend votre action", True),
+    Event.MEMBERSHIP_CHANGED: Spec("{{ organisation }} : {{ headline }}", False),
 }
