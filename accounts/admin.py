@@ -210,6 +210,11 @@ class MembershipInline(admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return super().get_queryset(request).select_related("user")
 
+    @admin.display(description="adresse e-mail du membre")
+    def email(self, obj: Membership) -> str:
+        """Shown when the rows are read-only (an editable row has the form's field)."""
+        return obj.user.email
+
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         formset.actor = request.user  # a class made for this request

@@ -12,6 +12,7 @@ from django.conf import settings
 from accounts.models import Organisation, OrganisationKind, User
 from funding.formatting import format_euros
 from funding.models import FundingLine, LineState
+from workflows.application.selectors import application_instructor_ids
 from workflows.application.services import programme
 from workflows.models import Application, FinancingStatus
 
@@ -120,3 +121,24 @@ def application_countersign_warnings(*, application: Application) -> list[str]:
         for financier in financiers
         if len(signatory_ids(organisation=financier)) < 2
     ]
+
+
+def instructor_refusal(*, line: FundingLine, actor: User, countersign: bool = False) -> str:
+    """Why ``actor`` may not decide (or countersign) ``line``: they instructed its dossier
+    (separation of duties), with who else may act ("" if they did not instruct it)."""
+    instructors = application_instructor_ids(application_id=line.dossier_id)
+    if actor.pk not in instructors:
+        return ""
+    others = signatory_ids(organisation=line.organisation) - instructors - {actor.pk}
+    if countersign and line.first_signer_id is not None:
+        others.discard(line.first_signer_id)
+    act = "la seconde signature" if countersign else "la décision"
+    refusal = f"Vous avez instruit ce dossier : {act} revient à un·e autre signataire du financeur."
+    names = sorted(str(user) for user in User.objects.filter(pk__in=others))
+    if names:
+        return f"{refusal} Peuvent signer : {', '.join(names)}."
+    return (
+        f"{refusal} Personne d'autre chez {line.organisation} ne peut signer aujourd'hui : "
+        "demandez au service des habilitations de la MEL d'ajouter un·e signataire, ou à "
+        "l'équipe de la MEL de retirer la ligne."
+    )
