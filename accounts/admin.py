@@ -152,7 +152,7 @@ class MembershipFormSet(BaseInlineFormSet):
         for form in self.forms:
             if not hasattr(form, "cleaned_data"):
                 continue
-            deleted = self.can_delete and self._should_delete_form(form)
+            deleted = self.can_delete and self._should_delete_form(form)  # type: ignore[attr-defined]
             for action, user in membership_changes(form, deleted=deleted):
                 try:
                     membership_check(
@@ -216,7 +216,7 @@ class MembershipInline(admin.TabularInline):
         return obj.user.email
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
+        formset: Any = super().get_formset(request, obj, **kwargs)
         formset.actor = request.user  # a class made for this request
         return formset
 
@@ -247,7 +247,7 @@ class MembershipAdminForm(MembershipForm):
             self.fields["email"].disabled = True
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         user = cleaned.get("email")
         organisation = (
             self.instance.organisation if self.instance.pk else cleaned.get("organisation")
@@ -289,7 +289,7 @@ class MembershipAdmin(admin.ModelAdmin):
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form: Any = super().get_form(request, obj, change=change, **kwargs)
         form.actor = request.user  # a class made for this request
         return form
 

@@ -233,7 +233,7 @@ def personas_with(perm: str) -> dict[Persona, Scope]:
 def membership_perms(kind: str, action: str) -> tuple[str, ...]:
     """Every permission needed to ``action`` ("add", "change" or "delete") a membership of an
     organisation of ``kind`` (see the module docstring)."""
-    needed = (f"accounts.{action}_membership",)
+    needed: tuple[str, ...] = (f"accounts.{action}_membership",)
     if kind in RESTRICTED_MEMBERSHIP_KINDS:
         needed += ("accounts.manage_restricted_membership",)
     return needed

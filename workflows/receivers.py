@@ -1,10 +1,10 @@
-"""Thin receivers of the workflows app: each hands over to ``workflows.notify``."""
+"""Thin receivers of the workflows app: each hands over to ``workflows.notify_members``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from workflows import notify
+from workflows import notify_members
 
 
 def membership_changed(sender: Any, *, by: Any, **kwargs: Any) -> None:
@@ -12,7 +12,7 @@ def membership_changed(sender: Any, *, by: Any, **kwargs: Any) -> None:
     Changes the platform makes itself (the demo seed, a command) are audited, not told."""
     if by is None:
         return
-    notify.membership_changed(
+    notify_members.membership_changed(
         organisation=kwargs["organisation"],
         user=kwargs["user"],
         change=kwargs["change"],

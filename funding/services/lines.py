@@ -137,8 +137,9 @@ def funding_line_decide(
                 f"Cette décision ne peut pas être enregistrée : au-delà de "
                 f"{format_euros(second_signature_above())}, un·e second·e membre de "
                 f"{line.organisation} doit contresigner, et personne d'autre que vous ne peut le "
-                f"faire. Accordez au plus {format_euros(second_signature_above())}, ou demandez à "
-                "l'équipe de la MEL d'ajouter un·e second·e signataire à votre organisation.",
+                f"faire. Accordez au plus {format_euros(second_signature_above())}, ou demandez au "
+                "service des habilitations de la MEL d'ajouter un·e second·e signataire à votre "
+                "organisation.",
                 field="amount",
             )
         line.decided_amount = amount

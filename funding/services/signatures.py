@@ -72,7 +72,8 @@ def organisation_countersign_warnings(*, organisation: Organisation) -> list[str
     warnings = [
         f"{organisation.name} n'a que {who} : ses décisions au-delà de "
         f"{format_euros(second_signature_above())} ne pourront pas être contresignées. "
-        "Ajoutez un·e second·e membre pour qu'elles puissent l'être."
+        "Demandez au service des habilitations de la MEL d'y ajouter un·e second·e membre "
+        "pour qu'elles puissent l'être."
     ]
     warnings += [
         f"Ligne bloquée : « {line.dossier.project.title} », "
@@ -93,9 +94,9 @@ def decision_countersign_problem(*, line: FundingLine, actor: User) -> str:
     return (
         f"Au-delà de {format_euros(second_signature_above())}, un·e second·e membre de "
         f"{line.organisation} doit contresigner, et personne d'autre que vous ne peut le faire. "
-        f"Accordez au plus {format_euros(second_signature_above())}, ou demandez à l'équipe "
-        "de la MEL d'ajouter un·e second·e signataire à votre organisation : la ligne vous "
-        "attend."
+        f"Accordez au plus {format_euros(second_signature_above())}, ou demandez au service "
+        "des habilitations de la MEL d'ajouter un·e second·e signataire à votre organisation : "
+        "la ligne vous attend."
     )
 
 
@@ -117,7 +118,8 @@ def application_countersign_warnings(*, application: Application) -> list[str]:
     return [
         f"{financier.name} n'a pas deux membres actifs pour signer : un financement de plus "
         f"de {format_euros(second_signature_above())} qu'il accorderait ne pourrait pas être "
-        "contresigné. Ajoutez-lui un·e second·e membre avant que la ligne lui soit transmise."
+        "contresigné. Demandez au service des habilitations de la MEL de lui ajouter un·e "
+        "second·e membre avant que la ligne lui soit transmise."
         for financier in financiers
         if len(signatory_ids(organisation=financier)) < 2
     ]

@@ -7,6 +7,7 @@ change page, deletion) — and the attempts that must fail are counted: 0 succes
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -90,21 +91,23 @@ def test_mel_staff_cannot_put_anyone_in_a_financier_or_a_committee_by_any_path(
             attempts += [
                 (
                     f"service add {person.email} to {organisation}",
-                    lambda o=organisation, p=person: membership_add(
-                        organisation=o, user=p, by=mel_staff
-                    ),
+                    partial(membership_add, organisation=organisation, user=person, by=mel_staff),
                 ),
                 (
                     f"membership admin add {person.email} to {organisation}",
-                    lambda o=organisation, p=person: client.post(
+                    partial(
+                        client.post,
                         reverse("admin:accounts_membership_add"),
-                        {"organisation": o.pk, "email": p.email, "role": "member"},
+                        {"organisation": organisation.pk, "email": person.email, "role": "member"},
                     ),
                 ),
                 (
                     f"organisation inline add {person.email} to {organisation}",
-                    lambda o=organisation, p=person: _org_change(
-                        client, o, [{"email": p.email, "role": "member"}]
+                    partial(
+                        _org_change,
+                        client,
+                        organisation,
+                        [{"email": person.email, "role": "member"}],
                     ),
                 ),
             ]
