@@ -11,7 +11,9 @@ from functools import partial
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.exceptions import PolicyViolation
@@ -277,3 +279,20 @@ def test_the_habilitations_service_works_in_the_admin_and_reads_no_dossier(
     login(client, access_admin)
     assert client.get(reverse("admin:accounts_membership_changelist")).status_code == 200
     assert client.get(reverse("admin:applicants_project_changelist")).status_code == 403
+
+
+def test_the_membership_list_costs_the_same_queries_whatever_its_length(
+    client: Client, access_admin: User, financier_f: Organisation, financier_member: User
+) -> None:
+    login(client, access_admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("admin:accounts_membership_changelist"))
+            assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    small = queries()
+    for _ in range(12):
+        membership_add(organisation=financier_f, user=UserFactory.create(), by=access_admin)
+    assert queries() == small
