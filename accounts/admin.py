@@ -17,10 +17,13 @@ from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 
+from .exceptions import PolicyViolation
 from .fields import PASSWORD_MAX_LENGTH, bounded_formfield, with_max_length
-from .models import Membership, Organisation, User
+from .models import Membership, Organisation, OrganisationKind, User
+from .policy import membership_perms
 from .services import (
     membership_add,
+    membership_check,
     membership_remove,
     organisation_create,
     organisation_set_active,
@@ -112,7 +115,54 @@ class MembershipForm(forms.ModelForm):
         return user
 
 
+def membership_changes(form: MembershipForm, *, deleted: bool) -> list[tuple[str, User]]:
+    """What saving one membership form would do: (add | change | delete, whose membership)."""
+    existing = form.instance if form.instance.pk else None
+    if deleted:
+        return [("delete", existing.user)] if existing is not None else []
+    if not form.has_changed() or "email" not in form.cleaned_data:
+        return []
+    user = form.cleaned_data["email"]
+    if existing is None:
+        return [("add", user)]
+    if existing.user_id != user.pk:
+        return [("delete", existing.user), ("add", user)]
+    return [("change", user)]
+
+
+def may_manage_members(user: Any, kind: str | None, action: str) -> bool:
+    """Whether ``user`` may ``action`` memberships of organisations of ``kind`` (a kind still
+    to choose when ``None``: each row is then checked before it is saved)."""
+    if kind is None:
+        return bool(user.has_perm(f"accounts.{action}_membership"))
+    return all(user.has_perm(perm) for perm in membership_perms(kind, action))
+
+
 class MembershipFormSet(BaseInlineFormSet):
+    # Who is editing: set for each request by ``MembershipInline.get_formset``.
+    actor: Any = None
+
+    def clean(self) -> None:
+        """Refuse, before anything is saved, the rows the editor may not change: their own
+        membership, or one of an organisation whose members the policy does not give them."""
+        super().clean()
+        if self.actor is None:
+            return
+        refusals: list[str] = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            deleted = self.can_delete and self._should_delete_form(form)  # type: ignore[attr-defined]
+            for action, user in membership_changes(form, deleted=deleted):
+                try:
+                    membership_check(
+                        organisation=self.instance, user=user, action=action, by=self.actor
+                    )
+                except PolicyViolation as refused:
+                    refusals.append(refused.message)
+        if refusals:
+            raise forms.ValidationError(sorted(set(refusals)))
+
     def save_through_services(self, organisation: Organisation) -> None:
         """Apply the formset with membership_add/membership_remove, keeping groups in step.
 
@@ -124,19 +174,22 @@ class MembershipFormSet(BaseInlineFormSet):
         self.deleted_objects: list[Membership] = []
         for form in self.deleted_forms:
             if form.instance.pk:
-                membership_remove(membership=form.instance)
+                membership_remove(membership=form.instance, by=self.actor)
                 self.deleted_objects.append(form.instance)
         for form in self.forms:
             if form in self.deleted_forms or not form.has_changed():
                 continue
+            if "email" not in form.cleaned_data:
+                continue  # a row shown read-only (its organisation's members are not theirs)
             self._save_form(form, organisation)
 
     def _save_form(self, form: MembershipForm, organisation: Organisation) -> None:
         user, role = form.cleaned_data["email"], form.cleaned_data["role"]
         existing = form.instance if form.instance.pk else None
         if existing is not None and existing.user_id != user.pk:
-            membership_remove(membership=existing)  # the row now names someone else
-        membership = membership_add(organisation=organisation, user=user, role=role)
+            # the row now names someone else
+            membership_remove(membership=existing, by=self.actor)
+        membership = membership_add(organisation=organisation, user=user, role=role, by=self.actor)
         if existing is None:
             self.new_objects.append(membership)
         else:
@@ -144,6 +197,9 @@ class MembershipFormSet(BaseInlineFormSet):
 
 
 class MembershipInline(admin.TabularInline):
+    """An organisation's members. Those of financiers, committees and the MEL's own
+    functions are read-only to whoever the policy does not let change them."""
+
     model = Membership
     form = MembershipForm
     formset = MembershipFormSet
@@ -153,6 +209,122 @@ class MembershipInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return super().get_queryset(request).select_related("user")
+
+    @admin.display(description="adresse e-mail du membre")
+    def email(self, obj: Membership) -> str:
+        """Shown when the rows are read-only (an editable row has the form's field)."""
+        return obj.user.email
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset: Any = super().get_formset(request, obj, **kwargs)
+        formset.actor = request.user  # a class made for this request
+        return formset
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_manage_members(request.user, obj and obj.kind, "add")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_manage_members(request.user, obj and obj.kind, "change")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return may_manage_members(request.user, obj and obj.kind, "delete")
+
+
+class MembershipAdminForm(MembershipForm):
+    """One membership on its own page: the organisation and the person when it is added,
+    only the role afterwards."""
+
+    # Who is editing: set for each request by ``MembershipAdmin.get_form``.
+    actor: Any = None
+
+    class Meta:
+        model = Membership
+        fields = ("organisation", "role")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["email"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        user = cleaned.get("email")
+        organisation = (
+            self.instance.organisation if self.instance.pk else cleaned.get("organisation")
+        )
+        if user is None or organisation is None or self.actor is None:
+            return cleaned
+        try:
+            membership_check(
+                organisation=organisation,
+                user=user,
+                action="change" if self.instance.pk else "add",
+                by=self.actor,
+            )
+        except PolicyViolation as refused:
+            raise forms.ValidationError(refused.message) from None
+        return cleaned
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Memberships one by one, for the habilitations service (every organisation) and MEL
+    staff (the partners' organisations): through ``accounts.services``, audited and told."""
+
+    form = MembershipAdminForm
+    list_display = ("user", "organisation", "kind", "role", "joined_at")
+    list_filter = ("organisation__kind", "role")
+    list_select_related = ("user", "organisation")
+    search_fields = ("user__email", "user__last_name", "user__first_name", "organisation__name")
+    fields = ("organisation", "email", "role", "joined_at")
+    actions = None  # no bulk delete: each removal goes through the services
+
+    @admin.display(description="type d'organisation", ordering="organisation__kind")
+    def kind(self, obj: Membership) -> str:
+        return obj.organisation.get_kind_display()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("joined_at",) if obj is None else ("organisation", "joined_at")
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form: Any = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user  # a class made for this request
+        return form
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "organisation":
+            kinds = [k for k in OrganisationKind if may_manage_members(request.user, k, "add")]
+            kwargs["queryset"] = Organisation.objects.filter(is_active=True, kind__in=kinds)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.user_id == request.user.pk:
+            return False  # one's own membership: read only
+        return may_manage_members(request.user, obj and obj.organisation.kind, "change")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.user_id == request.user.pk:
+            return False
+        return may_manage_members(request.user, obj and obj.organisation.kind, "delete")
+
+    def save_model(
+        self, request: HttpRequest, obj: Membership, form: forms.ModelForm, change: bool
+    ) -> None:
+        organisation = obj.organisation
+        saved = membership_add(
+            organisation=organisation,
+            user=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+        # The admin goes on with ``obj`` (log entry, redirect): make it the saved row.
+        obj.pk, obj.user, obj.joined_at = saved.pk, saved.user, saved.joined_at
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        membership_remove(membership=obj, by=request.user)  # type: ignore[arg-type]
 
 
 class OrganisationForm(forms.ModelForm):

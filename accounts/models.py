@@ -136,6 +136,14 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("appartenance")
         verbose_name_plural = _("appartenances")
+        # Beyond add/change/delete: the memberships of the organisations that decide, score
+        # or hold power over others (``accounts.policy.RESTRICTED_MEMBERSHIP_KINDS``).
+        permissions = [
+            (
+                "manage_restricted_membership",
+                _("Gérer les membres des financeurs, comités et services sensibles"),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
         ]

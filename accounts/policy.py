@@ -18,6 +18,27 @@ Each rule says that a *persona* may perform *actions* on a *model* within a *sco
   services when the assignment starts, revoked when it ends: a member who declares a
   conflict loses it, which a group grant could not express.
 
+Memberships are rights (a member holds the organisation's grants), so who may change
+them is policy too. ``add``/``change``/``delete`` on ``accounts.membership`` cover the
+organisations of the programme's partners; those of ``RESTRICTED_MEMBERSHIP_KINDS`` also
+need ``manage_restricted`` (``membership_perms``), held by the MEL's habilitations service
+alone (``ACCESS_ADMIN``), never by the programme staff who instruct the dossiers:
+
+- financiers (decide and countersign the money) and the selection committee (scores):
+  the four-eyes rule and the conflict rules protect them from the instructors, who must
+  not be able to join them;
+- the MEL team (instructs every dossier, sees everything), the DPO and the habilitations
+  service itself: each holds power over the others' rights or data, so nobody of them
+  co-opts a colleague.
+
+Programme staff keep the support organisations (they choose and follow the incubators,
+whose staff change often, and a support member only prepares a dossier, which the
+instruction then examines: the committee's automatic conflict already keeps a support
+member from scoring the projects of their structure), the Comité métropolitain (reads the
+aggregates and the meetings staff prepare) and the lab (reads what staff already read,
+pseudonymised). Nobody, whatever their rights, changes their own membership
+(``accounts.services``); every change is audited and told to the organisation.
+
 Committee members reach a dossier only through their own scoring: its task is assigned to
 them, and ``consult`` lets them read the dossier's documents (never its page, never
 ``view``). Everything else is denied. Services refuse to grant anything the table does not allow, the
@@ -65,6 +86,18 @@ PERSONA_OF_KIND: dict[str, Persona] = {
     OrganisationKind.DPO: Persona.DPO,
     OrganisationKind.ACCESS: Persona.ACCESS_ADMIN,
 }
+
+
+# The organisations whose members are chosen by the habilitations service only.
+RESTRICTED_MEMBERSHIP_KINDS: frozenset[str] = frozenset(
+    {
+        OrganisationKind.MEL_TEAM,
+        OrganisationKind.DPO,
+        OrganisationKind.ACCESS,
+        OrganisationKind.FINANCIER,
+        OrganisationKind.COMMITTEE,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -161,6 +194,10 @@ POLICY: tuple[Rule, ...] = (
     # The DPO: any person's subject-access export, found by e-mail (each one audited).
     # Everyone exports their own data from « Mes données personnelles », with no rule.
     Rule(D, "accounts.user",                  ("export",),                     Scope.ALL),
+    # The habilitations service: who belongs to which organisation, the sensitive ones
+    # included (``manage_restricted``); it reads organisations, it does not edit them.
+    Rule(H, "accounts.organisation",          ("view",),                       Scope.ALL),
+    Rule(H, "accounts.membership",            ("view", "add", "change", "delete", "manage_restricted"), Scope.ALL),
 )
 # fmt: on
 
@@ -197,3 +234,12 @@ def allows(persona: Persona, perm: str, scope: Scope) -> bool:
 def personas_with(perm: str) -> dict[Persona, Scope]:
     """For one permission, which personas hold it and within which scope (for docs and tests)."""
     return {rule.persona: rule.scope for rule in POLICY if perm in rule.perms()}
+
+
+def membership_perms(kind: str, action: str) -> tuple[str, ...]:
+    """Every permission needed to ``action`` ("add", "change" or "delete") a membership of an
+    organisation of ``kind`` (see the module docstring)."""
+    needed: tuple[str, ...] = (f"accounts.{action}_membership",)
+    if kind in RESTRICTED_MEMBERSHIP_KINDS:
+        needed += ("accounts.manage_restricted_membership",)
+    return needed

@@ -20,9 +20,23 @@ from guardian.shortcuts import remove_perm
 from .exceptions import ApplicationError, PolicyViolation
 from .models import Membership, MembershipRole, Organisation, OrganisationKind, User
 from .permissions import permission_for
-from .policy import PERSONA_OF_KIND, assigned_actions, linked_actions, model_wide_perms
+from .policy import (
+    PERSONA_OF_KIND,
+    RESTRICTED_MEMBERSHIP_KINDS,
+    assigned_actions,
+    linked_actions,
+    membership_perms,
+    model_wide_perms,
+)
 from .selectors import user_personas
-from .signals import access_granted, access_revoked
+from .signals import (
+    ADDED,
+    REMOVED,
+    ROLE_CHANGED,
+    access_granted,
+    access_revoked,
+    membership_changed,
+)
 
 
 def _unique_slug(name: str) -> str:
@@ -74,12 +88,17 @@ def organisation_set_active(*, organisation: Organisation, active: bool) -> Orga
     return organisation
 
 
+# The MEL functions that work in the admin: the programme team (programme configuration)
+# and the habilitations service (memberships).
+ADMIN_KINDS = (OrganisationKind.MEL_TEAM, OrganisationKind.ACCESS)
+
+
 def _sync_staff_flag(user: User) -> None:
-    # Admin access follows an active membership of the MEL team, never more.
+    # Admin access follows an active membership of those functions, never more.
     staff = (
         user.is_superuser
         or user.memberships.filter(
-            organisation__kind=OrganisationKind.MEL_TEAM, organisation__is_active=True
+            organisation__kind__in=ADMIN_KINDS, organisation__is_active=True
         ).exists()
     )
     if user.is_staff != staff:
@@ -87,33 +106,91 @@ def _sync_staff_flag(user: User) -> None:
         user.save(update_fields=["is_staff"])
 
 
+def membership_check(*, organisation: Organisation, user: User, action: str, by: User) -> None:
+    """Refuse a change of ``user``'s membership of ``organisation`` that ``by`` may not make:
+    their own (whoever they are, administrators included), or one the policy does not give
+    them (``accounts.policy.membership_perms``: the financiers, the committees and the MEL's
+    own functions are the habilitations service's). ``action``: add, change or delete."""
+    if by.pk == user.pk:
+        raise PolicyViolation(
+            "Personne ne modifie sa propre appartenance à une organisation : demandez-le à "
+            "un·e autre gestionnaire du service des habilitations de la MEL."
+        )
+    if all(by.has_perm(perm) for perm in membership_perms(organisation.kind, action)):
+        return
+    if organisation.kind in RESTRICTED_MEMBERSHIP_KINDS:
+        raise PolicyViolation(
+            f"Les membres de « {organisation.name} » ({organisation.get_kind_display()}) sont "
+            "choisis par le service des habilitations de la MEL seulement : adressez-lui "
+            "votre demande."
+        )
+    raise PolicyViolation(f"Vous ne pouvez pas changer les membres de « {organisation.name} ».")
+
+
 @transaction.atomic
 def membership_add(
-    *, organisation: Organisation, user: User, role: MembershipRole | str = MembershipRole.MEMBER
+    *,
+    organisation: Organisation,
+    user: User,
+    role: MembershipRole | str = MembershipRole.MEMBER,
+    by: User | None = None,
 ) -> Membership:
-    """Add a user to an active organisation (idempotent) and to its group."""
+    """Add a user to an active organisation (idempotent; a new role changes it) and to its
+    group. ``by``: who does it, checked by ``membership_check`` (``None`` only for the
+    platform itself: the demo seed, commands, data set up by tests)."""
     if not organisation.is_active:
         raise ApplicationError(
             f"L'organisation « {organisation.name} » est désactivée : réactivez-la d'abord."
         )
-    membership, created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, defaults={"role": role}
-    )
-    if not created and membership.role != role:
-        membership.role = role
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is not None and membership.role == role:
+        user.groups.add(organisation.group)  # nothing changes: the group is only made sure of
+        _sync_staff_flag(user)
+        return membership
+    if by is not None:
+        action = "add" if membership is None else "change"
+        membership_check(organisation=organisation, user=user, action=action, by=by)
+    previous_role = ""
+    if membership is None:
+        membership, _created = Membership.objects.get_or_create(  # a double click: one row
+            user=user, organisation=organisation, defaults={"role": role}
+        )
+    else:
+        previous_role, membership.role = membership.role, role
         membership.save(update_fields=["role"])
     user.groups.add(organisation.group)
     _sync_staff_flag(user)  # MEL staff use the admin for programme configuration
+    membership_changed.send(
+        sender=Membership,
+        organisation=organisation,
+        user=user,
+        change=ROLE_CHANGED if previous_role else ADDED,
+        role=str(role),
+        previous_role=previous_role,
+        by=by,
+    )
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
-    """End a membership: the user loses the organisation's group and its grants at once."""
+def membership_remove(*, membership: Membership, by: User | None = None) -> None:
+    """End a membership: the user loses the organisation's group and its grants at once.
+    ``by`` as for ``membership_add``."""
     user, organisation = membership.user, membership.organisation
+    if by is not None:
+        membership_check(organisation=organisation, user=user, action="delete", by=by)
     membership.delete()
     user.groups.remove(organisation.group)
     _sync_staff_flag(user)
+    membership_changed.send(
+        sender=Membership,
+        organisation=organisation,
+        user=user,
+        change=REMOVED,
+        role=membership.role,
+        previous_role=membership.role,
+        by=by,
+    )
 
 
 def _perm(obj: models.Model, action: str) -> str:

@@ -11,6 +11,7 @@ class AuditConfig(AppConfig):
         from guardian.models import GroupObjectPermission, UserObjectPermission
         from viewflow.workflow.signals import task_finished
 
+        from accounts.signals import membership_changed
         from funding.models import FundingLine
         from reviewers.models import Deliberation
         from workflows.models import Application
@@ -31,6 +32,7 @@ class AuditConfig(AppConfig):
                 sender=model,
                 dispatch_uid=f"audit.revoke.{model.__name__}",
             )
+        membership_changed.connect(receivers.membership_changed, dispatch_uid="audit.membership")
         post_init.connect(
             receivers.application_loaded,
             sender=Application,

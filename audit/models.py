@@ -69,6 +69,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Connexion")
     LOGIN_FAILED = "login_failed", _("Échec de connexion")
     LOGOUT = "logout", _("Déconnexion")
+    MEMBERSHIP = "membership", _("Appartenance à une organisation")
 
 
 class AuditIdentity(models.Model):

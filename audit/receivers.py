@@ -28,6 +28,17 @@ def object_permission_revoked(sender: Any, instance: Any, **kwargs: Any) -> None
     services.audit_object_permission(row=instance, granted=False)
 
 
+def membership_changed(sender: Any, **kwargs: Any) -> None:
+    services.audit_membership(
+        organisation=kwargs["organisation"],
+        user=kwargs["user"],
+        change=kwargs["change"],
+        role=kwargs["role"],
+        previous_role=kwargs["previous_role"],
+        by=kwargs["by"],
+    )
+
+
 def application_loaded(sender: Any, instance: Any, **kwargs: Any) -> None:
     setattr(instance, _LOADED_STAGE, instance.__dict__.get("stage"))
 

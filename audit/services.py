@@ -218,6 +218,41 @@ def audit_object_permission(*, row: Any, granted: bool) -> AuditRecord:
         )
 
 
+# Memberships -----------------------------------------------------------------------------
+
+MEMBERSHIP_VERBS = {"added": "ajoutée", "role_changed": "rôle changé", "removed": "retirée"}
+
+
+def audit_membership(
+    *,
+    organisation: models.Model,
+    user: AbstractBaseUser,
+    change: str,
+    role: str,
+    previous_role: str,
+    by: Actor,
+) -> AuditRecord:
+    """A membership was added, its role changed, or it ended. The person is named by their
+    reference only (``accounts.user:<pk>``), never by name or address."""
+    subject = ref_of(user)
+    kind = getattr(organisation, "get_kind_display", lambda: "")()
+    before = (
+        None if change == "added" else {"organisation": ref_of(organisation), "rôle": previous_role}
+    )
+    after = None if change == "removed" else {"organisation": ref_of(organisation), "rôle": role}
+    return audit_record(
+        action=AuditAction.MEMBERSHIP,
+        actor=by if by is not None else current_actor(),
+        object_ref=subject,
+        summary=(
+            f"Appartenance de {subject} à « {organisation} » ({kind}) : "
+            f"{MEMBERSHIP_VERBS.get(change, change)}."
+        ),
+        before=before,
+        after=after,
+    )
+
+
 # Decisions -------------------------------------------------------------------------------
 
 ELIGIBILITY_OUTCOMES = (ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE)

@@ -96,7 +96,11 @@ class DecideStep(LineStep):
         problem = signatures.decision_countersign_problem(
             line=self.process, actor=self.request.user
         )
-        return super().get_context_data(countersign_problem=problem, **context)
+        return super().get_context_data(
+            countersign_problem=problem,
+            duty_refusal=signatures.instructor_refusal(line=self.process, actor=self.request.user),
+            **context,
+        )
 
     def get_form(self) -> BaseForm:
         # Shown the French way ("12 000,00"), which AmountField reads back unchanged.
@@ -137,6 +141,9 @@ class CountersignStep(LineStep):
             first_signer=line.first_signer,
         )
         return super().get_context_data(
+            duty_refusal=signatures.instructor_refusal(
+                line=line, actor=self.request.user, countersign=True
+            ),
             is_first_signer=first_signer,
             is_countersign=True,
             nobody_to_countersign=alone,

@@ -46,6 +46,7 @@ class Event(models.TextChoices):
     CONVENTION_READY = "convention_ready", "Subvention accordée : convention à signer"
     DOSSIER_REMINDER = "dossier_reminder", "Relance : votre dossier attend votre action"
     PERSONAL_DATA_REQUEST = "personal_data_request", "Demande sur des données personnelles"
+    MEMBERSHIP_CHANGED = "membership_changed", "Changement dans les membres d'une organisation"
 
 
 @dataclass(frozen=True)
@@ -108,4 +109,5 @@ CATALOGUE: dict[Event, Spec] = {
     ),
     Event.DOSSIER_REMINDER: Spec("Relance : « {{ title }} » attend votre action", True),
     Event.PERSONAL_DATA_REQUEST: Spec("Demande sur des données personnelles : {{ topic }}", True),
+    Event.MEMBERSHIP_CHANGED: Spec("{{ organisation }} : {{ headline }}", False),
 }

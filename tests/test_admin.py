@@ -47,7 +47,7 @@ def _url(label: str, view: str) -> str:
 
 
 @pytest.fixture
-def configured(project_a: Project, committee: Organisation) -> None:
+def configured(project_a: Project, committee: Organisation, committee_member: User) -> None:
     """Something on every page: the rules, a project with a QPV finding, a QPV, a session."""
     call_command("load_programme_rules", stdout=StringIO())
     QpvArea.objects.create(code="QN05912M", name="Quartier d'essai", generation=2024)

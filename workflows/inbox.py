@@ -40,6 +40,7 @@ from applicants.selectors.projects import project_search
 from funding.flows import FundingLineFlow
 from funding.models import FundingLine
 from reviewers.models import Scoring
+from workflows.application.selectors import INSTRUCT_PERMISSION
 from workflows.catalogue import FLOWS
 from workflows.models import Application, Journey
 from workflows.pagination import INBOX_COUNT_CAP, CappedPaginator
@@ -101,7 +102,17 @@ def _open_step_branches(user: User) -> list[QuerySet[Task]]:
         pk=OuterRef("process_id"),
         first_signer=user,
     )
-    return [branch.exclude(Exists(signed_by_user)) for branch in branches]
+    # Nor may whoever instructed a dossier decide or countersign its funding lines.
+    instructed_by_user = FundingLine.objects.filter(
+        pk=OuterRef("process_id"),
+        dossier__task__owner=user,
+        dossier__task__status=STATUS.DONE,
+        dossier__task__owner_permission=INSTRUCT_PERMISSION,
+    )
+    return [
+        branch.exclude(Exists(signed_by_user)).exclude(Exists(instructed_by_user))
+        for branch in branches
+    ]
 
 
 def open_tasks_for(*, user: AnyUser) -> QuerySet[Task]:

@@ -20,7 +20,11 @@ from funding.models import (
     FundingLine,
     LineState,
 )
-from funding.services.signatures import countersign_impossible, second_signature_above
+from funding.services.signatures import (
+    countersign_impossible,
+    instructor_refusal,
+    second_signature_above,
+)
 from funding.signals import line_decided
 from reviewers.selectors import latest_deliberation
 from workflows import notify
@@ -105,6 +109,9 @@ def funding_line_decide(
     own line. Above the configured amount a grant waits for a second signatory."""
     if not line.organisation.memberships.filter(user=actor).exists():
         raise ApplicationError("Seul·e un membre de ce financeur peut décider de sa ligne.")
+    refusal = instructor_refusal(line=line, actor=actor)
+    if refusal:
+        raise ApplicationError(refusal)
     if not grant:
         if not reason.strip():
             raise ApplicationError("Motivez le refus de financement.", field="reason")
@@ -130,8 +137,9 @@ def funding_line_decide(
                 f"Cette décision ne peut pas être enregistrée : au-delà de "
                 f"{format_euros(second_signature_above())}, un·e second·e membre de "
                 f"{line.organisation} doit contresigner, et personne d'autre que vous ne peut le "
-                f"faire. Accordez au plus {format_euros(second_signature_above())}, ou demandez à "
-                "l'équipe de la MEL d'ajouter un·e second·e signataire à votre organisation.",
+                f"faire. Accordez au plus {format_euros(second_signature_above())}, ou demandez au "
+                "service des habilitations de la MEL d'ajouter un·e second·e signataire à votre "
+                "organisation.",
                 field="amount",
             )
         line.decided_amount = amount
@@ -173,6 +181,9 @@ def funding_line_countersign(
     """A second member of the same financier confirms the grant, or sends it back."""
     if not line.organisation.memberships.filter(user=actor).exists():
         raise ApplicationError("Seul·e un membre de ce financeur peut contresigner.")
+    refusal = instructor_refusal(line=line, actor=actor, countersign=True)
+    if refusal:
+        raise ApplicationError(refusal)
     if actor.pk == line.first_signer_id:
         raise ApplicationError(
             "Vous avez signé la décision : la seconde signature revient à un·e collègue."

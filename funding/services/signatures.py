@@ -12,6 +12,7 @@ from django.conf import settings
 from accounts.models import Organisation, OrganisationKind, User
 from funding.formatting import format_euros
 from funding.models import FundingLine, LineState
+from workflows.application.selectors import application_instructor_ids
 from workflows.application.services import programme
 from workflows.models import Application, FinancingStatus
 
@@ -71,7 +72,8 @@ def organisation_countersign_warnings(*, organisation: Organisation) -> list[str
     warnings = [
         f"{organisation.name} n'a que {who} : ses décisions au-delà de "
         f"{format_euros(second_signature_above())} ne pourront pas être contresignées. "
-        "Ajoutez un·e second·e membre pour qu'elles puissent l'être."
+        "Demandez au service des habilitations de la MEL d'y ajouter un·e second·e membre "
+        "pour qu'elles puissent l'être."
     ]
     warnings += [
         f"Ligne bloquée : « {line.dossier.project.title} », "
@@ -92,9 +94,9 @@ def decision_countersign_problem(*, line: FundingLine, actor: User) -> str:
     return (
         f"Au-delà de {format_euros(second_signature_above())}, un·e second·e membre de "
         f"{line.organisation} doit contresigner, et personne d'autre que vous ne peut le faire. "
-        f"Accordez au plus {format_euros(second_signature_above())}, ou demandez à l'équipe "
-        "de la MEL d'ajouter un·e second·e signataire à votre organisation : la ligne vous "
-        "attend."
+        f"Accordez au plus {format_euros(second_signature_above())}, ou demandez au service "
+        "des habilitations de la MEL d'ajouter un·e second·e signataire à votre organisation : "
+        "la ligne vous attend."
     )
 
 
@@ -116,7 +118,29 @@ def application_countersign_warnings(*, application: Application) -> list[str]:
     return [
         f"{financier.name} n'a pas deux membres actifs pour signer : un financement de plus "
         f"de {format_euros(second_signature_above())} qu'il accorderait ne pourrait pas être "
-        "contresigné. Ajoutez-lui un·e second·e membre avant que la ligne lui soit transmise."
+        "contresigné. Demandez au service des habilitations de la MEL de lui ajouter un·e "
+        "second·e membre avant que la ligne lui soit transmise."
         for financier in financiers
         if len(signatory_ids(organisation=financier)) < 2
     ]
+
+
+def instructor_refusal(*, line: FundingLine, actor: User, countersign: bool = False) -> str:
+    """Why ``actor`` may not decide (or countersign) ``line``: they instructed its dossier
+    (separation of duties), with who else may act ("" if they did not instruct it)."""
+    instructors = application_instructor_ids(application_id=line.dossier_id)
+    if actor.pk not in instructors:
+        return ""
+    others = signatory_ids(organisation=line.organisation) - instructors - {actor.pk}
+    if countersign and line.first_signer_id is not None:
+        others.discard(line.first_signer_id)
+    act = "la seconde signature" if countersign else "la décision"
+    refusal = f"Vous avez instruit ce dossier : {act} revient à un·e autre signataire du financeur."
+    names = sorted(str(user) for user in User.objects.filter(pk__in=others))
+    if names:
+        return f"{refusal} Peuvent signer : {', '.join(names)}."
+    return (
+        f"{refusal} Personne d'autre chez {line.organisation} ne peut signer aujourd'hui : "
+        "demandez au service des habilitations de la MEL d'ajouter un·e signataire, ou à "
+        "l'équipe de la MEL de retirer la ligne."
+    )

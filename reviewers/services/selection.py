@@ -36,6 +36,7 @@ from reviewers.selectors import (
     open_sessions,
 )
 from workflows import notify
+from workflows.application.selectors import application_instructor_ids
 from workflows.application.services import application_event, programme, rule_version_for
 from workflows.engine import process_lock, processes_cancel_open
 from workflows.models import Application, ApplicationStatus
@@ -137,14 +138,27 @@ def application_move_session(
 # Conflicts of interest and scoring --------------------------------------------------------
 
 
+INSTRUCTOR_CONFLICT = "A instruit le dossier."
+INSTRUCTOR_REFUSAL = (
+    "Vous avez instruit ce dossier : vous ne pouvez pas le noter. Déportez-vous ci-dessous ; "
+    "les autres membres du comité le notent."
+)
+
+
 def _automatic_conflicts(application: Application, session: CommitteeSession) -> None:
-    """A member who also works for the organisation supporting the project withdraws."""
+    """A member who also works for the organisation supporting the project withdraws, and
+    so does one who instructed the dossier (separation of duties)."""
+    members = committee_members(session=session)
+    withdrawing: list[tuple[User, str]] = []
     support = application.project.support_organisation_id
-    if support is None:
-        return
-    linked = committee_members(session=session).filter(
-        Exists(Membership.objects.filter(user=OuterRef("pk"), organisation_id=support))
-    )
+    if support is not None:
+        linked = members.filter(
+            Exists(Membership.objects.filter(user=OuterRef("pk"), organisation_id=support))
+        )
+        withdrawing += [(m, "Membre de la structure qui accompagne le projet.") for m in linked]
+    instructors = application_instructor_ids(application_id=application.pk)
+    if instructors:
+        withdrawing += [(m, INSTRUCTOR_CONFLICT) for m in members.filter(pk__in=instructors)]
     ConflictDeclaration.objects.bulk_create(
         [
             ConflictDeclaration(
@@ -152,9 +166,9 @@ def _automatic_conflicts(application: Application, session: CommitteeSession) ->
                 application=application,
                 member=member,
                 automatic=True,
-                reason="Membre de la structure qui accompagne le projet.",
+                reason=reason,
             )
-            for member in linked
+            for member, reason in withdrawing
         ],
         ignore_conflicts=True,
     )
@@ -254,6 +268,8 @@ def scoring_submit(
         raise ApplicationError("Seul·e le membre à qui cette notation est confiée peut noter.")
     if ConflictDeclaration.objects.filter(application=scoring.dossier_id, member=actor).exists():
         raise ApplicationError("Vous vous êtes déporté·e de ce dossier : vous ne le notez pas.")
+    if actor.pk in application_instructor_ids(application_id=scoring.dossier_id):
+        raise ApplicationError(INSTRUCTOR_REFUSAL)
     grid = list(scoring_grid(rule_version=rule_version_for(application=scoring.dossier)))
     if not grid:
         raise ApplicationError("La grille de notation du règlement n'est pas paramétrée.")

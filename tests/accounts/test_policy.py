@@ -6,7 +6,16 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.models import OrganisationKind
-from accounts.policy import PERSONA_OF_KIND, POLICY, Persona, Scope, model_wide_perms
+from accounts.policy import (
+    PERSONA_OF_KIND,
+    POLICY,
+    RESTRICTED_MEMBERSHIP_KINDS,
+    Persona,
+    Scope,
+    membership_perms,
+    model_wide_perms,
+    personas_with,
+)
 from tests.factories.accounts import make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -24,17 +33,38 @@ def test_every_permission_named_by_the_policy_exists() -> None:
     assert missing == []
 
 
-def test_only_mel_staff_hold_model_wide_view_permissions_on_the_programme() -> None:
+def test_only_mel_staff_hold_model_wide_view_permissions_on_dossiers() -> None:
     holders = {
         rule.persona for rule in POLICY if rule.scope == Scope.ALL and "view" in rule.actions
     }
-    assert holders == {Persona.MEL_STAFF, Persona.DPO}
+    assert holders == {Persona.MEL_STAFF, Persona.ACCESS_ADMIN, Persona.DPO}
     # The DPO reads the retention runs and exports a person's own data on request (each
     # export audited); nothing of the dossiers.
     assert [r.model for r in POLICY if r.persona == Persona.DPO] == [
         "privacy.retentionrun",
         "accounts.user",
     ]
+    # The habilitations service reads who belongs where, nothing of the dossiers.
+    assert {rule.model for rule in POLICY if rule.persona == Persona.ACCESS_ADMIN} == {
+        "accounts.organisation",
+        "accounts.membership",
+    }
+
+
+def test_only_the_habilitations_service_changes_financiers_and_committees_members() -> None:
+    holders = set(personas_with("accounts.manage_restricted_membership"))
+    assert holders == {Persona.ACCESS_ADMIN}
+    for kind in RESTRICTED_MEMBERSHIP_KINDS:
+        assert "accounts.manage_restricted_membership" in membership_perms(kind, "add")
+    for kind in (OrganisationKind.SUPPORT, OrganisationKind.STEERING, OrganisationKind.LAB):
+        assert membership_perms(kind, "add") == ("accounts.add_membership",)
+    assert set(RESTRICTED_MEMBERSHIP_KINDS) == {
+        OrganisationKind.FINANCIER,
+        OrganisationKind.COMMITTEE,
+        OrganisationKind.MEL_TEAM,
+        OrganisationKind.DPO,
+        OrganisationKind.ACCESS,
+    }
 
 
 def test_each_organisation_group_holds_exactly_its_model_wide_permissions() -> None:
