@@ -278,3 +278,31 @@ def test_an_identifier_typed_in_a_failed_sign_in_is_forgotten_after_the_log_peri
     assert again.results.get().due == 0
     assert not AuditIdentity.objects.filter(label__icontains="quelquun").exists()
     call_command("verify_audit_chain", stdout=StringIO())
+
+
+def test_a_deleted_inactive_account_leaves_no_name_in_the_admin_history(
+    mel_staff: User,
+) -> None:
+    # The admin's history names the account as it was (``object_repr``); no foreign key
+    # cascades to it when the account is deleted.
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    user = _inactive_user()
+    LogEntry.objects.create(
+        user=mel_staff,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(user.pk),
+        object_repr="dormeur@example.org",
+        action_flag=CHANGE,
+        change_message="Adresse changée pour dormeur@example.org",
+    )
+    warn, end = rule("inactive_account_warning"), rule("inactive_account_end")
+    with time_machine.travel(_warning_day() + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    deadline = AccountDeletionWarning.objects.get(user=user).deletion_on
+    with time_machine.travel(deadline + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    assert not User.objects.filter(pk=user.pk).exists()
+    reprs = list(LogEntry.objects.values_list("object_repr", "change_message"))
+    assert not [row for row in reprs if "dormeur" in "".join(row)]
