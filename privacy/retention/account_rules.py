@@ -141,6 +141,9 @@ def account_end(user: User) -> Outcome:
             # foreign key cascades to it.
             admin_log_scrub([user, *Person.objects.filter(pk=user.pk)])
             User.objects.filter(pk=user.pk).delete()
+            # Again after: the cascade's revokes (guardian rows) were recorded in the trail
+            # naming the person through an identity created after the first erasure.
+            audit_identities_erase(user_ids=[user.pk], identifiers=[user.email])
     except (ProtectedError, RestrictedError):
         # A document, a signature or a payment order names this person: kept records.
         return _anonymise(user)

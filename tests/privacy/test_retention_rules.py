@@ -306,3 +306,23 @@ def test_a_deleted_inactive_account_leaves_no_name_in_the_admin_history(
     assert not User.objects.filter(pk=user.pk).exists()
     reprs = list(LogEntry.objects.values_list("object_repr", "change_message"))
     assert not [row for row in reprs if "dormeur" in "".join(row)]
+
+
+def test_a_deleted_inactive_account_leaves_no_identity_naming_it_in_the_audit_trail() -> None:
+    # A former committee member keeps the rows guardian gave them on dossiers; deleting the
+    # account deletes them by cascade, and the trail records each revoke, naming the
+    # person through an identity created then, after the erasure.
+    from guardian.shortcuts import assign_perm
+
+    user = _inactive_user()
+    assign_perm("accounts.view_user", user, user)
+    warn, end = rule("inactive_account_warning"), rule("inactive_account_end")
+    with time_machine.travel(_warning_day() + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    deadline = AccountDeletionWarning.objects.get(user=user).deletion_on
+    with time_machine.travel(deadline + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    assert not User.objects.filter(pk=user.pk).exists()
+    labels = list(AuditIdentity.objects.values_list("label", flat=True))
+    assert not [label for label in labels if "dormeur" in label]
+    assert not AuditIdentity.objects.filter(user_id=user.pk).exists()
