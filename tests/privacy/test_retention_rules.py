@@ -326,3 +326,28 @@ def test_a_deleted_inactive_account_leaves_no_identity_naming_it_in_the_audit_tr
     labels = list(AuditIdentity.objects.values_list("label", flat=True))
     assert not [label for label in labels if "dormeur" in label]
     assert not AuditIdentity.objects.filter(user_id=user.pk).exists()
+
+
+def test_a_failure_is_logged_without_the_personal_data_in_its_message(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A refused recipient's error names the address: the log keeps the kind of error and
+    # where it happened, not its message.
+    import logging
+    import smtplib
+
+    user = _inactive_user()
+
+    def send(*, recipient_list: list[str], **kwargs: Any) -> int:
+        raise smtplib.SMTPRecipientsRefused({user.email: (550, b"unknown user")})
+
+    monkeypatch.setattr("privacy.retention.account_rules.send_mail", send)
+    with (
+        caplog.at_level(logging.ERROR, logger="privacy.retention.run"),
+        time_machine.travel(_warning_day() + DAY, tick=False),
+    ):
+        run = retention_run(rules=[rule("inactive_account_warning")])
+    assert run.results.get().failed == 1
+    assert "SMTPRecipientsRefused" in caplog.text
+    assert "account_warn" in caplog.text  # where it failed, for whoever investigates
+    assert "dormeur" not in caplog.text
