@@ -32,7 +32,7 @@ from accounts.models import Membership, User
 from applicants.models import Person, Project
 from audit.services import audit_identities_erase
 from privacy.anonymise import person_anonymise
-from privacy.anonymise.person import ANONYMOUS_DOMAIN
+from privacy.anonymise.person import ANONYMOUS_DOMAIN, sign_in_records_delete
 from privacy.anonymise.traces import admin_log_scrub
 from privacy.models import AccountDeletionWarning, AnonymisedDossier
 
@@ -144,6 +144,7 @@ def account_end(user: User) -> Outcome:
             # Again after: the cascade's revokes (guardian rows) were recorded in the trail
             # naming the person through an identity created after the first erasure.
             audit_identities_erase(user_ids=[user.pk], identifiers=[user.email])
+            sign_in_records_delete(user.email)  # as the trail: nothing typed with it stays
     except (ProtectedError, RestrictedError):
         # A document, a signature or a payment order names this person: kept records.
         return _anonymise(user)

@@ -351,3 +351,26 @@ def test_a_failure_is_logged_without_the_personal_data_in_its_message(
     assert "SMTPRecipientsRefused" in caplog.text
     assert "account_warn" in caplog.text  # where it failed, for whoever investigates
     assert "dormeur" not in caplog.text
+
+
+def test_a_deleted_inactive_account_leaves_no_sign_in_record_with_its_address() -> None:
+    # Someone typed the address lately (a failed sign-in): the trail forgets the identifier
+    # with the account; django-axes' own rows must go with it too, as on anonymisation.
+    user = _inactive_user()
+    warn, end = rule("inactive_account_warning"), rule("inactive_account_end")
+    with time_machine.travel(_warning_day() + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    deadline = AccountDeletionWarning.objects.get(user=user).deletion_on
+    with time_machine.travel(deadline - DAY, tick=False):
+        AccessFailureLog.objects.create(
+            username="Dormeur@example.org", ip_address="127.0.0.1", user_agent="x"
+        )
+        AccessAttempt.objects.create(
+            username="dormeur@example.org", ip_address="127.0.0.1", user_agent="x",
+            failures_since_start=1,
+        )  # fmt: skip
+    with time_machine.travel(deadline + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not AccessFailureLog.objects.exists()
+    assert not AccessAttempt.objects.exists()
