@@ -20,7 +20,7 @@ from workflows.models import Application, Journey, PendingFirstContact
 
 from .files import documents_erase
 from .journal import journal
-from .person import identity_scrub, person_anonymise
+from .person import identity_scrub, person_anonymise, sign_in_records_delete
 from .traces import (
     admin_log_scrub,
     dossier_refs,
@@ -90,6 +90,7 @@ def _person_delete_if_alone(person_id: int) -> int:
     # and so are the public form's submissions made with it.
     audit_identities_erase(user_ids=[person_id])
     PendingFirstContact.objects.filter(email__iexact=user.email).delete()
+    sign_in_records_delete(user.email)
     identity_scrub(user)  # revokes written to the trail by the cascade name nobody
     admin_log_scrub([user, *Person.objects.filter(pk=person_id)])
     documents_erase(Document.objects.filter(owner=user))

@@ -116,7 +116,7 @@ def _access_remove(user: User, old_email: str) -> int:
     for permission in UserObjectPermission.objects.filter(user=user):
         permission.delete()  # one by one: the audit trail records each revoke
         count += 1
-    count += _sign_in_records_delete(old_email)
+    count += sign_in_records_delete(old_email)
     # Submissions of the public form with this address (waiting for, or past, their link).
     count += PendingFirstContact.objects.filter(email__iexact=old_email).delete()[0]
     return count
@@ -132,7 +132,8 @@ def _sessions_delete(user: User) -> int:
     return Session.objects.filter(session_key__in=keys).delete()[0] if keys else 0
 
 
-def _sign_in_records_delete(email: str) -> int:
+def sign_in_records_delete(email: str) -> int:
+    """django-axes' rows of sign-ins typed with ``email`` (any case), successful or not."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     count = 0

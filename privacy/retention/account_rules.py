@@ -29,10 +29,11 @@ from django.utils import timezone
 
 from accounts.french import long_date
 from accounts.models import Membership, User
-from applicants.models import Project
+from applicants.models import Person, Project
 from audit.services import audit_identities_erase
 from privacy.anonymise import person_anonymise
-from privacy.anonymise.person import ANONYMOUS_DOMAIN
+from privacy.anonymise.person import ANONYMOUS_DOMAIN, sign_in_records_delete
+from privacy.anonymise.traces import admin_log_scrub
 from privacy.models import AccountDeletionWarning, AnonymisedDossier
 
 from .rules import Outcome, RetentionRule, register
@@ -136,7 +137,14 @@ def account_end(user: User) -> Outcome:
         with transaction.atomic():
             # While the address is still there: the trail forgets the sign-ins typed with it.
             audit_identities_erase(user_ids=[user.pk])
+            # The admin's history names the account and its person as they were; no
+            # foreign key cascades to it.
+            admin_log_scrub([user, *Person.objects.filter(pk=user.pk)])
             User.objects.filter(pk=user.pk).delete()
+            # Again after: the cascade's revokes (guardian rows) were recorded in the trail
+            # naming the person through an identity created after the first erasure.
+            audit_identities_erase(user_ids=[user.pk], identifiers=[user.email])
+            sign_in_records_delete(user.email)  # as the trail: nothing typed with it stays
     except (ProtectedError, RestrictedError):
         # A document, a signature or a payment order names this person: kept records.
         return _anonymise(user)

@@ -7,7 +7,8 @@ Dates are read from the records, never from a column that could be edited later:
 
 - **last activity** of a first contact: the latest of its creation, its stage changes
   (``workflows.StageChange``), its timeline events (``JourneyEvent``), its messages
-  (``DossierMessage``) and its last support activity;
+  (``DossierMessage``), its last support activity and its holder's last sign-in (their
+  account is deleted with the contact: it must not be one still in use);
 - **decision** of a refused dossier: when the application entered the stage it stays in
   (rejected by the committee, not funded, not eligible, withdrawn, closed without
   follow-up), from ``StageChange``;
@@ -75,6 +76,8 @@ def unconverted_contacts() -> QuerySet[Journey]:
         Coalesce(_latest(JourneyEvent, "at"), created),
         Coalesce(_latest(DossierMessage, "sent_at"), created),
         Coalesce(F("last_support_activity"), created),
+        # The holder signing in to their space: they are still following their journey.
+        Coalesce(F("holder__user__last_login"), created),
         output_field=DateTimeField(),
     )
     converted = Application.objects.filter(source_journey=OuterRef("pk"))
@@ -161,8 +164,8 @@ UNCONVERTED_CONTACTS = register(
         basis=(
             "Mission d'intérêt public (art. 6-1-e RGPD) ; conservation limitée (art. 5-1-e) : "
             "3 ans après la dernière activité du parcours (création, changement d'étape, "
-            "évènement, message, accompagnement), puis suppression du parcours, du projet et, "
-            "s'il n'a rien d'autre, du compte. [À CONFIRMER AVEC LE DPO]"
+            "évènement, message, accompagnement, connexion du porteur ou de la porteuse), "
+            "puis suppression du parcours, du projet et, s'il n'a rien d'autre, du compte. [À CONFIRMER AVEC LE DPO]"
         ),
         outcome=Outcome.DELETED,
         due=contacts_due,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import traceback
 from typing import Any
 
 from django.conf import settings
@@ -133,8 +134,16 @@ def _apply_one(rule: RetentionRule, obj: Any, result: RetentionRuleResult) -> No
         with transaction.atomic():
             outcome = rule.apply(obj) or rule.outcome
     except Exception as error:
-        # The object stays due: the next run tries again. Kind and number only in the log.
-        logger.exception("Retention rule %s failed on %s", rule.code, label)
+        # The object stays due: the next run tries again. Kind and number only in the log,
+        # and the error's kind and place, not its message: it may name the person (a
+        # refused recipient's address, a database error quoting the value).
+        logger.error(
+            "Retention rule %s failed on %s: %s\n%s",
+            rule.code,
+            label,
+            type(error).__name__,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
         result.failed += 1
         if len(result.errors) < MAX_ERRORS:
             result.errors.append({"object": label, "error": type(error).__name__})

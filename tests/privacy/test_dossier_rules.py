@@ -196,3 +196,18 @@ def test_a_structure_carrying_a_live_project_keeps_its_identity() -> None:
     Journey.objects.create(flow_class=JourneyFlow, project=other, holder=person)
     assert run("dossiers_refused", years_before(day(50), -6)) == 1
     assert Structure.objects.get(pk=structure.pk).name == "Les Jardins de Camille"
+
+
+def test_a_holder_who_signed_in_lately_keeps_their_contact_and_account() -> None:
+    # Signing in to one's space to follow the journey is activity: a contact whose holder
+    # came back 1 000 days after its last event is not deleted with their account (without
+    # the warning e-mail the inactive-account rule promises) 1 990 days after that event.
+    built = dossier(first=day(0), journey=(("redirected", day(10)),))
+    user_id = built.journey.holder_id
+    User.objects.filter(pk=user_id).update(last_login=day(1000))
+    assert due_ids("contacts_unconverted", day(2000)) == []
+    assert run("contacts_unconverted", day(2000)) == 0
+    assert User.objects.filter(pk=user_id).exists()
+    assert due_ids("contacts_unconverted", day(1000) + datetime.timedelta(days=1096)) == [
+        built.journey.pk
+    ]

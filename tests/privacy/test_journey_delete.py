@@ -160,3 +160,14 @@ def test_a_contact_driven_by_the_engine_leaves_nothing_behind(
     assert not GroupObjectPermission.objects.filter(object_pk=str(journey.pk)).exists()
     assert where_found(PERSONAL) == []
     call_command("verify_audit_chain", verbosity=0)
+
+
+def test_deleting_the_person_forgets_the_sign_in_records_typed_with_their_address() -> None:
+    from axes.models import AccessFailureLog
+
+    journey = _contact()
+    email = journey.holder.user.email
+    AccessFailureLog.objects.create(username=email.upper(), ip_address="127.0.0.1", user_agent="x")
+    assert journey_delete(journey=journey)
+    assert not User.objects.filter(email=email).exists()
+    assert not AccessFailureLog.objects.exists()

@@ -278,3 +278,99 @@ def test_an_identifier_typed_in_a_failed_sign_in_is_forgotten_after_the_log_peri
     assert again.results.get().due == 0
     assert not AuditIdentity.objects.filter(label__icontains="quelquun").exists()
     call_command("verify_audit_chain", stdout=StringIO())
+
+
+def test_a_deleted_inactive_account_leaves_no_name_in_the_admin_history(
+    mel_staff: User,
+) -> None:
+    # The admin's history names the account as it was (``object_repr``); no foreign key
+    # cascades to it when the account is deleted.
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    user = _inactive_user()
+    LogEntry.objects.create(
+        user=mel_staff,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(user.pk),
+        object_repr="dormeur@example.org",
+        action_flag=CHANGE,
+        change_message="Adresse changée pour dormeur@example.org",
+    )
+    warn, end = rule("inactive_account_warning"), rule("inactive_account_end")
+    with time_machine.travel(_warning_day() + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    deadline = AccountDeletionWarning.objects.get(user=user).deletion_on
+    with time_machine.travel(deadline + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    assert not User.objects.filter(pk=user.pk).exists()
+    reprs = list(LogEntry.objects.values_list("object_repr", "change_message"))
+    assert not [row for row in reprs if "dormeur" in "".join(row)]
+
+
+def test_a_deleted_inactive_account_leaves_no_identity_naming_it_in_the_audit_trail() -> None:
+    # A former committee member keeps the rows guardian gave them on dossiers; deleting the
+    # account deletes them by cascade, and the trail records each revoke, naming the
+    # person through an identity created then, after the erasure.
+    from guardian.shortcuts import assign_perm
+
+    user = _inactive_user()
+    assign_perm("accounts.view_user", user, user)
+    warn, end = rule("inactive_account_warning"), rule("inactive_account_end")
+    with time_machine.travel(_warning_day() + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    deadline = AccountDeletionWarning.objects.get(user=user).deletion_on
+    with time_machine.travel(deadline + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    assert not User.objects.filter(pk=user.pk).exists()
+    labels = list(AuditIdentity.objects.values_list("label", flat=True))
+    assert not [label for label in labels if "dormeur" in label]
+    assert not AuditIdentity.objects.filter(user_id=user.pk).exists()
+
+
+def test_a_failure_is_logged_without_the_personal_data_in_its_message(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A refused recipient's error names the address: the log keeps the kind of error and
+    # where it happened, not its message.
+    import logging
+    import smtplib
+
+    user = _inactive_user()
+
+    def send(*, recipient_list: list[str], **kwargs: Any) -> int:
+        raise smtplib.SMTPRecipientsRefused({user.email: (550, b"unknown user")})
+
+    monkeypatch.setattr("privacy.retention.account_rules.send_mail", send)
+    with (
+        caplog.at_level(logging.ERROR, logger="privacy.retention.run"),
+        time_machine.travel(_warning_day() + DAY, tick=False),
+    ):
+        run = retention_run(rules=[rule("inactive_account_warning")])
+    assert run.results.get().failed == 1
+    assert "SMTPRecipientsRefused" in caplog.text
+    assert "account_warn" in caplog.text  # where it failed, for whoever investigates
+    assert "dormeur" not in caplog.text
+
+
+def test_a_deleted_inactive_account_leaves_no_sign_in_record_with_its_address() -> None:
+    # Someone typed the address lately (a failed sign-in): the trail forgets the identifier
+    # with the account; django-axes' own rows must go with it too, as on anonymisation.
+    user = _inactive_user()
+    warn, end = rule("inactive_account_warning"), rule("inactive_account_end")
+    with time_machine.travel(_warning_day() + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    deadline = AccountDeletionWarning.objects.get(user=user).deletion_on
+    with time_machine.travel(deadline - DAY, tick=False):
+        AccessFailureLog.objects.create(
+            username="Dormeur@example.org", ip_address="127.0.0.1", user_agent="x"
+        )
+        AccessAttempt.objects.create(
+            username="dormeur@example.org", ip_address="127.0.0.1", user_agent="x",
+            failures_since_start=1,
+        )  # fmt: skip
+    with time_machine.travel(deadline + DAY, tick=False):
+        retention_run(rules=[warn, end])
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not AccessFailureLog.objects.exists()
+    assert not AccessAttempt.objects.exists()
