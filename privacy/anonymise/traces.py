@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.models import Process, Task
 
 from notifications.models import Notification
+from privacy.models import SuspendedGrant
 
 from .texts import REDACTED
 
@@ -32,12 +33,14 @@ def notifications_delete(*, refs: Collection[str]) -> int:
 
 
 def object_permissions_delete(objects: Collection[Model]) -> int:
-    """Delete the guardian rows granted on ``objects`` (no foreign key cascades to them)."""
+    """Delete the guardian rows granted on ``objects`` (no foreign key cascades to them),
+    and those set aside while the holder's consent to partner sharing was withdrawn."""
     condition = Q(pk__in=[])
     for obj in objects:
         content_type = ContentType.objects.get_for_model(obj)
         condition |= Q(content_type=content_type, object_pk=str(obj.pk))
-    deleted = 0
+    # Rows set aside while the holder's consent was withdrawn would come back on renewal.
+    deleted = SuspendedGrant.objects.filter(condition).delete()[0]
     for model in (GroupObjectPermission, UserObjectPermission):
         # One by one, so that the audit trail records each revoke (its receivers).
         for row in model.objects.filter(condition):

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -22,6 +23,7 @@ from audit.models import AuditRecord
 from documents.models import Document
 from notifications.models import Notification
 from privacy.anonymise import journey_delete
+from privacy.models import SuspendedGrant
 from tests.factories.accounts import UserFactory, make_organisation
 from tests.factories.applicants import ProjectFactory
 from tests.privacy.dossiers import PERSONAL
@@ -171,3 +173,20 @@ def test_deleting_the_person_forgets_the_sign_in_records_typed_with_their_addres
     assert journey_delete(journey=journey)
     assert not User.objects.filter(email=email).exists()
     assert not AccessFailureLog.objects.exists()
+
+
+def test_access_set_aside_while_consent_was_withdrawn_goes_with_the_contact() -> None:
+    """Renewing a consent later must not give back a right on an object that is gone."""
+    journey = _contact()
+    ProjectFactory.create(holder=journey.holder)  # the person stays, with another project
+    partner = make_organisation("Incubateur mis de côté", OrganisationKind.SUPPORT)
+    kept = SuspendedGrant.objects.create(
+        person=journey.holder,
+        group=partner.group,
+        permission=Permission.objects.get(codename="view_journey"),
+        content_type=ContentType.objects.get_for_model(Journey),
+        object_pk=str(journey.pk),
+    )
+    assert journey_delete(journey=journey)
+    assert Person.objects.filter(pk=journey.holder_id).exists()
+    assert not SuspendedGrant.objects.filter(pk=kept.pk).exists()
