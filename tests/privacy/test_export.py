@@ -139,3 +139,31 @@ def test_the_export_costs_the_same_queries_for_one_dossier_or_many(dossiers: Dos
         stored_document(dossiers.a, f"piece-{i}.pdf")
     large = _export_queries(user)
     assert large == small
+
+
+def test_the_journal_is_readable_and_names_no_other_person(
+    dossiers: Dossiers, mel_staff: User
+) -> None:
+    """A right granted to the person by a staff member: the line says what and when, in
+    French, the person is « vous » and the staff member is nobody by name or address."""
+    from audit.identities import key_of_user
+    from audit.models import AuditAction, person_token
+    from audit.services import audit_record
+
+    holder = dossiers.holder_a
+    audit_record(
+        action=AuditAction.GRANT,
+        actor=mel_staff,
+        object_ref=f"workflows.application:{dossiers.a.pk}",
+        summary=f"Droit « view » accordé au utilisateur « {person_token(key_of_user(holder))} ».",
+        subject_key=key_of_user(holder),
+    )
+    journal = _json(_open(holder), "journal.json")
+    granted = [line for line in journal if line.get("action") == "Droit accordé"]
+    assert granted, journal
+    text = json.dumps(journal, ensure_ascii=False)
+    assert mel_staff.email not in text
+    assert mel_staff.last_name not in text
+    assert "AuditLine(" not in text
+    assert granted[-1]["auteur"] == "une autre personne"
+    assert "« vous »" in granted[-1]["résumé"]
