@@ -167,3 +167,40 @@ def test_the_journal_is_readable_and_names_no_other_person(
     assert "AuditLine(" not in text
     assert granted[-1]["auteur"] == "une autre personne"
     assert "« vous »" in granted[-1]["résumé"]
+
+
+def test_a_stranger_typing_the_holders_siret_is_not_in_the_holders_export(town: Any) -> None:
+    """Someone else wrote in with the SIRET of the holder's structure: the contact is
+    attached to the holder's journey for staff, but the stranger's name and address are
+    theirs, not the holder's (art. 15-4)."""
+    from django.core.management import call_command
+
+    from tests.workflows.test_state_machine import valid_siret
+    from workflows.journey.flows import first_contact_submit
+    from workflows.journey.services import FirstContact
+
+    def contact(email: str, last_name: str) -> FirstContact:
+        return FirstContact(
+            email=email,
+            first_name="Prénom",
+            last_name=last_name,
+            phone="",
+            title="Cantine solidaire",
+            summary="Une cantine de quartier.",
+            sector="food",
+            stage="emergence",
+            needs="Un local.",
+            commune=town,
+            structure_name="Cantine",
+            siret=valid_siret(7),
+        )
+
+    call_command("load_programme_rules", verbosity=0)
+    owner = first_contact_submit(contact=contact("owner@example.org", "Titulaire")).journey
+    again = first_contact_submit(contact=contact("stranger@example.org", "Inconnuexyz"))
+    assert again.duplicate
+    assert again.journey.pk == owner.pk
+    archive = _open(owner.holder.user)
+    text = json.dumps([_json(archive, name) for name, _k, _a in FILES], ensure_ascii=False)
+    assert "stranger@example.org" not in text
+    assert "Inconnuexyz" not in text
