@@ -147,3 +147,23 @@ def test_the_applicant_withdraws_from_the_page_after_reading_what_it_means(
     assert "Partager de nouveau" in client.get(reverse("privacy:my_data")).content.decode()
     client.post(reverse("privacy:sharing"), {"granted": "1"})
     assert _sees(client, incubator_x_member, url)
+
+
+def test_after_a_withdrawal_the_incubator_is_not_told_the_committee_s_decision(
+    dossiers: Dossiers, incubator_x_member: User
+) -> None:
+    """The incubator no longer sees the dossier: its members must not receive by e-mail
+    what they can no longer read (the decision, its amount and reasons)."""
+    from notifications.models import Notification
+    from reviewers.models import Deliberation
+    from workflows import notify
+
+    application = dossiers.a
+    partner_sharing_set(person=application.holder, granted=False)
+    Notification.objects.all().delete()
+    deliberation = Deliberation.objects.filter(application=application).latest("pk")
+
+    notify.decision(application=application, deliberation=deliberation)
+
+    assert Notification.objects.filter(recipient=application.holder.user).exists()
+    assert not Notification.objects.filter(recipient=incubator_x_member).exists()
