@@ -167,3 +167,23 @@ def test_after_a_withdrawal_the_incubator_is_not_told_the_committee_s_decision(
 
     assert Notification.objects.filter(recipient=application.holder.user).exists()
     assert not Notification.objects.filter(recipient=incubator_x_member).exists()
+
+
+def test_after_a_withdrawal_the_incubator_gets_no_excerpt_of_the_holder_s_messages(
+    dossiers: Dossiers, incubator_x_member: User
+) -> None:
+    from notifications.models import Notification
+    from workflows.journey.messaging import message_send, messaging_closed_reason
+
+    journey = dossiers.a.source_journey
+    if messaging_closed_reason(journey=journey):
+        pytest.skip("the conversation is closed at this stage")
+    holder = dossiers.holder_a
+    message_send(journey=journey, author=holder, body="Avant le retrait.")
+    assert Notification.objects.filter(recipient=incubator_x_member).exists()
+    partner_sharing_set(person=dossiers.a.holder, granted=False)
+    Notification.objects.all().delete()
+
+    message_send(journey=journey, author=holder, body="Après le retrait : confidentiel.")
+
+    assert not Notification.objects.filter(recipient=incubator_x_member).exists()
