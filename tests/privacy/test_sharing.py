@@ -3,6 +3,8 @@ longer see the dossier, the MEL still does; a renewed consent gives it back as i
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -187,3 +189,36 @@ def test_after_a_withdrawal_the_incubator_gets_no_excerpt_of_the_holder_s_messag
     message_send(journey=journey, author=holder, body="Après le retrait : confidentiel.")
 
     assert not Notification.objects.filter(recipient=incubator_x_member).exists()
+
+
+def test_an_orientation_proposed_during_a_withdrawal_does_not_e_mail_the_holder_s_contact(
+    town: Any, mel_staff: User, incubator_x: Organisation, incubator_x_member: User
+) -> None:
+    """The MEL still orients the project; the incubator's access is set aside at once, and
+    its members are not sent the holder's name, address and phone meanwhile."""
+    from django.core.management import call_command
+
+    from notifications.models import Notification
+    from workflows.journey.flows import first_contact_submit
+    from workflows.journey.services import FirstContact, journey_triage
+
+    call_command("load_programme_rules", verbosity=0)
+    contact = FirstContact(
+        email="retrait@example.org",
+        first_name="Rita",
+        last_name="Retrait",
+        phone="06 00 00 00 00",
+        title="Atelier vélo",
+        summary="Réparer ensemble.",
+        sector="food",
+        stage="emergence",
+        needs="Un local.",
+        commune=town,
+    )
+    journey = first_contact_submit(contact=contact).journey
+    partner_sharing_set(person=journey.holder, granted=False)
+
+    journey_triage(journey=journey, actor=mel_staff, organisation=incubator_x)
+
+    assert not Notification.objects.filter(recipient=incubator_x_member).exists()
+    assert SuspendedGrant.objects.filter(person=journey.holder).exists()
