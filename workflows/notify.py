@@ -10,9 +10,11 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from guardian.models import GroupObjectPermission
 
 from accounts.models import MembershipRole, Organisation, OrganisationKind, User
 from funding.formatting import format_euros
@@ -47,6 +49,23 @@ def lead_ids() -> list[int]:
         & Q(memberships__role=MembershipRole.LEAD)
     ).values_list("pk", flat=True)
     return list(leads) or staff_ids()
+
+
+def reader_ids(organisation: Organisation | None, obj: Model) -> list[int]:
+    """The members of a partner told of a dossier's news only while their organisation
+    may read it (its group holds the view row on ``obj``): a holder who withdrew consent to
+    partner sharing (``privacy.sharing``) has those rows set aside, and an e-mail must not
+    carry what the page no longer shows. One query, plus the members'."""
+    if organisation is None:
+        return []
+    opts = obj._meta
+    granted = GroupObjectPermission.objects.filter(
+        group_id=organisation.group_id,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_pk=str(obj.pk),
+        permission__codename=f"view_{opts.model_name}",
+    ).exists()
+    return member_ids(organisation) if granted else []
 
 
 def member_ids(organisation: Organisation | None) -> list[int]:
@@ -155,7 +174,7 @@ def orientation_proposed(*, orientation: Orientation, deadline: str) -> None:
             phone=holder.phone,
             commune=journey.project.commune.name if journey.project.commune else "",
         ),
-        recipient_ids=member_ids(organisation),
+        recipient_ids=reader_ids(organisation, journey),
     )
 
 
@@ -307,7 +326,7 @@ def decision(*, application: Application, deliberation: Deliberation) -> None:
             conditions=deliberation.conditions,
             reasons=deliberation.reasons,
         ),
-        recipient_ids=[application.holder_id, *member_ids(support)],
+        recipient_ids=[application.holder_id, *reader_ids(support, application)],
     )
 
 
@@ -323,7 +342,7 @@ def funding_line_to_sign(*, line: FundingLine) -> None:
             "amount": format_euros(line.proposed_amount),
         },
     )
-    notify(message=message, recipient_ids=member_ids(line.organisation))
+    notify(message=message, recipient_ids=reader_ids(line.organisation, line))
 
 
 def funding_line_decided(*, line: FundingLine) -> None:
@@ -419,7 +438,8 @@ def withdrawn(
         context=message.context,
     )
     staff = set(staff_ids())
-    notify(message=unlinked, recipient_ids=[pk for pk in member_ids(support) if pk not in staff])
+    readers = reader_ids(support, journey)
+    notify(message=unlinked, recipient_ids=[pk for pk in readers if pk not in staff])
     if application is not None and scorer_ids:
         cancelled = Message(
             event=Event.SCORING_CANCELLED,

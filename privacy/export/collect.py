@@ -38,6 +38,7 @@ from workflows.models import (
     ComplementRequest,
     DossierMessage,
     EligibilityCheck,
+    EventKind,
     FinancingLine,
     Journey,
     JourneyEvent,
@@ -179,13 +180,28 @@ def _journeys(person: Person, uid: int) -> dict[str, Any]:
     by_journey = {"journey__holder": person}
     return {
         "parcours": rows(Journey.objects.filter(holder=person), uid),
-        "historique": rows(JourneyEvent.objects.filter(**by_journey), uid),
+        "historique": rows(_own_events(JourneyEvent.objects.filter(**by_journey), person), uid),
         "messages": rows(DossierMessage.objects.filter(**by_journey), uid),
         "notes_internes": rows(PrivateNote.objects.filter(**by_journey), uid),
         "orientations": rows(Orientation.objects.filter(**by_journey), uid),
         "seances_accompagnement": rows(SupportSession.objects.filter(**by_journey), uid),
         "etapes_accompagnement": rows(SupportMilestone.objects.filter(**by_journey), uid),
     }
+
+
+# A contact attached to the journey because it gave the structure's SIRET may come from
+# someone else: their name and address are theirs, not the holder's (art. 15-4).
+OTHERS_CONTACT = "Nouveau premier contact, écrit par une autre personne, rattaché à ce parcours."
+
+
+def _own_events(events: Iterable[JourneyEvent], person: Person) -> list[JourneyEvent]:
+    own = f"({person.user.email})".casefold()
+    result = []
+    for event in events:
+        if event.kind == EventKind.DUPLICATE_CONTACT and own not in event.message.casefold():
+            event.message = OTHERS_CONTACT  # in memory only, for the export
+        result.append(event)
+    return result
 
 
 def _applications(person: Person, uid: int) -> dict[str, Any]:

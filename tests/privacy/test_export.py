@@ -139,3 +139,68 @@ def test_the_export_costs_the_same_queries_for_one_dossier_or_many(dossiers: Dos
         stored_document(dossiers.a, f"piece-{i}.pdf")
     large = _export_queries(user)
     assert large == small
+
+
+def test_the_journal_is_readable_and_names_no_other_person(
+    dossiers: Dossiers, mel_staff: User
+) -> None:
+    """A right granted to the person by a staff member: the line says what and when, in
+    French, the person is « vous » and the staff member is nobody by name or address."""
+    from audit.identities import key_of_user
+    from audit.models import AuditAction, person_token
+    from audit.services import audit_record
+
+    holder = dossiers.holder_a
+    audit_record(
+        action=AuditAction.GRANT,
+        actor=mel_staff,
+        object_ref=f"workflows.application:{dossiers.a.pk}",
+        summary=f"Droit « view » accordé au utilisateur « {person_token(key_of_user(holder))} ».",
+        subject_key=key_of_user(holder),
+    )
+    journal = _json(_open(holder), "journal.json")
+    granted = [line for line in journal if line.get("action") == "Droit accordé"]
+    assert granted, journal
+    text = json.dumps(journal, ensure_ascii=False)
+    assert mel_staff.email not in text
+    assert mel_staff.last_name not in text
+    assert "AuditLine(" not in text
+    assert granted[-1]["auteur"] == "une autre personne"
+    assert "« vous »" in granted[-1]["résumé"]
+
+
+def test_a_stranger_typing_the_holders_siret_is_not_in_the_holders_export(town: Any) -> None:
+    """Someone else wrote in with the SIRET of the holder's structure: the contact is
+    attached to the holder's journey for staff, but the stranger's name and address are
+    theirs, not the holder's (art. 15-4)."""
+    from django.core.management import call_command
+
+    from tests.workflows.test_state_machine import valid_siret
+    from workflows.journey.flows import first_contact_submit
+    from workflows.journey.services import FirstContact
+
+    def contact(email: str, last_name: str) -> FirstContact:
+        return FirstContact(
+            email=email,
+            first_name="Prénom",
+            last_name=last_name,
+            phone="",
+            title="Cantine solidaire",
+            summary="Une cantine de quartier.",
+            sector="food",
+            stage="emergence",
+            needs="Un local.",
+            commune=town,
+            structure_name="Cantine",
+            siret=valid_siret(7),
+        )
+
+    call_command("load_programme_rules", verbosity=0)
+    owner = first_contact_submit(contact=contact("owner@example.org", "Titulaire")).journey
+    again = first_contact_submit(contact=contact("stranger@example.org", "Inconnuexyz"))
+    assert again.duplicate
+    assert again.journey.pk == owner.pk
+    archive = _open(owner.holder.user)
+    text = json.dumps([_json(archive, name) for name, _k, _a in FILES], ensure_ascii=False)
+    assert "stranger@example.org" not in text
+    assert "Inconnuexyz" not in text

@@ -3,6 +3,8 @@ longer see the dossier, the MEL still does; a renewed consent gives it back as i
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -147,3 +149,76 @@ def test_the_applicant_withdraws_from_the_page_after_reading_what_it_means(
     assert "Partager de nouveau" in client.get(reverse("privacy:my_data")).content.decode()
     client.post(reverse("privacy:sharing"), {"granted": "1"})
     assert _sees(client, incubator_x_member, url)
+
+
+def test_after_a_withdrawal_the_incubator_is_not_told_the_committee_s_decision(
+    dossiers: Dossiers, incubator_x_member: User
+) -> None:
+    """The incubator no longer sees the dossier: its members must not receive by e-mail
+    what they can no longer read (the decision, its amount and reasons)."""
+    from notifications.models import Notification
+    from reviewers.models import Deliberation
+    from workflows import notify
+
+    application = dossiers.a
+    partner_sharing_set(person=application.holder, granted=False)
+    Notification.objects.all().delete()
+    deliberation = Deliberation.objects.filter(application=application).latest("pk")
+
+    notify.decision(application=application, deliberation=deliberation)
+
+    assert Notification.objects.filter(recipient=application.holder.user).exists()
+    assert not Notification.objects.filter(recipient=incubator_x_member).exists()
+
+
+def test_after_a_withdrawal_the_incubator_gets_no_excerpt_of_the_holder_s_messages(
+    dossiers: Dossiers, incubator_x_member: User
+) -> None:
+    from notifications.models import Notification
+    from workflows.journey.messaging import message_send, messaging_closed_reason
+
+    journey = dossiers.a.source_journey
+    if messaging_closed_reason(journey=journey):
+        pytest.skip("the conversation is closed at this stage")
+    holder = dossiers.holder_a
+    message_send(journey=journey, author=holder, body="Avant le retrait.")
+    assert Notification.objects.filter(recipient=incubator_x_member).exists()
+    partner_sharing_set(person=dossiers.a.holder, granted=False)
+    Notification.objects.all().delete()
+
+    message_send(journey=journey, author=holder, body="Après le retrait : confidentiel.")
+
+    assert not Notification.objects.filter(recipient=incubator_x_member).exists()
+
+
+def test_an_orientation_proposed_during_a_withdrawal_does_not_e_mail_the_holder_s_contact(
+    town: Any, mel_staff: User, incubator_x: Organisation, incubator_x_member: User
+) -> None:
+    """The MEL still orients the project; the incubator's access is set aside at once, and
+    its members are not sent the holder's name, address and phone meanwhile."""
+    from django.core.management import call_command
+
+    from notifications.models import Notification
+    from workflows.journey.flows import first_contact_submit
+    from workflows.journey.services import FirstContact, journey_triage
+
+    call_command("load_programme_rules", verbosity=0)
+    contact = FirstContact(
+        email="retrait@example.org",
+        first_name="Rita",
+        last_name="Retrait",
+        phone="06 00 00 00 00",
+        title="Atelier vélo",
+        summary="Réparer ensemble.",
+        sector="food",
+        stage="emergence",
+        needs="Un local.",
+        commune=town,
+    )
+    journey = first_contact_submit(contact=contact).journey
+    partner_sharing_set(person=journey.holder, granted=False)
+
+    journey_triage(journey=journey, actor=mel_staff, organisation=incubator_x)
+
+    assert not Notification.objects.filter(recipient=incubator_x_member).exists()
+    assert SuspendedGrant.objects.filter(person=journey.holder).exists()

@@ -336,3 +336,17 @@ def test_the_form_cannot_flood_a_mailbox_and_answers_the_same_after_the_limit(
     with time_machine.travel(NOON + datetime.timedelta(hours=49), tick=False):
         Client().post(FORM, first_contact_data(roubaix))  # the earlier links have expired
     assert PendingFirstContact.objects.count() == pending.WAITING_PER_ADDRESS + 1
+
+
+def test_the_consent_names_the_notice_shown_on_the_form_not_the_one_in_force_at_the_click(
+    client: Client, roubaix: Commune, mel_staff: User, settings: Any
+) -> None:
+    """The notice changed while the link waited: the person agreed to the one they read."""
+    from applicants.models import ConsentPurpose, ConsentRecord
+
+    settings.PRIVACY_NOTICE_VERSION = "2026-11"
+    client.post(FORM, first_contact_data(roubaix))
+    settings.PRIVACY_NOTICE_VERSION = "2026-12"
+    client.post(confirmation_url("nadia@example.org"))
+    consent = ConsentRecord.objects.get(purpose=ConsentPurpose.PRIVACY_NOTICE)
+    assert consent.text_version == "2026-11"

@@ -82,10 +82,10 @@ def message_send(*, journey: Journey, author: User, body: str) -> DossierMessage
 
 
 def _readers(journey: Journey) -> list[int]:
-    """Who is told of a new message: the holder and the supporting organisation, or MEL
-    staff while no organisation supports the project yet."""
+    """Who is told of a new message: the holder and the supporting organisation (while it
+    may read the journey), or MEL staff while no organisation supports the project yet."""
     support = journey.project.support_organisation
-    others = notify.member_ids(support) if support is not None else notify.staff_ids()
+    others = notify.reader_ids(support, journey) if support is not None else notify.staff_ids()
     return [journey.holder_id, *others]
 
 

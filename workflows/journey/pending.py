@@ -63,6 +63,7 @@ def first_contact_answers(cleaned: Mapping[str, Any]) -> dict[str, Any]:
     """The form's cleaned data as JSON (what ``PendingFirstContact.data`` keeps)."""
     answers: dict[str, Any] = {name: str(cleaned.get(name) or "") for name in TEXT_FIELDS}
     answers["commune_id"] = cleaned["commune"].pk
+    answers["notice_version"] = settings.PRIVACY_NOTICE_VERSION  # the one shown with the form
     return answers
 
 
@@ -75,7 +76,8 @@ def first_contact_of(*, email: str, answers: Mapping[str, Any]) -> FirstContact:
         )
     fields = {name: answers.get(name, "") for name in TEXT_FIELDS}
     del fields["gender"], fields["age_band"]
-    return FirstContact(email=email, commune=commune, **fields)
+    notice_version = str(answers.get("notice_version", ""))
+    return FirstContact(email=email, commune=commune, notice_version=notice_version, **fields)
 
 
 def first_contact_hold(*, email: str, answers: Mapping[str, Any]) -> PendingFirstContact:

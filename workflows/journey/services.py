@@ -88,6 +88,9 @@ class FirstContact:
     postal_code: str = ""
     structure_name: str = ""
     siret: str = ""
+    # The information notice the person read on the form ("" = the one in force): a link
+    # followed later records their consent to that one, not to a newer one.
+    notice_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,12 @@ def first_contact_project(*, contact: FirstContact) -> Project:
         last_name=contact.last_name,
         phone=contact.phone,
     )
-    consent_record(person=person, purpose=ConsentPurpose.PRIVACY_NOTICE, granted=True)
+    consent_record(
+        person=person,
+        purpose=ConsentPurpose.PRIVACY_NOTICE,
+        granted=True,
+        text_version=contact.notice_version or None,
+    )
     return project_create(
         holder=person,
         actor=person.user,
