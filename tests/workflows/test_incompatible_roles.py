@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
+from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, User
 from accounts.services import membership_add
 from funding.models import FundingLine, LineState
@@ -201,3 +202,32 @@ def test_a_declared_conflict_still_keeps_a_member_from_scoring(
     scoring = scoring_of(on_agenda, committee_member)
     assert scoring.submitted_at is None
     assert not committee_member.has_perm("workflows.consult_application", on_agenda)
+
+
+def test_a_scorer_who_became_programme_staff_cannot_record_the_committees_avis(
+    on_agenda: Application,
+    mel_staff: User,
+    mel_team: Organisation,
+    committee_member: User,
+) -> None:
+    """The other way round: whoever scored the dossier does not then instruct it (recording
+    the committee's avis is an instruction step), even added to the MEL team afterwards."""
+    from reviewers.services.selection import scoring_submit
+    from tests.workflows.test_stages_engine import _all_max
+    from workflows.engine import task_perform
+
+    instruct(on_agenda, mel_staff)
+    mine = scoring_of(on_agenda, committee_member)
+    task_perform(
+        task=open_task_of(mine),
+        user=committee_member,
+        perform=lambda p: scoring_submit(scoring=p, actor=committee_member, scores=_all_max(p)),
+    )
+    membership_add(organisation=mel_team, user=committee_member)  # behind the policy's back
+    hold_session(on_agenda)
+
+    with pytest.raises(ApplicationError, match="Vous avez noté ce dossier"):
+        deliberate(on_agenda, committee_member, Outcome.FAVOURABLE, amount=Decimal(12000))
+    assert not on_agenda.deliberations.exists()
+    deliberate(on_agenda, mel_staff, Outcome.FAVOURABLE, amount=Decimal(12000))
+    assert on_agenda.deliberations.exists()
