@@ -18,7 +18,7 @@ from viewflow.workflow.models import Task
 from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, User
 from accounts.services import membership_add
-from funding.models import FundingLine, LineState
+from funding.models import Convention, FundingLine, LineState
 from reviewers.models import ConflictDeclaration, Outcome, Scoring
 from tests.factories.accounts import UserFactory
 from tests.workflows.stage_helpers import (
@@ -231,3 +231,26 @@ def test_a_scorer_who_became_programme_staff_cannot_record_the_committees_avis(
     assert not on_agenda.deliberations.exists()
     deliberate(on_agenda, mel_staff, Outcome.FAVOURABLE, amount=Decimal(12000))
     assert on_agenda.deliberations.exists()
+
+
+def test_a_signatory_who_became_programme_staff_cannot_instruct_the_convention_or_payments(
+    client: Client,
+    on_agenda: Application,
+    mel_staff: User,
+    mel_team: Organisation,
+    financier_member: User,
+) -> None:
+    """Whoever signed a financier's decision on the dossier does not then record its
+    convention nor order its payments (instruction steps), even once in the MEL team."""
+    from tests.workflows.test_award_pages import _granted, _post_step
+
+    _granted(client, on_agenda, mel_staff, financier_member)
+    membership_add(organisation=mel_team, user=financier_member)  # behind the policy's back
+
+    refused = _post_step(client, financier_member, on_agenda, "convention", {"waived": "on"})
+
+    assert refused.status_code == 200
+    assert "Vous avez signé la décision d'un financeur sur ce dossier" in _text(refused)
+    assert not Convention.objects.filter(application=on_agenda).exists()
+    done = _post_step(client, mel_staff, on_agenda, "convention", {"waived": "on"})
+    assert done.status_code == 302
