@@ -138,6 +138,12 @@ def may_manage_members(user: Any, kind: str | None, action: str) -> bool:
     return all(user.has_perm(perm) for perm in membership_perms(kind, action))
 
 
+def may_switch_activity(user: Any, organisation: Organisation) -> bool:
+    """Whether ``user`` may deactivate (or reactivate) ``organisation``, which removes (or
+    gives back) every member's rights: as many as changing its members takes."""
+    return all(user.has_perm(perm) for perm in membership_perms(organisation.kind, "delete"))
+
+
 class MembershipFormSet(BaseInlineFormSet):
     # Who is editing: set for each request by ``MembershipInline.get_formset``.
     actor: Any = None
@@ -381,7 +387,13 @@ class OrganisationAdmin(admin.ModelAdmin):
             return ()
         # The kind decides the persona and so every grant of the group: changing it would
         # leave existing object grants wrong. The slug names the group.
-        return ("kind", "slug", "group")
+        fixed: tuple[str, ...] = ("kind", "slug", "group")
+        if not may_switch_activity(request.user, obj):
+            # Deactivating takes every member out of the group at once (and the
+            # habilitations service out of the admin): whoever may not change the members
+            # may not switch them all off either.
+            fixed += ("is_active",)
+        return fixed
 
     def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         # Sessions, projects and the group point at the organisation: deactivate it instead.

@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponseRedirect
 
 from accounts.exceptions import ApplicationError
 from accounts.french import plural
-from accounts.models import User
+from accounts.models import Organisation, User
 from api.models import ApiClient, WebhookDelivery, WebhookEvent, WebhookSubscription
-from api.services.clients import api_client_create, api_client_revoke
+from api.services.clients import NO_KEY_KINDS, api_client_create, api_client_revoke
 from api.services.webhooks import (
     webhook_deliveries_resend,
     webhook_subscribe,
@@ -49,6 +49,11 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # revoked, never deleted: the audit trail refers to it
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "organisation":  # the services that get no key are not offered
+            kwargs["queryset"] = Organisation.objects.exclude(kind__in=NO_KEY_KINDS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: ApiClient, form: Any, change: bool) -> None:
         if change:

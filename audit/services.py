@@ -232,25 +232,28 @@ def audit_membership(
     previous_role: str,
     by: Actor,
 ) -> AuditRecord:
-    """A membership was added, its role changed, or it ended. The person is named by their
-    reference only (``accounts.user:<pk>``), never by name or address."""
-    subject = ref_of(user)
+    """A membership was added, its role changed, or it ended. The person is the record's
+    subject and a ``⟦p:KEY⟧`` token in its text (version 2: erasing them blanks the label),
+    never a name, an address or their account number."""
     kind = getattr(organisation, "get_kind_display", lambda: "")()
     before = (
         None if change == "added" else {"organisation": ref_of(organisation), "rôle": previous_role}
     )
     after = None if change == "removed" else {"organisation": ref_of(organisation), "rôle": role}
-    return audit_record(
-        action=AuditAction.MEMBERSHIP,
-        actor=by if by is not None else current_actor(),
-        object_ref=subject,
-        summary=(
-            f"Appartenance de {subject} à « {organisation} » ({kind}) : "
-            f"{MEMBERSHIP_VERBS.get(change, change)}."
-        ),
-        before=before,
-        after=after,
-    )
+    with transaction.atomic(savepoint=False):  # the person's key, with the record
+        subject_key = identities.key_of_user(user)
+        return audit_record(
+            action=AuditAction.MEMBERSHIP,
+            actor=by if by is not None else current_actor(),
+            object_ref=ref_of(user),  # as sign-ins: an account number, nobody's name
+            summary=(
+                f"Appartenance de {person_token(subject_key)} à « {organisation} » ({kind}) : "
+                f"{MEMBERSHIP_VERBS.get(change, change)}."
+            ),
+            before=before,
+            after=after,
+            subject_key=subject_key,
+        )
 
 
 # Decisions -------------------------------------------------------------------------------

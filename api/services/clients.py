@@ -9,13 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.exceptions import ApplicationError
-from accounts.models import Organisation, User
+from accounts.models import Organisation, OrganisationKind, User
 from api.keys import new_key
 from api.models import ApiClient
 from audit.models import AuditAction
 from audit.services import audit_record
 
 CLIENT_EMAIL_DOMAIN = "clients-api.invalid"  # .invalid: never a mailbox
+
+# The MEL's services over people connect no system, and a key's technical account would hold
+# their group's rights (who belongs where, anyone's data) for whoever made the key.
+NO_KEY_KINDS = frozenset({OrganisationKind.ACCESS, OrganisationKind.DPO})
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,12 @@ def api_client_create(*, organisation: Organisation, name: str, actor: User) -> 
     if not organisation.is_active:
         raise ApplicationError(
             f"L'organisation « {organisation.name} » est désactivée : réactivez-la d'abord."
+        )
+    if organisation.kind in NO_KEY_KINDS:
+        raise ApplicationError(
+            f"« {organisation.name} » ne reçoit pas de clé d'API : ce service de la MEL ne "
+            "relie aucun système à la plateforme.",
+            field="organisation",
         )
     if not name.strip():
         raise ApplicationError("Nommez le système qui utilisera la clé.", field="name")

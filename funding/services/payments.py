@@ -28,6 +28,7 @@ from funding.models import (
     LineState,
     Tranche,
 )
+from funding.services.signatures import signer_check
 from funding.signals import tranche_released
 from notifications.catalogue import Event
 from reviewers.models import Outcome
@@ -73,6 +74,7 @@ def application_convention_record(
 ) -> Convention:
     """Record the convention signed by both sides (or, under the threshold, a notification
     instead); then plan the tranches and the follow-up reports."""
+    signer_check(application=application, actor=actor)
     required = convention_required(application=application)
     today = timezone.localdate()
     if waived and required:
@@ -190,6 +192,7 @@ def tranche_blockers(*, tranche: Tranche) -> list[str]:
 
 def application_conditions_met(*, application: Application, actor: User, note: str) -> None:
     """MEL staff record that the committee's conditions are fulfilled."""
+    signer_check(application=application, actor=actor)
     if not note.strip():
         raise ApplicationError("Indiquez comment les conditions ont été levées.", field="note")
     with transaction.atomic(), process_lock(application):
@@ -205,6 +208,7 @@ def application_conditions_met(*, application: Application, actor: User, note: s
 
 def tranche_release(*, application: Application, position: int, actor: User) -> Tranche:
     """Order the payment of a tranche; refused, with every reason, while a condition is unmet."""
+    signer_check(application=application, actor=actor)
     tranche = application.tranches.filter(position=position).first()
     if tranche is None:
         raise ApplicationError("Cette tranche n'existe pas.")
@@ -232,6 +236,7 @@ def tranche_release(*, application: Application, position: int, actor: User) -> 
 
 def application_close(*, application: Application, actor: User, note: str = "") -> Application:
     """Close the follow-up once the balance is paid, or without it (reason required)."""
+    signer_check(application=application, actor=actor)
     balance = application.tranches.filter(position=2, released_at__isnull=True).first()
     if balance is not None and not note.strip():
         raise ApplicationError(
@@ -256,6 +261,7 @@ def application_close(*, application: Application, actor: User, note: str = "") 
 def application_close_unpaid(*, application: Application, actor: User, reason: str) -> Application:
     """Close a funded dossier before any payment (convention never signed, bank details
     never given, project abandoned): every open step is cancelled."""
+    signer_check(application=application, actor=actor)
     if not reason.strip():
         raise ApplicationError("Expliquez pourquoi le dossier est clôturé sans versement.")
     with transaction.atomic(), process_lock(application):

@@ -8,7 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q
 
+from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, OrganisationKind, User
 from funding.formatting import format_euros
 from funding.models import FundingLine, LineState
@@ -144,3 +146,20 @@ def instructor_refusal(*, line: FundingLine, actor: User, countersign: bool = Fa
         "demandez au service des habilitations de la MEL d'ajouter un·e signataire, ou à "
         "l'équipe de la MEL de retirer la ligne."
     )
+
+
+SIGNER_REFUSAL = (
+    "Vous avez signé la décision d'un financeur sur ce dossier : sa convention et ses "
+    "versements reviennent à un·e autre membre de l'équipe de la MEL."
+)
+
+
+def signer_check(*, application: Application, actor: User) -> None:
+    """Refuse an instruction step after the award (convention, conditions, payments,
+    closing) to whoever signed a financier's decision on the dossier: separation of duties
+    the other way round from ``instructor_refusal``, checked at the moment of acting."""
+    signed = FundingLine.objects.filter(dossier=application).filter(
+        Q(first_signer=actor) | Q(second_signer=actor)
+    )
+    if signed.exists():
+        raise ApplicationError(SIGNER_REFUSAL)

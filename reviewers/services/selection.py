@@ -143,6 +143,10 @@ INSTRUCTOR_REFUSAL = (
     "Vous avez instruit ce dossier : vous ne pouvez pas le noter. Déportez-vous ci-dessous ; "
     "les autres membres du comité le notent."
 )
+SCORER_REFUSAL = (
+    "Vous avez noté ce dossier au comité : vous ne pouvez pas en enregistrer l'avis. Un·e "
+    "autre membre de l'équipe de la MEL l'enregistre ; revenez au dossier."
+)
 
 
 def _automatic_conflicts(application: Application, session: CommitteeSession) -> None:
@@ -390,6 +394,9 @@ def application_deliberate(
             f"{timezone.localtime(session.starts_at):%d/%m/%Y à %H:%M}) : l'avis "
             "s'enregistre pendant ou après la séance."
         )
+    if application.scorings.filter(member=actor, submitted_at__isnull=False).exists():
+        # Separation of duties the other way round: a scorer does not then instruct.
+        raise ApplicationError(SCORER_REFUSAL)
     _check_outcome(application, outcome, proposed_amount, conditions, reasons)
     processes_cancel_open(application.scorings.all())
     _members_stop_reading(application)  # the committee has given its avis

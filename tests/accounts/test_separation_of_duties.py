@@ -19,7 +19,7 @@ from django.urls import reverse
 from accounts.exceptions import PolicyViolation
 from accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, User
 from accounts.services import membership_add, membership_remove
-from audit.models import AuditAction, AuditRecord
+from audit.models import AuditAction, AuditRecord, person_token
 from notifications.models import Notification
 from tests.conftest import login
 from tests.factories.accounts import UserFactory, make_organisation
@@ -296,3 +296,55 @@ def test_the_membership_list_costs_the_same_queries_whatever_its_length(
     for _ in range(12):
         membership_add(organisation=financier_f, user=UserFactory.create(), by=access_admin)
     assert queries() == small
+
+
+@pytest.mark.parametrize("kind", [OrganisationKind.ACCESS, OrganisationKind.FINANCIER])
+def test_mel_staff_cannot_deactivate_a_sensitive_organisation_and_strip_its_members(
+    client: Client, mel_staff: User, access_admin: User, kind: str
+) -> None:
+    """Deactivating an organisation takes every member out of its group (and the
+    habilitations service out of the admin): for the organisations whose members MEL staff
+    may not change, the switch is theirs no more than the members are."""
+    organisation = (
+        Organisation.objects.get(memberships__user=access_admin)
+        if kind == OrganisationKind.ACCESS
+        else make_organisation("Fonds Sud", kind)
+    )
+    member = access_admin if kind == OrganisationKind.ACCESS else UserFactory.create()
+    if kind != OrganisationKind.ACCESS:
+        membership_add(organisation=organisation, user=member)
+    login(client, mel_staff)
+    url = reverse("admin:accounts_organisation_change", args=[organisation.pk])
+    existing = list(organisation.memberships.all())
+    data = _inline(
+        [{"id": str(m.pk), "organisation": str(organisation.pk)} for m in existing],
+        len(existing),
+        name=organisation.name,
+    )
+    del data["is_active"]  # the box unticked
+
+    client.post(url, data)
+
+    organisation.refresh_from_db()
+    member.refresh_from_db()
+    assert organisation.is_active
+    assert member.groups.filter(pk=organisation.group_id).exists()
+    if kind == OrganisationKind.ACCESS:
+        assert member.is_staff
+
+
+def test_a_membership_record_names_the_person_only_by_their_erasable_identity(
+    access_admin: User, financier_f: Organisation
+) -> None:
+    """Version 2 of the audit trail: the person a record is about is its subject identity,
+    and a ⟦p:KEY⟧ token in the summary, so erasing them blanks the label everywhere."""
+    newcomer = UserFactory.create(email="nouvelle.signataire@financeur.example.org")
+
+    membership_add(organisation=financier_f, user=newcomer, by=access_admin)
+
+    record = AuditRecord.objects.get(action=AuditAction.MEMBERSHIP, actor=access_admin)
+    identity = record.subject_identity
+    assert identity is not None
+    assert identity.user_id == newcomer.pk
+    assert person_token(identity.key) in record.summary
+    assert f"accounts.user:{newcomer.pk}" not in record.summary

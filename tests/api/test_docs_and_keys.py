@@ -14,13 +14,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, User
+from accounts.exceptions import ApplicationError
+from accounts.models import Membership, Organisation, OrganisationKind, User
 from accounts.services import organisation_set_active
 from api.models import ApiClient
 from api.services.clients import api_client_create, api_client_revoke
 from audit.models import AuditRecord
 from funding.services.signatures import signatory_ids
 from tests.api.conftest import bearer
+from tests.conftest import login
+from tests.factories.accounts import make_organisation
 from tests.test_security_headers import _inline_problems
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +162,20 @@ def test_indicators_by_axis_or_programme_refuse_unknown_ones_in_french(
     assert axis.json() == {"axe": ["Le plan n'a pas d'axe n° 42."]}
     programme: Any = client.get("/api/v1/indicateurs/?programme=inconnu", headers=bearer(key))
     assert programme.json() == {"programme": ["Ce programme n'existe pas."]}
+
+
+@pytest.mark.parametrize("kind", [OrganisationKind.ACCESS, OrganisationKind.DPO])
+def test_no_key_is_made_for_the_mels_services_over_people(
+    client: Client, mel_staff: User, kind: str
+) -> None:
+    """A key's technical account holds its organisation's group: for the habilitations
+    service (who belongs where, the financiers included) or the DPO (anyone's data), that
+    would hand their rights to an account the programme staff who made the key hold. Those
+    services connect no system: no key for them, from the admin or the service."""
+    service = make_organisation("Service sensible", kind)
+    with pytest.raises(ApplicationError):
+        api_client_create(organisation=service, name="Outil", actor=mel_staff)
+    login(client, mel_staff)
+    client.post("/admin/api/apiclient/add/", {"organisation": service.pk, "name": "Outil"})
+    assert not ApiClient.objects.filter(organisation=service).exists()
+    assert not User.objects.filter(groups=service.group).exists()

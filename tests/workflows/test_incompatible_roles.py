@@ -15,9 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
+from accounts.exceptions import ApplicationError
 from accounts.models import Organisation, User
 from accounts.services import membership_add
-from funding.models import FundingLine, LineState
+from funding.models import Convention, FundingLine, LineState
 from reviewers.models import ConflictDeclaration, Outcome, Scoring
 from tests.factories.accounts import UserFactory
 from tests.workflows.stage_helpers import (
@@ -201,3 +202,55 @@ def test_a_declared_conflict_still_keeps_a_member_from_scoring(
     scoring = scoring_of(on_agenda, committee_member)
     assert scoring.submitted_at is None
     assert not committee_member.has_perm("workflows.consult_application", on_agenda)
+
+
+def test_a_scorer_who_became_programme_staff_cannot_record_the_committees_avis(
+    on_agenda: Application,
+    mel_staff: User,
+    mel_team: Organisation,
+    committee_member: User,
+) -> None:
+    """The other way round: whoever scored the dossier does not then instruct it (recording
+    the committee's avis is an instruction step), even added to the MEL team afterwards."""
+    from reviewers.services.selection import scoring_submit
+    from tests.workflows.test_stages_engine import _all_max
+    from workflows.engine import task_perform
+
+    instruct(on_agenda, mel_staff)
+    mine = scoring_of(on_agenda, committee_member)
+    task_perform(
+        task=open_task_of(mine),
+        user=committee_member,
+        perform=lambda p: scoring_submit(scoring=p, actor=committee_member, scores=_all_max(p)),
+    )
+    membership_add(organisation=mel_team, user=committee_member)  # behind the policy's back
+    hold_session(on_agenda)
+
+    with pytest.raises(ApplicationError, match="Vous avez noté ce dossier"):
+        deliberate(on_agenda, committee_member, Outcome.FAVOURABLE, amount=Decimal(12000))
+    assert not on_agenda.deliberations.exists()
+    deliberate(on_agenda, mel_staff, Outcome.FAVOURABLE, amount=Decimal(12000))
+    assert on_agenda.deliberations.exists()
+
+
+def test_a_signatory_who_became_programme_staff_cannot_instruct_the_convention_or_payments(
+    client: Client,
+    on_agenda: Application,
+    mel_staff: User,
+    mel_team: Organisation,
+    financier_member: User,
+) -> None:
+    """Whoever signed a financier's decision on the dossier does not then record its
+    convention nor order its payments (instruction steps), even once in the MEL team."""
+    from tests.workflows.test_award_pages import _granted, _post_step
+
+    _granted(client, on_agenda, mel_staff, financier_member)
+    membership_add(organisation=mel_team, user=financier_member)  # behind the policy's back
+
+    refused = _post_step(client, financier_member, on_agenda, "convention", {"waived": "on"})
+
+    assert refused.status_code == 200
+    assert "Vous avez signé la décision d'un financeur sur ce dossier" in _text(refused)
+    assert not Convention.objects.filter(application=on_agenda).exists()
+    done = _post_step(client, mel_staff, on_agenda, "convention", {"waived": "on"})
+    assert done.status_code == 302
