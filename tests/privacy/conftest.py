@@ -8,13 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.test import Client
 
 from accounts.models import Organisation, OrganisationKind, User
 from applicants.models import Commune
-from documents.models import Document, ScanStatus
 from tests.factories.accounts import make_organisation
 from tests.factories.applicants import commune
 from tests.privacy.dossiers import fund_and_close, refuse
@@ -104,21 +101,4 @@ def dpo_member(db: None) -> User:
     return add_member(
         make_organisation("Délégué à la protection des données", OrganisationKind.DPO),
         "dpo@mel.example.org",
-    )
-
-
-def stored_document(application: Application, name: str = "statuts.pdf") -> Document:
-    """A file of the dossier, its bytes on disk."""
-    data = b"%PDF-1.4\n% " + name.encode() + b"\n%%EOF\n"
-    storage_name = default_storage.save(f"documents/privacy/{application.pk}", ContentFile(data))
-    return Document.objects.create(
-        owner=application.holder.user,
-        application=application,
-        code="statuts",
-        original_name=name,
-        content_type="application/pdf",
-        size=len(data),
-        sha256="0" * 64,
-        storage_name=storage_name,
-        scan_status=ScanStatus.NOT_SCANNED,
     )

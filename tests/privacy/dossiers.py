@@ -13,17 +13,19 @@ from viewflow.workflow.status import STATUS
 from viewflow.workflow.timers import fire_due_timers
 
 from accounts.models import User
-from funding.models import FundingLine
-from funding.services.lines import funding_line_decide
 from funding.services.payments import (
     application_close,
-    application_convention_record,
     report_submit,
     tranche_release,
 )
 from reviewers.models import Outcome
-from tests.workflows.stage_helpers import deliberate, hold_session, instruct, open_task_of, perform
-from workflows.engine import task_perform
+from tests.workflows.stage_helpers import (
+    deliberate,
+    fund_and_advance,
+    hold_session,
+    instruct,
+    perform,
+)
 from workflows.journey.messaging import message_send, note_add
 from workflows.models import Application, ApplicationStatus
 
@@ -61,37 +63,12 @@ def _due_timers(application: Application) -> int:
 
 def fund_and_close(application: Application, staff: User, financier_member: User) -> None:
     write_everywhere(application, staff)
-    instruct(application, staff)
-    hold_session(application)
-    deliberate(
+    fund_and_advance(
         application,
         staff,
-        Outcome.FAVOURABLE,
-        amount=Decimal(9000),
+        financier_member,
+        iban=IBAN,
         reasons="Cantine solidaire, portée par Nadia Benali : un projet utile au quartier.",
-    )
-    line = FundingLine.objects.get(dossier=application)
-    task_perform(
-        task=open_task_of(line),
-        user=financier_member,
-        perform=lambda p: funding_line_decide(
-            line=p, actor=financier_member, grant=True, amount=Decimal(9000)
-        ),
-    )
-    structure = application.project.structure
-    structure.iban = IBAN
-    structure.save()
-    perform(
-        application,
-        "convention",
-        staff,
-        lambda p: application_convention_record(application=p, actor=staff, waived=True),
-    )
-    perform(
-        application,
-        "advance",
-        staff,
-        lambda p: tranche_release(application=p, position=1, actor=staff),
     )
     holder = application.holder.user
     values = {

@@ -21,7 +21,8 @@ from notifications.models import Notification
 from privacy.export.archive import FILES
 from privacy.services import subject_access_export
 from tests.factories.applicants import ProjectFactory, StructureFactory
-from tests.privacy.conftest import EMAIL_B, TITLE_A, TITLE_B, Dossiers, stored_document
+from tests.privacy.conftest import EMAIL_B, TITLE_A, TITLE_B, Dossiers
+from tests.support.stored_documents import stored_document
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,6 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Organisation, OrganisationKind, User
-from documents.models import Document, ScanStatus
+from documents.models import Document
 from funding.models import Programme, ScoringCriterion
 from funding.selectors import scoring_grid
 from reviewers.flows import scorings_start
@@ -27,6 +25,7 @@ from reviewers.services.selection import conflict_declare
 from reviewers.services.sessions import committee_session_create
 from reviewers.templatetags.committee import notations, session_moment
 from tests.factories.accounts import make_organisation
+from tests.support.stored_documents import stored_document
 from tests.workflows.application_helpers import app_task, staff_step
 from tests.workflows.stage_helpers import (
     add_member,
@@ -60,22 +59,6 @@ def score(client: Client, application: Application, member: User, value: int) ->
     client.force_login(member)
     data = {f"score_{c.pk}": value for c in grid}
     assert client.post(scoring_url(application, member), data).status_code == 302
-
-
-def stored_document(application: Application, name: str = "statuts.pdf") -> Document:
-    data = b"%PDF-1.4\n%%EOF\n"
-    stored = default_storage.save(f"documents/comite/{application.pk}", ContentFile(data))
-    return Document.objects.create(
-        owner=application.holder.user,
-        application=application,
-        code="statuts",
-        original_name=name,
-        content_type="application/pdf",
-        size=len(data),
-        sha256="0" * 64,
-        storage_name=stored,
-        scan_status=ScanStatus.NOT_SCANNED,
-    )
 
 
 def download_url(document: Document) -> str:

@@ -22,7 +22,9 @@ from accounts.models import Organisation, User
 from accounts.services import membership_add
 from applicants.models import Commune
 from funding.models import FundingLine, Programme
-from reviewers.models import CommitteeSession, Scoring
+from funding.services.lines import funding_line_decide
+from funding.services.payments import application_convention_record, tranche_release
+from reviewers.models import CommitteeSession, Outcome, Scoring
 from reviewers.services.sessions import committee_session_create
 from tests.factories.accounts import UserFactory
 from tests.workflows.application_helpers import app_task, staff_step, submitted_application
@@ -152,3 +154,43 @@ def grant_line(application: Application, financier: Organisation) -> FundingLine
 
 def euros(value: str) -> Decimal:
     return Decimal(value)
+
+
+def fund_and_advance(
+    application: Application,
+    staff: User,
+    financier_member: User,
+    *,
+    iban: str = "FR7630006000011234567890189",
+    reasons: str = "",
+) -> Application:
+    """Through the engine: instructed, held, a favourable avis of 9 000 €, the line granted
+    by the financier, bank details known, the convention recorded and the advance paid."""
+    instruct(application, staff)
+    hold_session(application)
+    deliberate(application, staff, Outcome.FAVOURABLE, amount=Decimal(9000), reasons=reasons)
+    line = FundingLine.objects.get(dossier=application)
+    task_perform(
+        task=open_task_of(line),
+        user=financier_member,
+        perform=lambda p: funding_line_decide(
+            line=p, actor=financier_member, grant=True, amount=Decimal(9000)
+        ),
+    )
+    structure = application.project.structure
+    structure.iban = iban
+    structure.save()
+    perform(
+        application,
+        "convention",
+        staff,
+        lambda p: application_convention_record(application=p, actor=staff, waived=True),
+    )
+    perform(
+        application,
+        "advance",
+        staff,
+        lambda p: tranche_release(application=p, position=1, actor=staff),
+    )
+    application.refresh_from_db()
+    return application

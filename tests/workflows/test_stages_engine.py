@@ -37,6 +37,7 @@ from tests.workflows.stage_helpers import (
     add_member,
     deliberate,
     eligible_application,
+    fund_and_advance,
     hold_session,
     instruct,
     open_task_of,
@@ -174,7 +175,7 @@ def test_from_the_agenda_to_closure_every_stage_by_its_owner(
 def test_a_late_report_is_reminded_then_escalated_by_the_timers(
     on_agenda: Application, mel_staff: User, committee_member: User, financier_member: User
 ) -> None:
-    application = _funded_and_advanced(on_agenda, mel_staff, financier_member)
+    application = fund_and_advance(on_agenda, mel_staff, financier_member)
     assert _due_timers(application) >= 1  # report opens
     assert app_task(application, "report")
     assert _due_timers(application) >= 1  # due date passes → reminder
@@ -187,39 +188,6 @@ def test_a_late_report_is_reminded_then_escalated_by_the_timers(
     assert report.escalated_at is not None
     assert app_task(application, "report_escalated")
     assert "responsable du programme" in application.events.last().message
-
-
-def _funded_and_advanced(
-    application: Application, staff: User, financier_member: User
-) -> Application:
-    instruct(application, staff)
-    hold_session(application)
-    deliberate(application, staff, Outcome.FAVOURABLE, amount=Decimal(9000))
-    line = FundingLine.objects.get(dossier=application)
-    task_perform(
-        task=open_task_of(line),
-        user=financier_member,
-        perform=lambda p: funding_line_decide(
-            line=p, actor=financier_member, grant=True, amount=Decimal(9000)
-        ),
-    )
-    structure = application.project.structure
-    structure.iban = "FR7630006000011234567890189"
-    structure.save()
-    perform(
-        application,
-        "convention",
-        staff,
-        lambda p: application_convention_record(application=p, actor=staff, waived=True),
-    )
-    perform(
-        application,
-        "advance",
-        staff,
-        lambda p: tranche_release(application=p, position=1, actor=staff),
-    )
-    application.refresh_from_db()
-    return application
 
 
 def test_a_conflicted_member_never_gets_the_scoring_task(
@@ -378,7 +346,7 @@ def test_no_withdrawal_after_the_committee_decided(
 ) -> None:
     from workflows.application.services import application_withdraw
 
-    application = _funded_and_advanced(on_agenda, mel_staff, financier_member)
+    application = fund_and_advance(on_agenda, mel_staff, financier_member)
     with pytest.raises(ApplicationError, match="décision"):
         application_withdraw(application=application, actor=application.holder.user)
 
@@ -539,7 +507,7 @@ def test_reports_fall_due_from_the_advance_and_esus_is_judged_at_the_decision(
 ) -> None:
     from funding.models import Condition
 
-    application = _funded_and_advanced(on_agenda, mel_staff, financier_member)
+    application = fund_and_advance(on_agenda, mel_staff, financier_member)
     first = application.reports.order_by("due_on").first()
     assert first is not None
     today = timezone.localdate()
