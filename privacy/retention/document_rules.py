@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 
 from documents.models import Document, ScanStatus
 from documents.services import document_storage
+from privacy.anonymise.texts import FILE_ERASED
 
 from .rules import Outcome, RetentionRule, register
 
@@ -33,7 +34,8 @@ def deleted_documents_due(now: datetime.datetime) -> QuerySet[Any]:
     gone = Q(deleted_at__lt=limit) | Q(scan_status=ScanStatus.INFECTED, uploaded_at__lt=limit)
     return (
         Document.objects.filter(gone)
-        .exclude(storage_name="", original_name=NEUTRAL_NAME)
+        # Done already, by this rule or by a dossier's anonymisation (its own label).
+        .exclude(storage_name="", original_name__in=(NEUTRAL_NAME, FILE_ERASED))
         .order_by("pk")
     )
 

@@ -3,15 +3,19 @@ figures are."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.core.files.storage import storages
+from django.utils import timezone
 
 from documents.models import Document
 from privacy.anonymise import dossier_anonymise, person_anonymise
+from privacy.retention.document_rules import deleted_documents_due
 from tests.privacy.dossiers import PERSONAL
 from tests.privacy.scan import where_found
+from tests.support.stored_documents import stored_document
 from workflows.models import Application
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +69,15 @@ def test_webhook_deliveries_about_the_dossier_go_with_it(
     )
     _anonymise_all(refused)
     assert where_found(PERSONAL) == []
+
+
+def test_the_files_an_anonymisation_erased_are_not_taken_again_by_the_deleted_documents_rule(
+    funded: Application,
+) -> None:
+    stored_document(funded)
+    dossier_anonymise(journey=funded.source_journey)
+    erased = Document.objects.filter(application=funded)
+    assert erased.exists()
+    assert all(document.deleted_at for document in erased)  # erasing dates them
+    far = timezone.now() + datetime.timedelta(days=365)
+    assert not deleted_documents_due(far).filter(application=funded).exists()
