@@ -21,8 +21,9 @@ RETENTION_NOTIFICATION_DAYS = env.int("RETENTION_NOTIFICATION_DAYS", default=365
 # Sign-in records (django-axes' log of sign-ins and of failures): 6 months (CNIL
 # recommendation on access logs). Failed attempts are cleared after the lockout period.
 RETENTION_SIGNIN_LOG_DAYS = env.int("RETENTION_SIGNIN_LOG_DAYS", default=180)
-# Accounts without sign-in for 3 years are deleted (anonymised if they carry a kept
-# dossier), after a warning e-mail RETENTION_INACTIVE_WARNING_DAYS before. Art. 5-1-e RGPD
+# Accounts without sign-in for 3 years are deleted (anonymised if a kept record names
+# them), after a warning e-mail RETENTION_INACTIVE_WARNING_DAYS before; holders of a dossier
+# not yet anonymised are left to the dossier rules. Art. 5-1-e RGPD
 # (storage limitation); "2-3 years" in docs/personal-data.md and domain.md §6.1.
 RETENTION_INACTIVE_ACCOUNT_DAYS = env.int("RETENTION_INACTIVE_ACCOUNT_DAYS", default=3 * 365)
 RETENTION_INACTIVE_WARNING_DAYS = env.int("RETENTION_INACTIVE_WARNING_DAYS", default=30)
