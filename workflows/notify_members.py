@@ -12,7 +12,7 @@ from accounts.policy import RESTRICTED_MEMBERSHIP_KINDS
 from accounts.signals import ADDED, REMOVED
 from notifications.catalogue import Event
 from notifications.services import Message, notify
-from workflows.notify import member_ids
+from workflows.recipients import member_ids
 
 # "ajouté·e au financeur « … »", "retiré·e du financeur « … »": each kind with its articles.
 KIND_WORDS: dict[str, tuple[str, str]] = {

@@ -300,7 +300,7 @@ def test_the_membership_list_costs_the_same_queries_whatever_its_length(
 
 @pytest.mark.parametrize("kind", [OrganisationKind.ACCESS, OrganisationKind.FINANCIER])
 def test_mel_staff_cannot_deactivate_a_sensitive_organisation_and_strip_its_members(
-    client: Client, mel_staff: User, access_admin: User, kind: str
+    client: Client, mel_staff: User, access_admin: User, kind: OrganisationKind
 ) -> None:
     """Deactivating an organisation takes every member out of its group (and the
     habilitations service out of the admin): for the organisations whose members MEL staff

@@ -166,7 +166,7 @@ def test_indicators_by_axis_or_programme_refuse_unknown_ones_in_french(
 
 @pytest.mark.parametrize("kind", [OrganisationKind.ACCESS, OrganisationKind.DPO])
 def test_no_key_is_made_for_the_mels_services_over_people(
-    client: Client, mel_staff: User, kind: str
+    client: Client, mel_staff: User, kind: OrganisationKind
 ) -> None:
     """A key's technical account holds its organisation's group: for the habilitations
     service (who belongs where, the financiers included) or the DPO (anyone's data), that

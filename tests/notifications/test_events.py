@@ -161,12 +161,12 @@ def test_a_late_report_reminds_the_holder_then_alerts_the_programme_lead(
     financier_f: Organisation,
     financier_member: User,
 ) -> None:
-    from tests.workflows.test_stages_engine import _funded_and_advanced
+    from tests.workflows.stage_helpers import fund_and_advance
 
     schedule_session(committee)
     set_grant_financier(financier_f)
     application = eligible_application(client, roubaix, mel_staff, incubator_x, incubator_x_member)
-    application = _funded_and_advanced(application, mel_staff, financier_member)
+    application = fund_and_advance(application, mel_staff, financier_member)
     holder = application.holder.user
 
     def fire() -> None:

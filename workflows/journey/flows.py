@@ -30,9 +30,8 @@ from applicants.selectors.people import person_known
 from applicants.services import person_equity_answer
 from workflows import notify
 from workflows.calendar import add_working_days
+from workflows.journey.contact import FirstContact, FirstContactResult
 from workflows.journey.services import (
-    FirstContact,
-    FirstContactResult,
     first_contact_duplicate,
     first_contact_project,
     journey_escalate_triage,

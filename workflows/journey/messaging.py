@@ -17,6 +17,7 @@ from workflows.models import (
     MessageReceipt,
     PrivateNote,
 )
+from workflows.recipients import reader_ids, staff_ids
 
 MAX_LENGTH = 5000
 
@@ -85,7 +86,7 @@ def _readers(journey: Journey) -> list[int]:
     """Who is told of a new message: the holder and the supporting organisation (while it
     may read the journey), or MEL staff while no organisation supports the project yet."""
     support = journey.project.support_organisation
-    others = notify.reader_ids(support, journey) if support is not None else notify.staff_ids()
+    others = reader_ids(support, journey) if support is not None else staff_ids()
     return [journey.holder_id, *others]
 
 

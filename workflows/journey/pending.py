@@ -24,8 +24,8 @@ from django.utils import timezone
 from accounts.exceptions import ApplicationError
 from applicants.models import Commune
 from workflows.journey.confirmation import confirmation_token, token_hash
+from workflows.journey.contact import FirstContact, FirstContactResult
 from workflows.journey.flows import first_contact_submit
-from workflows.journey.services import FirstContact, FirstContactResult
 from workflows.models import PendingFirstContact
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,6 @@ next step commit together or not at all.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +19,7 @@ from accounts.exceptions import ApplicationError
 from accounts.french import french_order
 from accounts.models import Organisation, OrganisationKind, User
 from accounts.services import access_grant, access_grant_all, access_revoke
-from applicants.models import Commune, ConsentPurpose, Person, Project, Structure
+from applicants.models import ConsentPurpose, Person, Project, Structure
 from applicants.services import (
     consent_record,
     person_register,
@@ -31,6 +30,7 @@ from applicants.services import (
 from applicants.validators import compact
 from workflows import notify
 from workflows.engine import process_cancel, process_lock
+from workflows.journey.contact import FirstContact
 from workflows.models import (
     EventKind,
     Journey,
@@ -70,33 +70,6 @@ def journey_event(
 
 
 # First contact ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FirstContact:
-    email: str
-    first_name: str
-    last_name: str
-    phone: str
-    title: str
-    summary: str
-    sector: str
-    stage: str
-    needs: str
-    commune: Commune
-    address: str = ""
-    postal_code: str = ""
-    structure_name: str = ""
-    siret: str = ""
-    # The information notice the person read on the form ("" = the one in force): a link
-    # followed later records their consent to that one, not to a newer one.
-    notice_version: str = ""
-
-
-@dataclass(frozen=True)
-class FirstContactResult:
-    journey: Journey
-    duplicate: bool
 
 
 def first_contact_duplicate(*, contact: FirstContact) -> Journey | None:

@@ -31,6 +31,7 @@ from audit.selectors import audit_panel
 from workflows.calendar import add_working_days
 from workflows.engine import task_can_act
 from workflows.journey import messaging, pending, services
+from workflows.journey.contact import FirstContactResult
 from workflows.journey.filters import JourneyFilter
 from workflows.journey.flows import first_contact_submit
 from workflows.journey.forms import (
@@ -47,7 +48,6 @@ from workflows.journey.selectors import (
     next_deadline,
     open_tasks_of_journey,
 )
-from workflows.journey.services import FirstContactResult
 from workflows.models import Journey, PendingFirstContact
 from workflows.panels import sent_notifications_panel
 from workflows.status.selectors import journey_stage_label
