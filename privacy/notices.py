@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from privacy.retention.rules import RULES
+from privacy.retention.selectors import rule_duration
 
 CNIL_COMPLAINT_URL = "https://www.cnil.fr/fr/adresser-une-plainte"
 
@@ -133,7 +134,7 @@ NOTICES: tuple[Notice, ...] = (
     ),
     Notice(
         id="2026-12",
-        published=datetime.date(2026, 12, 7),
+        published=datetime.date(2026, 12, 3),
         sections=(_CONTROLLER, _PURPOSES, _RECIPIENTS, _DURATIONS, _RIGHTS),
     ),
 )
@@ -157,11 +158,7 @@ def previous_notices() -> list[Notice]:
 
 
 def retention_lines() -> list[str]:
-    """The durations declared by the retention rules in force (label and setting value),
-    shown under the notice's own summary; empty while no rule is declared."""
-    lines = []
-    for rule in RULES:
-        value = getattr(settings, rule.setting, None)
-        if value is not None:
-            lines.append(f"{rule.label} : {value}")
-    return lines
+    """The durations declared by the retention rules in force, in words ("3 ans après la
+    dernière activité"), shown under the notice's own summary; empty while no rule is
+    declared."""
+    return [f"{rule.label} : {rule_duration(rule)}" for rule in RULES]

@@ -31,7 +31,7 @@ class RuleRow:
 
 
 def duration_words(value: Any) -> str:
-    """A setting's duration in French words: days, seconds (``_SECONDS``) or a timedelta."""
+    """A duration in French words, from a number of days or a timedelta."""
     if isinstance(value, datetime.timedelta):
         seconds = int(value.total_seconds())
     else:
@@ -53,6 +53,8 @@ def duration_words(value: Any) -> str:
 
 def _setting_words(name: str) -> str:
     value = getattr(settings, name)
+    if name.endswith("_YEARS"):
+        return f"{value} {plural(value, 'an', 'ans')}"
     if name.endswith("_SECONDS"):
         value = datetime.timedelta(seconds=value)
     return duration_words(value)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.checks import run_checks
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from applicants.models import Commune, ConsentRecord, Project, Structure
@@ -124,3 +125,22 @@ def test_a_version_setting_naming_no_notice_is_refused_at_start_up(settings: obj
 def test_notice_ids_are_unique_and_dated_in_order() -> None:
     assert len({n.id for n in NOTICES}) == len(NOTICES)
     assert [n.published for n in NOTICES] == sorted(n.published for n in NOTICES)
+
+
+def test_the_notice_gives_each_duration_in_words_never_a_raw_setting(client: Client) -> None:
+    """A reader sees "5 ans après la décision", not the value of a setting ("5", "1095",
+    "0:15:00"), and no version is dated after today."""
+    page = client.get(reverse("privacy:notice")).content.decode()
+    assert "sans suite : 5 ans" in page
+    assert "candidature : 3 ans" in page
+    assert "1095" not in page
+    assert "0:15:00" not in page
+    assert all(notice.published <= timezone.localdate() for notice in NOTICES)
+
+
+def test_the_dpo_page_counts_the_dossier_rules_in_years(dpo_member: User, client: Client) -> None:
+    client.force_login(dpo_member)
+    page = client.get(reverse("privacy:retention")).content.decode()
+    assert "5 ans" in page
+    assert "10 ans" in page
+    assert "5 jours" not in page
