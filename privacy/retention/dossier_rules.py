@@ -161,6 +161,7 @@ UNCONVERTED_CONTACTS = register(
         code="contacts_unconverted",
         label="Premiers contacts jamais devenus candidature",
         setting="RETENTION_UNCONVERTED_CONTACT_DAYS",
+        after="après la dernière activité",
         basis=(
             "Mission d'intérêt public (art. 6-1-e RGPD) ; conservation limitée (art. 5-1-e) : "
             "3 ans après la dernière activité du parcours (création, changement d'étape, "
@@ -178,6 +179,7 @@ REFUSED_DOSSIERS = register(
         code="dossiers_refused",
         label="Candidatures refusées, non éligibles, retirées ou classées sans suite",
         setting="RETENTION_REFUSED_DOSSIER_YEARS",
+        after="après la décision",
         basis=(
             "Mission d'intérêt public (art. 6-1-e RGPD) : 5 ans après la décision (entrée de "
             "la candidature dans son statut final), durée usuelle à vérifier dans le tableau "
@@ -195,6 +197,7 @@ FUNDED_DOSSIERS = register(
         code="dossiers_funded",
         label="Dossiers financés et clôturés",
         setting="RETENTION_FUNDED_DOSSIER_YEARS",
+        after="après la clôture du dossier",
         basis=(
             "Obligation légale (art. 6-1-c RGPD) : 10 ans après la clôture du dossier (DUA "
             "des dossiers de subvention et des pièces comptables), puis tri par les archives "

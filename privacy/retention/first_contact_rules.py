@@ -34,6 +34,7 @@ PENDING_FIRST_CONTACTS = register(
         code="pending_first_contacts",
         label="Premiers contacts du formulaire public en attente de confirmation",
         setting="RETENTION_PENDING_FIRST_CONTACT_DAYS",
+        after="après l'expiration du lien",
         basis="Premier contact du programme, mission d'intérêt public (art. 6-1-e RGPD) : "
         "rien ne reste à faire une fois le lien expiré ; quelques jours pour répondre à un appel "
         "« mon lien a expiré ». Durée à confirmer avec le DPO.",
