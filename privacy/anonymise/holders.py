@@ -6,7 +6,7 @@ counts as live). A structure carrying a live project keeps its identity: it is s
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from applicants.models import Project, Structure
 
@@ -24,9 +24,13 @@ IDENTITY_BLANKS = {
 }
 
 
-def live_projects(*, holder_id: int, excluding_project_id: int | None = None) -> QuerySet[Project]:
+def live_projects(
+    *, holder_id: int | OuterRef, excluding_project_id: int | None = None
+) -> QuerySet[Project]:
+    """The holder's projects whose dossier is not anonymised; ``holder_id`` may be an
+    ``OuterRef`` (a subquery per person)."""
     anonymised = AnonymisedDossier.objects.filter(journey__project=OuterRef("pk"))
-    projects = Project.objects.filter(holder_id=holder_id).exclude(Exists(anonymised))
+    projects = Project.objects.filter(Q(holder_id=holder_id)).exclude(Exists(anonymised))
     if excluding_project_id is not None:
         projects = projects.exclude(pk=excluding_project_id)
     return projects

@@ -29,12 +29,13 @@ from django.utils import timezone
 
 from accounts.french import long_date
 from accounts.models import Membership, User
-from applicants.models import Person, Project
+from applicants.models import Person
 from audit.services import audit_identities_erase
 from privacy.anonymise import person_anonymise
+from privacy.anonymise.holders import live_projects
 from privacy.anonymise.person import ANONYMOUS_DOMAIN, sign_in_records_delete
 from privacy.anonymise.traces import admin_log_scrub
-from privacy.models import AccountDeletionWarning, AnonymisedDossier
+from privacy.models import AccountDeletionWarning
 
 from .rules import Outcome, RetentionRule, register
 
@@ -47,19 +48,13 @@ def _warning_days() -> datetime.timedelta:
     return datetime.timedelta(days=settings.RETENTION_INACTIVE_WARNING_DAYS)
 
 
-def _live_projects() -> QuerySet[Project]:
-    """The person's projects whose dossier is not anonymised yet."""
-    anonymised = AnonymisedDossier.objects.filter(journey__project=OuterRef("pk"))
-    return Project.objects.filter(holder_id=OuterRef("pk")).exclude(Exists(anonymised))
-
-
 def _concerned() -> QuerySet[User]:
     """Accounts the rule may end, with ``activity``: last sign-in, else creation."""
     return (
         User.objects.filter(is_staff=False, is_superuser=False)
         .exclude(email__endswith=f"@{ANONYMOUS_DOMAIN}")
         .exclude(Exists(Membership.objects.filter(user=OuterRef("pk"))))
-        .exclude(Exists(_live_projects()))
+        .exclude(Exists(live_projects(holder_id=OuterRef("pk"))))
         .exclude(
             Exists(
                 AccountDeletionWarning.objects.filter(
